@@ -1,0 +1,20 @@
+-- copy_rejects: quarantine this batch's rejected records (grain: raw_id)
+-- reads: raw_transactions (this batch, load_status = 'rejected')
+insert into rejected_transactions (
+    raw_id, batch_id, source_file, record_number, reason_code, field, message,
+    transaction_id, raw_text, rejected_at
+)
+select
+    raw_id,
+    batch_id,
+    source_file,
+    record_number,
+    reject_reason,
+    reject_field,
+    reject_message,
+    transaction_id,
+    raw_text,
+    loaded_at
+from raw_transactions
+where batch_id = :batch_id
+  and load_status = 'rejected'

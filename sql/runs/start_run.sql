@@ -1,0 +1,4 @@
+-- start_run: open the etl_runs row of a command (grain: run)
+insert into etl_runs (command, started_at, status, parameters)
+values (:command, :started_at, 'running', :parameters)
+returning run_id

@@ -1,0 +1,9 @@
+-- table_counts: rows in each star table and the quarantine, for run summaries
+-- (the unknown members, key -1, are not counted)
+select
+    (select count(*) from fact_orders) as fact_orders,
+    (select count(*) from dim_users where user_key <> -1) as dim_users,
+    (select count(*) from dim_products where product_key <> -1) as dim_products,
+    (select count(*) from dim_date) as dim_date,
+    (select count(*) from raw_transactions) as raw_transactions,
+    (select count(*) from rejected_transactions) as rejected_transactions

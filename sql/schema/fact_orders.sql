@@ -1,0 +1,27 @@
+-- fact_orders: order-line fact (grain: one row per transaction_id, i.e. one order line)
+-- keys: order_key surrogate PK; transaction_id unique; order_id degenerate dimension;
+--       user_key, product_key, date_key reference the dimensions (never null:
+--       guest checkouts point at the unknown member -1)
+-- measures: quantity, unit_price_cents, total_amount_cents = quantity * unit_price_cents
+-- load: sql/transform/fact_orders.sql appends lines staged since the last transform
+create table if not exists fact_orders (
+    order_key           integer primary key,
+    user_key            integer not null references dim_users (user_key),
+    product_key         integer not null references dim_products (product_key),
+    date_key            integer not null references dim_date (date_key),
+    transaction_id      text    not null unique,
+    order_id            text    not null,
+    quantity            integer not null check (quantity >= 1),
+    unit_price_cents    integer not null check (unit_price_cents >= 0),
+    total_amount_cents  integer not null check (total_amount_cents >= 0),
+    status              text    not null check (status in ('completed', 'cancelled', 'refunded')),
+    order_timestamp     text    not null,
+    batch_id            integer not null references etl_files (file_id),
+    loaded_at           text    not null
+);
+
+create index if not exists fact_orders_date_key on fact_orders (date_key);
+
+create index if not exists fact_orders_user_key on fact_orders (user_key);
+
+create index if not exists fact_orders_product_key on fact_orders (product_key);

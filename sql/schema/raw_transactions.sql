@@ -1,0 +1,58 @@
+-- raw_transactions: Bronze + staging, one row per input record (grain: file, record_number)
+-- keys: raw_id surrogate PK, increasing in load order (the transform watermark);
+--       batch_id references etl_files; (batch_id, record_number) unique;
+--       transaction_id unique among rows whose load_status = 'loaded'
+--       (indexes: duplicate checks look records up by transaction_id; the dimension
+--       upserts read the history of the users and products a batch touched)
+-- load: `warehouse ingest` appends every record exactly as received (raw_text),
+--       valid or not. The typed columns are filled for records that passed the
+--       contract: money in integer cents, event_ts normalised to UTC
+--       (YYYY-MM-DDTHH:MM:SS.ffffffZ), event_date its UTC date.
+--       load_status: 'loaded', 'duplicate' (identical copy of a loaded record,
+--       skipped) or 'rejected' (see reject_reason / reject_message).
+create table if not exists raw_transactions (
+    raw_id                     integer primary key,
+    batch_id                   integer not null references etl_files (file_id),
+    source_file                text    not null,
+    record_number              integer not null,
+    raw_text                   text    not null,
+    record_hash                text,
+    load_status                text    not null
+                               check (load_status in ('pending', 'loaded', 'duplicate', 'rejected')),
+    reject_reason              text,
+    reject_field               text,
+    reject_message             text,
+    transaction_id             text,
+    order_id                   text,
+    event_ts                   text,
+    event_date                 text,
+    date_key                   integer,
+    quantity                   integer,
+    price_cents                integer,
+    order_status               text,
+    user_id                    text,
+    user_name                  text,
+    user_email                 text,
+    user_registration_date     text,
+    product_id                 text,
+    product_name               text,
+    product_category           text,
+    product_unit_price_cents   integer,
+    loaded_at                  text    not null,
+    unique (batch_id, record_number)
+);
+
+create unique index if not exists raw_transactions_loaded_transaction_id
+    on raw_transactions (transaction_id)
+    where load_status = 'loaded';
+
+create index if not exists raw_transactions_transaction_id
+    on raw_transactions (transaction_id);
+
+create index if not exists raw_transactions_user_id
+    on raw_transactions (user_id)
+    where load_status = 'loaded';
+
+create index if not exists raw_transactions_product_id
+    on raw_transactions (product_id)
+    where load_status = 'loaded';

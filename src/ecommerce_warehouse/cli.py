@@ -1,0 +1,262 @@
+"""Command line: ``run_pipeline`` (the one-shot job) and the ``warehouse`` command group.
+
+Thin by design: options become a settings object, the library does the work, and the
+library's own exceptions become one-line errors (exit code 1; 2 for usage errors).
+Progress lines go to stderr, the summary to stdout, ``--json`` prints machine-readable output.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import __version__, generator, settings
+from .database import redacted
+from .errors import WarehouseError
+from .ingest import check_input_paths
+from .pipeline import (PipelineOptions, PipelineResult, describe_file, ingest_files, prepare,
+                       refused_error, run_pipeline, table_counts)
+from .runs import Run
+from .transform import transform as run_transform
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+db_option = click.option(
+    "--db", envvar=settings.DB_ENVVAR, default=settings.DEFAULT_DB, show_default=True,
+    metavar="PATH|URL",
+    help=f"Warehouse: a SQLite file path or a SQLAlchemy URL (env: {settings.DB_ENVVAR}).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
+def date_options(function):
+    """--date, or --start and --end (inclusive)."""
+    for option in reversed((
+        click.option("--date", "one_date", type=DATE, metavar="YYYY-MM-DD",
+                     help="Generate this one day (instead of --start/--end)."),
+        click.option("--start", type=DATE, metavar="YYYY-MM-DD",
+                     help=f"First day to generate.  [default: {settings.DEFAULT_START}]"),
+        click.option("--end", type=DATE, metavar="YYYY-MM-DD",
+                     help=f"Last day to generate, inclusive.  [default: {settings.DEFAULT_END}]"),
+    )):
+        function = option(function)
+    return function
+
+
+def generation_options(function):
+    for option in reversed((
+        click.option("--seed", type=int, default=settings.DEFAULT_SEED, show_default=True,
+                     help="Random seed: the same seed, days and size give byte-identical files."),
+        click.option("--transactions", type=click.IntRange(min=0),
+                     default=settings.DEFAULT_TRANSACTIONS, show_default=True,
+                     help="Order lines on an average day (weekends get more, early weekdays fewer)."),
+    )):
+        function = option(function)
+    return function
+
+
+def resolve_dates(one_date, start, end) -> tuple[date, date]:
+    if one_date and (start or end):
+        raise click.UsageError("give either --date or --start/--end, not both")
+    if one_date:
+        return one_date.date(), one_date.date()
+    first = start.date() if start else None
+    last = end.date() if end else None
+    if first is None and last is None:
+        return settings.DEFAULT_START, settings.DEFAULT_END
+    first = first or last
+    last = last or first
+    if last < first:
+        raise click.BadParameter(f"--end {last} is before --start {first}", param_hint="--end")
+    return first, last
+
+
+def progress_printer(verbose: bool):
+    """Step lines on stderr when it is a terminal (or with --verbose); silent otherwise."""
+    if verbose or sys.stderr.isatty():
+        return lambda line: click.echo(line, err=True)
+    return None
+
+
+def fail(exc: WarehouseError):
+    raise click.ClickException(str(exc)) from exc
+
+
+# --- the one-shot job --------------------------------------------------------------
+
+def pipeline_command(name: str, help_text: str):
+    @click.command(name=name, help=help_text)
+    @db_option
+    @date_options
+    @generation_options
+    @click.option("--input", "inputs", multiple=True, type=click.Path(path_type=Path),
+                  metavar="FILE", help="Load this batch file instead of generating (repeatable).")
+    @click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path),
+                  default=settings.DEFAULT_RAW_DIR, show_default=True,
+                  help="Where generated batch files are written.")
+    @click.option("--dirty-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+                  help="Share of generated records made invalid on purpose (to show quarantine).")
+    @json_option
+    @click.option("-v", "--verbose", is_flag=True, help="Print a line per step on stderr.")
+    def command(db, one_date, start, end, seed, transactions, inputs, raw_dir, dirty_rate,
+                as_json, verbose):
+        first, last = resolve_dates(one_date, start, end)
+        if inputs and (one_date or start or end):
+            raise click.UsageError("--input loads the given files; it cannot be combined with dates")
+        options = PipelineOptions(db=db, start=first, end=last, seed=seed,
+                                  transactions=transactions, raw_dir=raw_dir,
+                                  inputs=tuple(inputs), dirty_rate=dirty_rate)
+        try:
+            result = run_pipeline(options, command=name, progress=progress_printer(verbose))
+        except WarehouseError as exc:
+            fail(exc)
+        emit_result(result, as_json)
+        if result.error:
+            raise click.ClickException(result.error)
+    return command
+
+
+PIPELINE_HELP = """Build the warehouse in one go: generate → ingest → transform → summary.
+
+With no options it generates March 2025 (seed 42, about 500 lines a day) into
+data/raw/ and loads it into data/warehouse/ecommerce_warehouse.db, so every
+machine builds the same warehouse. With --input it loads the given files instead
+of generating. Running it again with nothing new changes nothing.
+
+Exit status: 0 on success; 1 when the run failed or a file was refused (files
+that were fine are still loaded); 2 for a usage error.
+"""
+
+run_pipeline_cli = pipeline_command("run_pipeline", PIPELINE_HELP)
+
+
+def emit_result(result: PipelineResult, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    totals = result.totals()
+    click.echo(f"Run {result.run_id} {result.status} in {result.seconds:.1f} s  ({result.db})")
+    if result.generated:
+        lines = sum(n for _, n in result.generated)
+        click.echo(f"  generate   {len(result.generated)} files, {lines:,} lines")
+    loaded = [f for f in result.files if f.status == "loaded"]
+    skipped = [f for f in result.files if f.status == "already_loaded"]
+    refused = [f for f in result.files if f.status == "refused"]
+    click.echo(
+        f"  ingest     {len(loaded)} files loaded, {len(skipped)} already loaded, "
+        f"{len(refused)} refused: {totals['records_read']:,} read = "
+        f"{totals['records_loaded']:,} loaded + {totals['duplicates_skipped']:,} duplicates + "
+        f"{totals['records_rejected']:,} rejected"
+    )
+    if result.transform is not None:
+        if result.transform.nothing_new:
+            click.echo("  transform  nothing new since the last transform; no row changed")
+        else:
+            changed = ", ".join(f"{k} {v:,}" for k, v in result.transform.changed.items())
+            click.echo(f"  transform  rows changed: {changed}")
+    if result.tables:
+        t = result.tables
+        click.echo(
+            f"  warehouse  fact_orders {t['fact_orders']:,} · dim_users {t['dim_users']:,} · "
+            f"dim_products {t['dim_products']:,} · dim_date {t['dim_date']:,} · "
+            f"rejected_transactions {t['rejected_transactions']:,}"
+        )
+
+
+# --- the command group -----------------------------------------------------------------
+
+@click.group(help="Build and inspect the e-commerce star-schema warehouse, one step at a time.")
+@click.version_option(__version__, prog_name="warehouse")
+def warehouse():
+    pass
+
+
+warehouse.add_command(pipeline_command("run", PIPELINE_HELP.replace(
+    "Build the warehouse in one go", "Same as run_pipeline: build the warehouse in one go")))
+
+
+@warehouse.command()
+@date_options
+@generation_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=settings.DEFAULT_RAW_DIR, show_default=True,
+              help="Folder for the transactions_YYYYMMDD.json files.")
+@click.option("--dirty-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of records made invalid on purpose (to show quarantine).")
+def generate(one_date, start, end, seed, transactions, out, dirty_rate):
+    """Write one JSON batch file of fake order lines per day.
+
+    Files are named transactions_YYYYMMDD.json; the same seed, days and
+    --transactions always give byte-identical files.
+    """
+    first, last = resolve_dates(one_date, start, end)
+    try:
+        written = generator.generate(first, last, transactions, seed, out, dirty_rate)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write to {out}: {exc.strerror}") from exc
+    for path, count in written:
+        click.echo(f"{path}\t{count} lines")
+
+
+@warehouse.command()
+@db_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@json_option
+def ingest(db, files, as_json):
+    """Load batch files (.json arrays or .jsonl) into Bronze, quarantining bad records.
+
+    Each file loads in one transaction. A file already loaded (same bytes) is
+    skipped. A .json file that is not a well-formed array is refused whole; the
+    other files still load and the command exits 1.
+    """
+    try:
+        paths = check_input_paths(files)
+        engine = prepare(db)
+        run = Run(engine, "ingest", {"db": redacted(db), "files": [str(p) for p in paths]})
+        results = ingest_files(engine, run, paths)
+        error = refused_error(results)
+        run.finish(error)
+    except WarehouseError as exc:
+        fail(exc)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in results], indent=2))
+    else:
+        for result in results:
+            click.echo(describe_file(result))
+    if error:
+        raise click.ClickException(error)
+
+
+@warehouse.command()
+@db_option
+@json_option
+def transform(db, as_json):
+    """Run the SQL transforms over everything ingested since the last transform.
+
+    Upserts dim_users and dim_products (SCD type 1), extends dim_date and appends
+    to fact_orders, in one transaction. With nothing new it changes nothing.
+    """
+    try:
+        engine = prepare(db)
+        run = Run(engine, "transform", {"db": redacted(db)})
+        try:
+            result = run_transform(engine, run)
+        except WarehouseError as exc:
+            run.finish(str(exc))
+            raise
+        run.finish()
+        tables = table_counts(engine)
+    except WarehouseError as exc:
+        fail(exc)
+    if as_json:
+        click.echo(json.dumps({"from_raw_id": result.from_raw_id, "to_raw_id": result.to_raw_id,
+                               "rows_changed": result.changed, "tables": tables}, indent=2))
+    elif result.nothing_new:
+        click.echo("nothing new since the last transform; no row changed")
+    else:
+        for target, changed in result.changed.items():
+            click.echo(f"{target}\t{changed} rows changed")

@@ -1,0 +1,304 @@
+"""Generate realistic, reproducible e-commerce order lines as daily JSON batch files.
+
+Determinism: the people and products are drawn once per seed with Faker (pinned to an
+exact version in pyproject.toml, locale fixed to en_US); each day is then drawn with its
+own ``random.Random`` seeded by (seed, date), so a day's file has the same bytes
+whatever range it was generated in, on any machine. Nothing reads the clock.
+
+What makes the data worth teaching with:
+- a fixed catalogue of users and products, with skewed popularity (a few best sellers,
+  many repeat customers) and about 3% guest checkouts (no user);
+- a daily rhythm (evening peak) and a weekly one (busier weekends);
+- attributes that change between days: some users change email or name, some products
+  change price or category, so the SCD type 1 dimensions have work to do;
+- about 2% of lines arrive late (their timestamp is one or two days before the file's
+  date, with the attributes of that day); about 2% of orders are cancelled or refunded;
+  orders have one to five lines;
+- with ``dirty_rate`` > 0, invalid records of several kinds to show quarantine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from itertools import accumulate
+from pathlib import Path
+
+from faker import Faker
+
+USER_COUNT = 2_000
+PRODUCT_COUNT = 250
+GUEST_SHARE = 0.03
+LATE_SHARE = 0.02
+EMAIL_DOMAINS = ("example.com", "example.net", "example.org")   # reserved (RFC 2606)
+# Busier towards the weekend: Monday .. Sunday, averaging 1.0 over a week.
+WEEKDAY_FACTOR = (0.90, 0.92, 0.95, 1.00, 1.05, 1.13, 1.05)
+# Share of orders by hour of day (UTC): quiet nights, a lunch bump and an evening peak.
+HOUR_WEIGHTS = (2, 1, 1, 1, 1, 2, 3, 5, 6, 7, 8, 9, 10, 9, 8, 8, 9, 10, 12, 14, 15, 13, 8, 4)
+LINES_PER_ORDER = ((1, 2, 3, 4, 5), (55, 25, 12, 5, 3))
+QUANTITY = ((1, 2, 3, 4, 5), (70, 18, 7, 3, 2))
+STATUS = (("completed", "cancelled", "refunded"), (978, 12, 10))
+CATEGORIES = {
+    "Electronics": ("Headphones", "Charger", "Speaker", "Keyboard", "Mouse", "Webcam", "Power Bank"),
+    "Home & Kitchen": ("Kettle", "Pan", "Knife Set", "Blender", "Cutting Board", "Mug", "Lamp"),
+    "Books": ("Cookbook", "Novel", "Atlas", "Field Guide", "Notebook", "Poetry Collection"),
+    "Clothing": ("T-Shirt", "Hoodie", "Scarf", "Rain Jacket", "Socks", "Cap"),
+    "Sports & Outdoors": ("Yoga Mat", "Water Bottle", "Backpack", "Tent", "Dumbbell", "Bike Light"),
+    "Beauty": ("Face Cream", "Shampoo", "Lip Balm", "Hand Soap", "Sunscreen"),
+    "Toys & Games": ("Puzzle", "Board Game", "Building Set", "Kite", "Plush Bear"),
+    "Grocery": ("Coffee Beans", "Green Tea", "Olive Oil", "Dark Chocolate", "Honey"),
+}
+DIRTY_KINDS = (
+    "missing_transaction_id", "zero_quantity", "string_quantity", "negative_price",
+    "three_decimal_price", "garbage_timestamp", "missing_product", "user_without_id",
+    "unknown_status", "conflicting_duplicate", "exact_duplicate",
+)
+
+
+@dataclass(frozen=True)
+class User:
+    user_id: str
+    first_name: str
+    last_names: tuple[str, ...]
+    handle: str
+    domain: str
+    registration_date: date
+    email_period: int
+    name_period: int       # 0: never changes name
+    phase: int
+
+
+@dataclass(frozen=True)
+class Product:
+    product_id: str
+    name: str
+    categories: tuple[str, str]
+    base_price_cents: int
+    price_period: int
+    category_period: int   # 0: never changes category
+    phase: int
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Users and products of one seed, with popularity weights (cumulative)."""
+
+    seed: int
+    users: tuple[User, ...]
+    products: tuple[Product, ...]
+    user_weights: tuple[float, ...]
+    product_weights: tuple[float, ...]
+
+    def user_snapshot(self, user: User, day: date) -> dict:
+        """The user as the shop knew them on ``day``."""
+        ordinal = day.toordinal() + user.phase
+        email_version = ordinal // user.email_period
+        suffix = "" if email_version % 3 == 0 else str(email_version % 3 + 1)
+        last = user.last_names[0]
+        if user.name_period:
+            last = user.last_names[(ordinal // user.name_period) % len(user.last_names)]
+        return {
+            "user_id": user.user_id,
+            "name": f"{user.first_name} {last}",
+            "email": f"{user.handle}{suffix}@{user.domain}",
+            "registration_date": user.registration_date.isoformat(),
+        }
+
+    def product_snapshot(self, product: Product, day: date) -> dict:
+        """The product as listed on ``day``: name, category and list price."""
+        ordinal = day.toordinal() + product.phase
+        version = ordinal // product.price_period
+        factor = random.Random(f"{self.seed}:{product.product_id}:price:{version}").uniform(0.85, 1.15)
+        price = max(99, int(product.base_price_cents * factor) // 100 * 100 + 99)
+        category = product.categories[0]
+        if product.category_period:
+            category = product.categories[(ordinal // product.category_period) % 2]
+        return {
+            "product_id": product.product_id,
+            "name": product.name,
+            "category": category,
+            "unit_price": price / 100,
+        }
+
+
+def build_catalogue(seed: int) -> Catalogue:
+    """The users and products of ``seed``, drawn once with Faker."""
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    rng = random.Random(f"{seed}:catalogue")
+    first_day = date(2022, 1, 1).toordinal()
+    users = []
+    for number in range(1, USER_COUNT + 1):
+        first, last = fake.first_name(), fake.last_name()
+        users.append(User(
+            user_id=f"U{number:05d}",
+            first_name=first,
+            last_names=(last, fake.last_name(), fake.last_name()),
+            handle=f"{first}.{last}{number}".lower().replace(" ", "").replace("'", ""),
+            domain=rng.choice(EMAIL_DOMAINS),
+            registration_date=date.fromordinal(first_day + rng.randrange(3 * 365)),
+            email_period=rng.randint(60, 400),
+            name_period=rng.randint(90, 600) if rng.random() < 0.2 else 0,
+            phase=rng.randrange(1000),
+        ))
+    category_names = tuple(CATEGORIES)
+    products = []
+    for number in range(1, PRODUCT_COUNT + 1):
+        category = rng.choice(category_names)
+        other = rng.choice([c for c in category_names if c != category])
+        products.append(Product(
+            product_id=f"P{number:04d}",
+            name=f"{fake.safe_color_name().title()} {rng.choice(CATEGORIES[category])}",
+            categories=(category, other),
+            base_price_cents=int(rng.lognormvariate(7.6, 0.9)),
+            price_period=rng.randint(14, 90),
+            category_period=rng.randint(30, 120) if rng.random() < 0.1 else 0,
+            phase=rng.randrange(1000),
+        ))
+    return Catalogue(
+        seed=seed,
+        users=tuple(users),
+        products=tuple(products),
+        user_weights=tuple(accumulate(1 / (rank ** 0.8) for rank in range(1, USER_COUNT + 1))),
+        product_weights=tuple(accumulate(1 / (rank ** 1.1) for rank in range(1, PRODUCT_COUNT + 1))),
+    )
+
+
+def lines_for_day(day: date, transactions: int) -> int:
+    """How many lines ``day`` gets: ``transactions`` on an average day, more at weekends."""
+    return max(1, round(transactions * WEEKDAY_FACTOR[day.weekday()])) if transactions > 0 else 0
+
+
+def day_records(catalogue: Catalogue, day: date, transactions: int,
+                dirty_rate: float = 0.0) -> Iterator[dict]:
+    """The order lines of one day's file, in order."""
+    rng = random.Random(f"{catalogue.seed}:{day.isoformat()}")
+    wanted = lines_for_day(day, transactions)
+    order_count = max(1, wanted)  # upper bound; we stop when enough lines are made
+    hours = rng.choices(range(24), weights=HOUR_WEIGHTS, k=order_count)
+    moments = sorted(hour * 3600 + rng.randrange(3600) for hour in hours)
+    emitted: list[dict] = []
+    made = 0
+    sequence = 0
+    while made < wanted:
+        seconds = moments[sequence]
+        sequence += 1
+        event_day = day
+        if rng.random() < LATE_SHARE:
+            event_day = day - timedelta(days=rng.choice((1, 2)))
+        moment = datetime.combine(event_day, time(), tzinfo=timezone.utc) + timedelta(seconds=seconds)
+        user = None
+        if rng.random() >= GUEST_SHARE:
+            user = rng.choices(catalogue.users, cum_weights=catalogue.user_weights)[0]
+        status = rng.choices(*STATUS)[0]
+        discount = rng.uniform(0.05, 0.2) if rng.random() < 0.1 else 0.0
+        size = min(rng.choices(*LINES_PER_ORDER)[0], wanted - made)
+        products = []
+        while len(products) < size:
+            product = rng.choices(catalogue.products, cum_weights=catalogue.product_weights)[0]
+            if product not in products:
+                products.append(product)
+        order_id = f"ORD-{day:%Y%m%d}-{sequence:06d}"
+        for line, product in enumerate(products, start=1):
+            listed = catalogue.product_snapshot(product, event_day)
+            paid_cents = round(round(listed["unit_price"] * 100) * (1 - discount))
+            record = {
+                "transaction_id": f"{order_id.replace('ORD', 'TX')}-{line}",
+                "order_id": order_id,
+                "timestamp": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "status": status,
+                "quantity": rng.choices(*QUANTITY)[0],
+                "price": paid_cents / 100,
+                "user": catalogue.user_snapshot(user, event_day) if user else None,
+                "product": listed,
+            }
+            if dirty_rate and rng.random() < dirty_rate:
+                record = _make_dirty(rng, record, emitted)
+            emitted.append(record)
+            made += 1
+            yield record
+        if len(emitted) > 1000:
+            del emitted[:500]
+
+
+def _make_dirty(rng: random.Random, record: dict, earlier: list[dict]) -> dict:
+    """A copy of ``record`` broken in one of several ways (or a duplicate of an earlier one)."""
+    kind = rng.choice(DIRTY_KINDS)
+    if kind in ("conflicting_duplicate", "exact_duplicate") and earlier:
+        copy = json.loads(json.dumps(rng.choice(earlier)))
+        if kind == "conflicting_duplicate":
+            copy["quantity"] = copy.get("quantity", 1) + 1 if isinstance(copy.get("quantity"), int) else 7
+        return copy
+    bad = json.loads(json.dumps(record))
+    if kind == "missing_transaction_id":
+        del bad["transaction_id"]
+    elif kind == "zero_quantity":
+        bad["quantity"] = 0
+    elif kind == "string_quantity":
+        bad["quantity"] = str(bad["quantity"])
+    elif kind == "negative_price":
+        bad["price"] = -abs(bad["price"]) - 1
+    elif kind == "three_decimal_price":
+        bad["price"] = round(bad["price"] + 0.005, 3) if bad["price"] < 1e6 else 1.005
+    elif kind == "garbage_timestamp":
+        bad["timestamp"] = "yesterday-ish"
+    elif kind == "missing_product":
+        del bad["product"]
+    elif kind == "user_without_id":
+        bad["user"] = {"name": "No Id", "email": "noid@example.com"}
+    else:
+        bad["status"] = "shipped"
+    return bad
+
+
+def batch_path(out_dir: Path, day: date) -> Path:
+    return Path(out_dir) / f"transactions_{day:%Y%m%d}.json"
+
+
+def write_day(catalogue: Catalogue, day: date, transactions: int, out_dir: Path,
+              dirty_rate: float = 0.0) -> tuple[Path, int]:
+    """Write one day's JSON array (one record per line); return its path and line count.
+
+    The file is written under a temporary name and renamed into place, so a killed
+    generator never leaves a partial file under the final name.
+    """
+    target = batch_path(out_dir, day)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    count = 0
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write("[")
+            for record in day_records(catalogue, day, transactions, dirty_rate):
+                out.write(",\n" if count else "\n")
+                out.write(json.dumps(record, ensure_ascii=False))
+                count += 1
+            out.write("\n]\n")
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target, count
+
+
+def days_between(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+
+
+def generate(start: date, end: date, transactions: int, seed: int, out_dir: Path,
+             dirty_rate: float = 0.0,
+             on_file: Callable[[Path, int], None] | None = None) -> list[tuple[Path, int]]:
+    """Write one file per day from ``start`` to ``end``; return (path, lines) for each."""
+    catalogue = build_catalogue(seed)
+    written = []
+    for day in days_between(start, end):
+        path, count = write_day(catalogue, day, transactions, out_dir, dirty_rate)
+        written.append((path, count))
+        if on_file:
+            on_file(path, count)
+    return written

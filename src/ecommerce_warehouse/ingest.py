@@ -1,0 +1,149 @@
+"""Load batch files into Bronze (``raw_transactions``) and quarantine bad records.
+
+One file is one transaction: its registry row, every record (valid or not) and its
+rejects commit together or not at all. Records are streamed into Bronze in chunks;
+the duplicate checks and the counts then run as SQL over the file's rows
+(``sql/ingest/``), so memory stays flat whatever the file size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from . import contract, sqlfiles
+from .database import BulkInsert, query_sql, run_sql, utc_now, write_transaction
+from .errors import InputFileError
+from .reader import RawRecord, file_format, read_records
+
+INSERT_CHUNK = 5_000
+
+_EMPTY_ROW = dict.fromkeys((
+    "record_hash", "reject_reason", "reject_field", "reject_message",
+    "transaction_id", "order_id", "event_ts", "event_date", "date_key",
+    "quantity", "price_cents", "order_status",
+    "user_id", "user_name", "user_email", "user_registration_date",
+    "product_id", "product_name", "product_category", "product_unit_price_cents",
+))
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file."""
+
+    path: str
+    status: str                     # 'loaded', 'already_loaded' or 'refused'
+    file_id: int | None = None
+    records_read: int = 0
+    records_loaded: int = 0
+    duplicates_skipped: int = 0
+    records_rejected: int = 0
+    error: str | None = None
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_input_paths(paths: Iterable[Path]) -> list[Path]:
+    """Refuse the whole command up front if any input is missing or not a batch file."""
+    checked = []
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            raise InputFileError(path, "no such file")
+        if path.is_dir():
+            raise InputFileError(path, "is a folder, not a batch file")
+        file_format(path)
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as exc:
+            raise InputFileError(path, f"cannot read: {exc.strerror}") from exc
+        checked.append(path)
+    return checked
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def bronze_row(record: RawRecord) -> dict:
+    """The raw_transactions columns for one record, valid ('pending') or 'rejected'."""
+    row = dict(_EMPTY_ROW, record_number=record.number, raw_text=record.text)
+    rejection = record.error
+    if rejection is None:
+        columns, rejection = contract.check(record.value)
+        row.update(columns)
+        if rejection is None:
+            canonical = contract.canonical_json(record.value).encode("utf-8")
+            row["record_hash"] = hashlib.blake2b(canonical, digest_size=16).hexdigest()
+    if rejection is None:
+        row["load_status"] = "pending"
+    else:
+        row.update(load_status="rejected", reject_reason=rejection.code,
+                   reject_field=rejection.field, reject_message=rejection.message)
+    return row
+
+
+def ingest_file(engine: Engine, path: Path, run_id: int | None = None,
+                on_progress: Callable[[int], None] | None = None) -> FileResult:
+    """Load one file in one transaction; a refused file loads nothing and is registered as refused."""
+    started = time.perf_counter()
+    path = Path(path)
+    fmt = file_format(path)
+    sha256 = file_sha256(path)
+    shown_path = str(path)
+    try:
+        with write_transaction(engine) as connection:
+            known = query_sql(connection, "ingest/find_loaded_file", {"sha256": sha256}).first()
+            if known is not None:
+                return FileResult(shown_path, "already_loaded", file_id=known.file_id,
+                                  records_read=known.records_read,
+                                  seconds=time.perf_counter() - started)
+            loaded_at = utc_now()
+            file_id = query_sql(connection, "ingest/register_file", {
+                "run_id": run_id, "path": shown_path, "sha256": sha256,
+                "file_format": fmt, "loaded_at": loaded_at,
+            }).scalar_one()
+            insert = BulkInsert(connection, "ingest/insert_raw_transaction")
+            common = {"batch_id": file_id, "source_file": shown_path, "loaded_at": loaded_at}
+            chunk = []
+            read = 0
+            for record in read_records(path):
+                row = bronze_row(record)
+                row.update(common)
+                chunk.append(row)
+                read += 1
+                if len(chunk) >= INSERT_CHUNK:
+                    insert.run(chunk)
+                    chunk.clear()
+                    if on_progress:
+                        on_progress(read)
+            insert.run(chunk)
+            for name in sqlfiles.INGEST_FINISH:
+                run_sql(connection, name, {"batch_id": file_id})
+            counts = query_sql(connection, "ingest/file_counts", {"file_id": file_id}).one()
+    except InputFileError as exc:
+        with write_transaction(engine) as connection:
+            run_sql(connection, "ingest/record_refused_file", {
+                "run_id": run_id, "path": shown_path, "sha256": sha256,
+                "file_format": fmt, "error": exc.reason, "loaded_at": utc_now(),
+            })
+        return FileResult(shown_path, "refused", error=str(exc),
+                          seconds=time.perf_counter() - started)
+    return FileResult(
+        shown_path, "loaded", file_id=file_id,
+        records_read=counts.records_read, records_loaded=counts.records_loaded,
+        duplicates_skipped=counts.duplicates_skipped, records_rejected=counts.records_rejected,
+        seconds=time.perf_counter() - started,
+    )

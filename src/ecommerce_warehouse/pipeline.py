@@ -1,0 +1,164 @@
+"""The one-shot job: generate (or take given files) → ingest → transform → summary.
+
+Each step is also a function of its own, used by the ``warehouse`` subcommands.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from . import generator
+from .database import ensure_schema, open_engine, query_sql, redacted, write_transaction
+from .errors import WarehouseError
+from .ingest import FileResult, check_input_paths, ingest_file
+from .runs import Run
+from .transform import TransformResult, transform
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """Everything one pipeline run needs, as given on the command line."""
+
+    db: str
+    start: date
+    end: date
+    seed: int
+    transactions: int
+    raw_dir: Path
+    inputs: tuple[Path, ...] = ()
+    dirty_rate: float = 0.0
+
+    def parameters(self) -> dict:
+        return {
+            "db": redacted(self.db), "start": self.start.isoformat(), "end": self.end.isoformat(),
+            "seed": self.seed, "transactions": self.transactions, "raw_dir": str(self.raw_dir),
+            "inputs": [str(p) for p in self.inputs], "dirty_rate": self.dirty_rate,
+        }
+
+
+@dataclass
+class PipelineResult:
+    """What a run did: its id, files, transform range and the warehouse's size after."""
+
+    run_id: int
+    status: str
+    db: str
+    generated: list[tuple[str, int]] = field(default_factory=list)
+    files: list[FileResult] = field(default_factory=list)
+    transform: TransformResult | None = None
+    tables: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str | None = None
+
+    def totals(self) -> dict[str, int]:
+        keys = ("records_read", "records_loaded", "duplicates_skipped", "records_rejected")
+        return {key: sum(getattr(f, key) for f in self.files if f.status == "loaded") for key in keys}
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "db": self.db,
+            "seconds": round(self.seconds, 3),
+            "error": self.error,
+            "generated": [{"path": p, "lines": n} for p, n in self.generated],
+            "files": [f.as_dict() for f in self.files],
+            "totals": self.totals(),
+            "transform": None if self.transform is None else {
+                "from_raw_id": self.transform.from_raw_id,
+                "to_raw_id": self.transform.to_raw_id,
+                "rows_changed": self.transform.changed,
+            },
+            "tables": self.tables,
+        }
+
+
+def prepare(db: str) -> Engine:
+    """Open the warehouse and create whatever part of its schema is missing."""
+    engine = open_engine(db)
+    ensure_schema(engine)
+    return engine
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    with write_transaction(engine) as connection:
+        return dict(query_sql(connection, "runs/table_counts").one()._mapping)
+
+
+def ingest_files(engine: Engine, run: Run, paths: Sequence[Path],
+                 progress: Progress | None = None) -> list[FileResult]:
+    """Ingest each file in its own transaction and record one run step per file."""
+    results = []
+    for path in paths:
+        result = ingest_file(engine, path, run.run_id)
+        run.step("ingest", str(path), result.records_loaded, result.seconds)
+        results.append(result)
+        if progress:
+            progress(describe_file(result))
+    return results
+
+
+def describe_file(result: FileResult) -> str:
+    if result.status == "already_loaded":
+        return f"{result.path}: already loaded (file {result.file_id}), skipped"
+    if result.status == "refused":
+        return f"refused {result.error}"
+    return (f"{result.path}: {result.records_read} read = {result.records_loaded} loaded"
+            f" + {result.duplicates_skipped} duplicates + {result.records_rejected} rejected")
+
+
+def refused_error(files: Sequence[FileResult]) -> str | None:
+    refused = [f for f in files if f.status == "refused"]
+    if not refused:
+        return None
+    return f"{len(refused)} file(s) refused: " + "; ".join(f.error or f.path for f in refused)
+
+
+def run_pipeline(options: PipelineOptions, command: str = "run_pipeline",
+                 progress: Progress | None = None) -> PipelineResult:
+    """Generate (unless inputs are given), ingest, transform; record it all in etl_runs."""
+    began = time.perf_counter()
+    inputs = check_input_paths(options.inputs) if options.inputs else ()
+    engine = prepare(options.db)
+    run = Run(engine, command, options.parameters())
+    result = PipelineResult(run.run_id, "running", redacted(options.db))
+    try:
+        if inputs:
+            paths = list(inputs)
+        else:
+            with run.timed("generate", str(options.raw_dir)) as box:
+                written = generator.generate(
+                    options.start, options.end, options.transactions, options.seed,
+                    options.raw_dir, options.dirty_rate,
+                    on_file=(lambda p, n: progress(f"generated {p} ({n} lines)")) if progress else None,
+                )
+                box["rows"] = sum(n for _, n in written)
+            result.generated = [(str(p), n) for p, n in written]
+            paths = [p for p, _ in written]
+        result.files = ingest_files(engine, run, paths, progress)
+        result.transform = transform(engine, run)
+        result.error = refused_error(result.files)
+    except WarehouseError as exc:
+        result.error = str(exc)
+        _close(run, result, began)
+        raise
+    _close(run, result, began)
+    result.tables = table_counts(engine)
+    return result
+
+
+def _close(run: Run, result: PipelineResult, began: float) -> None:
+    result.status = "failed" if result.error else "succeeded"
+    result.seconds = time.perf_counter() - began
+    try:
+        run.finish(result.error)
+    except WarehouseError:
+        pass  # the database itself is failing; the original error is what matters

@@ -1,0 +1,213 @@
+"""Stream the records of a batch file, each with its exact original text.
+
+A ``.json`` file must be one JSON array; it is read in chunks and split into its
+elements with the standard decoder's ``raw_decode``, so memory holds one chunk and one
+record at a time, never the whole file. Anything that makes the file not a well-formed
+array raises ``InputFileError`` saying where it broke (the caller then loads nothing
+from it). A ``.jsonl`` file is judged line by line: a bad line becomes a rejected
+record and the other lines still load.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .contract import DECODER, INVALID_JSON, Rejection
+from .errors import InputFileError
+
+FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+CHUNK_BYTES = 1 << 20
+MAX_RECORD_CHARS = 64 << 20
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One record as read: its 1-based number, exact text, decoded value or why not."""
+
+    number: int
+    text: str
+    value: object = None
+    error: Rejection | None = None
+
+
+def file_format(path: Path) -> str:
+    """'json' or 'jsonl', from the file name; anything else is refused."""
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise InputFileError(
+            path, "unknown file type; a batch file must end in .json (a JSON array) or .jsonl (JSON Lines)"
+        ) from None
+
+
+def read_records(path: Path) -> Iterator[RawRecord]:
+    """The records of one batch file, in order."""
+    if file_format(path) == "json":
+        return _ArrayReader(path).records()
+    return _json_lines(path)
+
+
+def _json_lines(path: Path) -> Iterator[RawRecord]:
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if number == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8):]
+            line = line.rstrip(b"\r\n")
+            if not line.strip():
+                continue
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield RawRecord(number, line.decode("utf-8", "replace"), error=Rejection(
+                    INVALID_JSON, None, f"line {number} is not valid UTF-8 (byte {exc.start + 1} of the line)"))
+                continue
+            try:
+                value = DECODER.decode(text)
+            except json.JSONDecodeError as exc:
+                yield RawRecord(number, text, error=Rejection(
+                    INVALID_JSON, None, f"line {number} is not valid JSON: {exc.msg} at column {exc.colno}"))
+                continue
+            except RecursionError:
+                yield RawRecord(number, text, error=Rejection(
+                    INVALID_JSON, None, f"line {number} is nested too deeply to decode"))
+                continue
+            yield RawRecord(number, text, value)
+
+
+class _ArrayReader:
+    """Incremental reader of one JSON array, tracking line and column for errors."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.buffer = ""
+        self.pos = 0
+        self.eof = False
+        self.bytes_read = 0
+        self.line_base = 1      # line number of buffer[0]
+        self.column_base = 0    # characters before buffer[0] on its line
+        self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
+
+    def records(self) -> Iterator[RawRecord]:
+        try:
+            handle = open(self.path, "rb")
+        except OSError as exc:
+            raise InputFileError(self.path, f"cannot read: {exc.strerror}") from exc
+        with handle:
+            self.handle = handle
+            yield from self._elements()
+
+    # -- reading -------------------------------------------------------------------
+    def _fill(self) -> None:
+        data = self.handle.read(CHUNK_BYTES)
+        try:
+            if data:
+                text = self.decoder.decode(data)
+            else:
+                text = self.decoder.decode(b"", final=True)
+                self.eof = True
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                self.path,
+                f"not valid UTF-8 at byte {self.bytes_read + exc.start + 1}; nothing was loaded from this file",
+            ) from None
+        if self.bytes_read == 0 and text.startswith("\ufeff"):
+            text = text[1:]
+        self.bytes_read += len(data)
+        self.buffer += text
+
+    def _compact(self) -> None:
+        if self.pos < CHUNK_BYTES:
+            return
+        dropped = self.buffer[: self.pos]
+        newlines = dropped.count("\n")
+        if newlines:
+            self.line_base += newlines
+            self.column_base = len(dropped) - dropped.rfind("\n") - 1
+        else:
+            self.column_base += len(dropped)
+        self.buffer = self.buffer[self.pos:]
+        self.pos = 0
+
+    def _where(self, pos: int) -> str:
+        before = self.buffer[:pos]
+        newlines = before.count("\n")
+        line = self.line_base + newlines
+        column = (pos - before.rfind("\n") if newlines else self.column_base + pos + 1)
+        return f"line {line}, column {column}"
+
+    def _refuse(self, pos: int, what: str) -> InputFileError:
+        return InputFileError(
+            self.path,
+            f"not a well-formed JSON array: {what} at {self._where(pos)}; nothing was loaded from this file",
+        )
+
+    def _skip_whitespace(self) -> None:
+        while True:
+            self.pos = _WHITESPACE.match(self.buffer, self.pos).end()
+            if self.pos < len(self.buffer) or self.eof:
+                return
+            self._fill()
+
+    def _next_char(self) -> str:
+        self._skip_whitespace()
+        return self.buffer[self.pos] if self.pos < len(self.buffer) else ""
+
+    def _decode_value(self):
+        start = self.pos
+        while True:
+            try:
+                value, end = DECODER.raw_decode(self.buffer, start)
+            except json.JSONDecodeError as exc:
+                if not self.eof and len(self.buffer) - start < MAX_RECORD_CHARS:
+                    self._fill()
+                    continue
+                if not self.eof:
+                    raise self._refuse(start, f"a record longer than {MAX_RECORD_CHARS} characters") from None
+                raise self._refuse(exc.pos, exc.msg) from None
+            except RecursionError:
+                raise self._refuse(start, "a record nested too deeply to decode") from None
+            if end == len(self.buffer) and not self.eof:
+                self._fill()      # the value may go on in the next chunk (e.g. a number)
+                continue
+            return value, start, end
+
+    # -- grammar -------------------------------------------------------------------
+    def _elements(self) -> Iterator[RawRecord]:
+        first = self._next_char()
+        if first == "":
+            raise self._refuse(self.pos, "the file is empty (expected '[')")
+        if first != "[":
+            raise self._refuse(self.pos, f"expected '[' to open the array, found {first!r}")
+        self.pos += 1
+        if self._next_char() == "]":
+            self.pos += 1
+        else:
+            number = 0
+            while True:
+                if self._next_char() == "":
+                    raise self._refuse(self.pos, "the file ends inside the array (missing ']')")
+                value, start, end = self._decode_value()
+                number += 1
+                yield RawRecord(number, self.buffer[start:end], value)
+                self.pos = end
+                self._compact()
+                separator = self._next_char()
+                if separator == ",":
+                    self.pos += 1
+                    if self._next_char() == "]":
+                        raise self._refuse(self.pos, "a trailing comma before ']'")
+                    continue
+                if separator == "]":
+                    self.pos += 1
+                    break
+                if separator == "":
+                    raise self._refuse(self.pos, "the file ends inside the array (missing ']')")
+                raise self._refuse(self.pos, f"expected ',' or ']' after record {number}, found {separator!r}")
+        if self._next_char() != "":
+            raise self._refuse(self.pos, "unexpected data after the closing ']'")

@@ -1,0 +1,12 @@
+"""Defaults, declared once. The CLI options use these; nothing below the CLI reads os.environ."""
+
+from datetime import date
+
+DB_ENVVAR = "WAREHOUSE_DB"
+DEFAULT_DB = "data/warehouse/ecommerce_warehouse.db"
+DEFAULT_RAW_DIR = "data/raw"
+# The default run builds the same warehouse on every machine: March 2025, seed 42.
+DEFAULT_START = date(2025, 3, 1)
+DEFAULT_END = date(2025, 3, 31)
+DEFAULT_SEED = 42
+DEFAULT_TRANSACTIONS = 500

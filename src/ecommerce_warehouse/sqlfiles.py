@@ -1,0 +1,108 @@
+"""Find and read the project's SQL files, and the order they run in.
+
+Every SQL object lives in its own file under ``sql/``. The order in which the files run
+is written down once, here, in the manifests below (never discovered by globbing).
+
+A file may exist in a per-dialect variant beside its portable twin, named
+``<name>.<dialect>.sql`` (for example ``transform/dim_date.sqlite.sql``); when it
+exists for the engine in use it is preferred over ``<name>.sql``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import SqlFileError
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+
+# Tables and indexes, in dependency order (a table before the tables that reference it).
+SCHEMA = (
+    "schema/etl_runs",
+    "schema/etl_run_steps",
+    "schema/etl_files",
+    "schema/raw_transactions",
+    "schema/rejected_transactions",
+    "schema/dim_users",
+    "schema/dim_products",
+    "schema/dim_date",
+    "schema/fact_orders",
+    "schema/dim_unknown_members",
+)
+
+# Views, each after the views it reads.
+VIEWS = (
+    "silver/silver_transactions",
+    "silver/silver_users_latest",
+    "silver/silver_products_latest",
+    "gold/gold_daily_sales",
+    "gold/gold_top_products",
+    "gold/gold_category_sales_monthly",
+    "gold/gold_customer_lifetime_value",
+    "gold/gold_monthly_cohort_retention",
+    "gold/gold_order_status",
+)
+
+# The end of one file's ingest, after its records are in Bronze as 'pending'/'rejected'.
+INGEST_FINISH = (
+    "ingest/skip_known_duplicates",
+    "ingest/reject_known_conflicts",
+    "ingest/reject_batch_conflicts",
+    "ingest/skip_batch_duplicates",
+    "ingest/promote_pending",
+    "ingest/copy_rejects",
+    "ingest/count_file_records",
+)
+
+# The transform: dimensions first (the fact looks their keys up), then the fact.
+TRANSFORM = (
+    "transform/dim_users",
+    "transform/dim_products",
+    "transform/dim_date",
+    "transform/fact_orders",
+)
+
+
+def sql_path(name: str, dialect: str) -> Path:
+    """The file for ``name`` on ``dialect``: the dialect variant if present, else the portable one."""
+    variant = SQL_DIR / f"{name}.{dialect}.sql"
+    if variant.is_file():
+        return variant
+    return SQL_DIR / f"{name}.sql"
+
+
+@lru_cache(maxsize=None)
+def statements(name: str, dialect: str) -> tuple[str, ...]:
+    """The statements of one SQL file, in order, without their trailing semicolons."""
+    path = sql_path(name, dialect)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SqlFileError(f"cannot read SQL file {path}: {exc.strerror}") from exc
+    found = split_statements(text)
+    if not found:
+        raise SqlFileError(f"SQL file {path} holds no statement")
+    return found
+
+
+def split_statements(text: str) -> tuple[str, ...]:
+    """Split SQL text on the semicolons that end statements (not those in strings or comments)."""
+    found = []
+    pending = ""
+    for line in text.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending)
+            pending = ""
+    if pending.strip():
+        found.append(pending)
+    cleaned = (_strip_comments_and_semicolon(s) for s in found)
+    return tuple(s for s in cleaned if s)
+
+
+def _strip_comments_and_semicolon(statement: str) -> str:
+    lines = [line for line in statement.splitlines() if not line.lstrip().startswith("--")]
+    body = "\n".join(lines).strip()
+    return body[:-1].rstrip() if body.endswith(";") else body
