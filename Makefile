@@ -1,0 +1,27 @@
+# Two commands a newcomer needs: `make run` builds the warehouse, `make test` proves it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint clean
+
+$(STAMP): pyproject.toml requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	touch $(STAMP)
+
+run: $(STAMP)  ## build data/warehouse/ecommerce_warehouse.db with the default settings
+	$(BIN)/run_pipeline
+
+test: $(STAMP)  ## run every test (no tests collected counts as a failure)
+	$(BIN)/python -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
+	exit $$status
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+clean:  ## remove generated data and the default warehouse (keeps the venv)
+	rm -f data/raw/*.json data/raw/*.jsonl data/warehouse/*.db data/warehouse/*.db-wal data/warehouse/*.db-shm

@@ -1,0 +1,50 @@
+"""Shared fixtures: a warehouse in tmp_path, generated batches, and a CLI runner."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ecommerce_warehouse import generator
+from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where the test's warehouse lives (created on first use)."""
+    return tmp_path / "warehouse" / "test.db"
+
+
+@pytest.fixture
+def two_days(tmp_path: Path) -> list[Path]:
+    """Two generated days (200 lines on an average day, seed 7), with some dirty records."""
+    written = generator.generate(date(2025, 3, 1), date(2025, 3, 2), 200, 7,
+                                 tmp_path / "raw", dirty_rate=0.03)
+    return [path for path, _ in written]
+
+
+def load(db: Path, *files: Path, raw_dir: Path | None = None):
+    """Run the whole pipeline on the given files; return its PipelineResult."""
+    options = PipelineOptions(
+        db=str(db), start=date(2025, 3, 1), end=date(2025, 3, 1), seed=1, transactions=0,
+        raw_dir=raw_dir or db.parent / "raw", inputs=tuple(files),
+    )
+    return run_pipeline(options)
+
+
+def rows(db: Path, sql: str, params=()) -> list[tuple]:
+    """Query the warehouse file directly, as a student with sqlite3 would."""
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def cli() -> CliRunner:
+    return CliRunner()
