@@ -1,17 +1,26 @@
 -- skip_batch_duplicates: within one file, a later identical copy of a record
 -- (same transaction_id, same content) is an exact duplicate: skipped and counted.
--- Runs after reject_batch_conflicts, so any earlier pending copy is the first version.
+-- Runs after reject_batch_conflicts, so every later pending copy left is identical
+-- to the first version.
 -- reads: raw_transactions (this batch's pending rows only)
+with repeated_transaction as (
+    select
+        transaction_id,
+        min(record_number) as first_record_number
+    from raw_transactions
+    where batch_id = :batch_id
+      and load_status = 'pending'
+    group by transaction_id
+    having count(*) > 1
+)
+
 update raw_transactions
 set load_status = 'duplicate'
 where batch_id = :batch_id
   and load_status = 'pending'
-  and exists (
-      select 1
-      from raw_transactions as first_version
-      where first_version.batch_id = raw_transactions.batch_id
-        and first_version.transaction_id = raw_transactions.transaction_id
-        and first_version.load_status = 'pending'
-        and first_version.record_number < raw_transactions.record_number
-        and first_version.record_hash = raw_transactions.record_hash
+  and transaction_id in (select transaction_id from repeated_transaction)
+  and record_number > (
+      select repeated_transaction.first_record_number
+      from repeated_transaction
+      where repeated_transaction.transaction_id = raw_transactions.transaction_id
   )

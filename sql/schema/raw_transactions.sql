@@ -46,9 +46,6 @@ create unique index if not exists raw_transactions_loaded_transaction_id
     on raw_transactions (transaction_id)
     where load_status = 'loaded';
 
-create index if not exists raw_transactions_transaction_id
-    on raw_transactions (transaction_id);
-
 create index if not exists raw_transactions_user_id
     on raw_transactions (user_id)
     where load_status = 'loaded';

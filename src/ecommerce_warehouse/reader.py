@@ -169,7 +169,8 @@ class _ArrayReader:
                     continue
                 if not self.eof:
                     raise self._refuse(start, f"a record longer than {MAX_RECORD_CHARS} characters") from None
-                raise self._refuse(exc.pos, exc.msg) from None
+                # the decoder's messages may end in "at" ("Unterminated string starting at")
+                raise self._refuse(exc.pos, exc.msg.removesuffix(" at")) from None
             except RecursionError:
                 raise self._refuse(start, "a record nested too deeply to decode") from None
             if end == len(self.buffer) and not self.eof:

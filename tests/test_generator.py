@@ -1,0 +1,129 @@
+"""The generator: reproducible bytes for a seed, realistic content, valid batch files."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from ecommerce_warehouse import generator
+
+START, END = date(2025, 3, 1), date(2025, 3, 3)
+
+
+def contents(written) -> dict[str, bytes]:
+    return {Path(path).name: Path(path).read_bytes() for path, _ in written}
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory) -> list[tuple[Path, int]]:
+    """Seven days of about 300 lines (seed 11): a larger sample for shares and changes."""
+    return generator.generate(date(2025, 3, 3), date(2025, 3, 9), 300, 11,
+                              tmp_path_factory.mktemp("week"))
+
+
+def records(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_same_seed_gives_byte_identical_files(tmp_path):
+    first = generator.generate(START, END, 60, 5, tmp_path / "a")
+    second = generator.generate(START, END, 60, 5, tmp_path / "b")
+
+    assert [Path(p).name for p, _ in first] == [
+        "transactions_20250301.json", "transactions_20250302.json", "transactions_20250303.json"]
+    assert [n for _, n in first] == [n for _, n in second]
+    assert contents(first) == contents(second)
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(contents(first))
+
+
+def test_different_seed_gives_different_files(tmp_path):
+    first = contents(generator.generate(START, END, 60, 5, tmp_path / "a"))
+    other = contents(generator.generate(START, END, 60, 6, tmp_path / "b"))
+
+    assert first.keys() == other.keys()
+    assert all(first[name] != other[name] for name in first)
+
+
+def test_a_day_has_the_same_bytes_alone_or_within_a_range(tmp_path):
+    ranged = contents(generator.generate(START, END, 60, 5, tmp_path / "range"))
+    alone = contents(generator.generate(date(2025, 3, 2), date(2025, 3, 2), 60, 5, tmp_path / "one"))
+
+    assert alone == {"transactions_20250302.json": ranged["transactions_20250302.json"]}
+
+
+def test_files_are_json_arrays_of_order_lines(week):
+    for path, count in week:
+        batch = records(Path(path))
+        assert isinstance(batch, list)
+        assert len(batch) == count > 0
+        assert all(isinstance(r, dict) for r in batch)
+        assert len({r["transaction_id"] for r in batch}) == count
+        for record in batch:
+            assert {"transaction_id", "order_id", "timestamp", "status", "quantity", "price",
+                    "product"} <= record.keys()
+
+
+def test_emails_only_use_reserved_example_domains(week):
+    domains = {
+        record["user"]["email"].rsplit("@", 1)[1]
+        for path, _ in week for record in records(Path(path)) if record.get("user")
+    }
+    assert domains
+    assert domains <= {"example.com", "example.net", "example.org"}
+
+
+def test_attributes_change_between_days(week):
+    emails: dict[str, set] = defaultdict(set)
+    prices: dict[str, set] = defaultdict(set)
+    for path, _ in week:
+        for record in records(Path(path)):
+            if record.get("user"):
+                emails[record["user"]["user_id"]].add(record["user"]["email"])
+            prices[record["product"]["product_id"]].add(record["product"]["unit_price"])
+
+    changed_users = [u for u, seen in emails.items() if len(seen) > 1]
+    changed_products = [p for p, seen in prices.items() if len(seen) > 1]
+    assert changed_users, "some users should change email within a week"
+    assert changed_products, "some product list prices should change within a week"
+
+
+def test_statuses_and_late_lines_in_a_larger_sample(week):
+    lines = 0
+    not_completed = 0
+    late = 0
+    statuses = set()
+    for path, _ in week:
+        file_day = datetime.strptime(Path(path).stem.split("_")[1], "%Y%m%d").date()
+        for record in records(Path(path)):
+            lines += 1
+            statuses.add(record["status"])
+            not_completed += record["status"] in ("cancelled", "refunded")
+            event_day = date.fromisoformat(record["timestamp"][:10])
+            assert event_day <= file_day
+            late += event_day < file_day
+
+    assert lines > 1500
+    assert statuses == {"completed", "cancelled", "refunded"}
+    assert 0.005 <= not_completed / lines <= 0.06, not_completed / lines
+    assert 0 < late / lines <= 0.06, late / lines
+
+
+def test_dirty_rate_produces_invalid_records(tmp_path):
+    clean = generator.generate(START, START, 200, 5, tmp_path / "clean")
+    dirty = generator.generate(START, START, 200, 5, tmp_path / "dirty", dirty_rate=0.2)
+
+    clean_records = records(Path(clean[0][0]))
+    dirty_records = records(Path(dirty[0][0]))
+    assert len(clean_records) == len(dirty_records)
+    assert all("transaction_id" in r and isinstance(r["quantity"], int) and r["quantity"] >= 1
+               for r in clean_records)
+    broken = [r for r in dirty_records if "transaction_id" not in r or "product" not in r
+              or not isinstance(r.get("quantity"), int) or r.get("quantity", 1) < 1
+              or r.get("status") not in ("completed", "cancelled", "refunded")
+              or r.get("timestamp") == "yesterday-ish"
+              or (isinstance(r.get("price"), (int, float)) and r["price"] < 0)]
+    assert broken
