@@ -1,22 +1,20 @@
 -- insert_raw_transaction: append one input record to Bronze (grain: file, record_number)
 -- Run with many rows at once (executemany). Every record lands here, valid or not:
--- valid ones as 'pending' (promoted to 'loaded' at the end of the file),
+-- valid ones as 'loaded' (mark_later_copies.sql then demotes repeated transaction_ids),
 -- invalid ones as 'rejected' with the reason found by the contract check.
 insert into raw_transactions (
-    batch_id, source_file, record_number, raw_text, record_hash, load_status,
+    batch_id, source_file, loaded_at, record_number, raw_text, record_hash, load_status,
     reject_reason, reject_field, reject_message,
     transaction_id, order_id, event_ts, event_date, date_key,
     quantity, price_cents, order_status,
     user_id, user_name, user_email, user_registration_date,
-    product_id, product_name, product_category, product_unit_price_cents,
-    loaded_at
+    product_id, product_name, product_category, product_unit_price_cents
 )
 values (
-    :batch_id, :source_file, :record_number, :raw_text, :record_hash, :load_status,
+    :batch_id, :source_file, :loaded_at, :record_number, :raw_text, :record_hash, :load_status,
     :reject_reason, :reject_field, :reject_message,
     :transaction_id, :order_id, :event_ts, :event_date, :date_key,
     :quantity, :price_cents, :order_status,
     :user_id, :user_name, :user_email, :user_registration_date,
-    :product_id, :product_name, :product_category, :product_unit_price_cents,
-    :loaded_at
+    :product_id, :product_name, :product_category, :product_unit_price_cents
 )

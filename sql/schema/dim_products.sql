@@ -1,14 +1,19 @@
 -- dim_products: product dimension, SCD type 1 (grain: one row per product_id)
 -- keys: product_key surrogate PK, never changes once given; product_id natural key, unique.
 --       product_key -1 is the reserved unknown member (product_id '').
--- load: sql/transform/dim_products.sql upserts the latest known attributes
+-- load: sql/transform/dim_products.sql merges each run's snapshots into it.
+--       *_version columns record which snapshot each attribute came from
+--       ('<event_ts> <transaction_id>'): a value is replaced only by a newer one.
 create table if not exists dim_products (
-    product_key       integer primary key,
-    product_id        text    not null unique,
-    product_name      text,
-    category          text,
-    list_price_cents  integer check (list_price_cents >= 0),
-    is_inferred       integer not null default 0 check (is_inferred in (0, 1)),
-    created_at        text    not null,
-    updated_at        text    not null
+    product_key               integer primary key,
+    product_id                text    not null unique,
+    product_name              text,
+    category                  text,
+    list_price_cents          integer check (list_price_cents >= 0),
+    is_inferred               integer not null default 0 check (is_inferred in (0, 1)),
+    product_name_version      text,
+    category_version          text,
+    list_price_cents_version  text,
+    created_at                text    not null,
+    updated_at                text    not null
 );

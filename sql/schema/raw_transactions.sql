@@ -1,15 +1,16 @@
 -- raw_transactions: Bronze + staging, one row per input record (grain: file, record_number)
 -- keys: raw_id surrogate PK, increasing in load order (the transform watermark);
 --       batch_id references etl_files; (batch_id, record_number) unique;
---       transaction_id unique among rows whose load_status = 'loaded'
---       (indexes: duplicate checks look records up by transaction_id; the dimension
---       upserts read the history of the users and products a batch touched)
+--       transaction_id unique among rows whose load_status = 'loaded' (ensured by
+--       sql/ingest/mark_later_copies.sql; the partial index on it serves that check and
+--       the dimension merges, which look up the line a newest value came from)
 -- load: `warehouse ingest` appends every record exactly as received (raw_text),
 --       valid or not. The typed columns are filled for records that passed the
 --       contract: money in integer cents, event_ts normalised to UTC
 --       (YYYY-MM-DDTHH:MM:SS.ffffffZ), event_date its UTC date.
 --       load_status: 'loaded', 'duplicate' (identical copy of a loaded record,
 --       skipped) or 'rejected' (see reject_reason / reject_message).
+--       record_hash: digest of the record's canonical JSON, to tell identical copies.
 create table if not exists raw_transactions (
     raw_id                     integer primary key,
     batch_id                   integer not null references etl_files (file_id),
@@ -18,7 +19,7 @@ create table if not exists raw_transactions (
     raw_text                   text    not null,
     record_hash                text,
     load_status                text    not null
-                               check (load_status in ('pending', 'loaded', 'duplicate', 'rejected')),
+                               check (load_status in ('loaded', 'duplicate', 'rejected')),
     reject_reason              text,
     reject_field               text,
     reject_message             text,
@@ -42,14 +43,6 @@ create table if not exists raw_transactions (
     unique (batch_id, record_number)
 );
 
-create unique index if not exists raw_transactions_loaded_transaction_id
+create index if not exists raw_transactions_loaded_transaction_id
     on raw_transactions (transaction_id)
-    where load_status = 'loaded';
-
-create index if not exists raw_transactions_user_id
-    on raw_transactions (user_id)
-    where load_status = 'loaded';
-
-create index if not exists raw_transactions_product_id
-    on raw_transactions (product_id)
     where load_status = 'loaded';

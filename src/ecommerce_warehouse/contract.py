@@ -8,11 +8,15 @@ fault and a message that names it. The same rules are published as a JSON Schema
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from decimal import Decimal
+from functools import lru_cache
+
+import orjson
 
 # Stable reason codes (documented in docs/CONTRACT.md; never renamed).
 INVALID_JSON = "invalid_json"
@@ -31,11 +35,19 @@ REASON_CODES = (
     TOO_MANY_DECIMALS, BAD_TIMESTAMP, BAD_DATE, UNKNOWN_STATUS, CONFLICTING_DUPLICATE,
 )
 
-STATUSES = ("completed", "cancelled", "refunded")
+STATUSES = frozenset(("completed", "cancelled", "refunded"))
 MAX_QUANTITY = 2**31 - 1
-MAX_CENTS = 2**63 - 1     # the largest amount a BIGINT column holds
-MAX_PRICE_DIGITS = 15     # a price of 10**15 or more is refused as out of range
+MAX_PRICE = 10**13        # a price (or list price) of ten trillion or more is out of range
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# The typed columns of raw_transactions that check() fills, in this order.
+COLUMNS = (
+    "transaction_id", "order_id", "event_ts", "event_date", "date_key",
+    "quantity", "price_cents", "order_status",
+    "user_id", "user_name", "user_email", "user_registration_date",
+    "product_id", "product_name", "product_category", "product_unit_price_cents",
+)
+NO_COLUMNS = (None,) * len(COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -56,46 +68,38 @@ class _NonFinite(str):
 
 
 def _parse_int(text: str):
-    return _Oversized(text) if len(text.lstrip("-")) > 18 else int(text)
+    return _Oversized(text) if len(text.lstrip("-")) > 20 else int(text)
 
 
 def _parse_constant(text: str):
     return _NonFinite(text)
 
 
-# The decoder every reader uses: exact decimals, no float rounding, no crash on
-# 5000-digit numbers or NaN (those become values the checks below refuse).
-DECODER = json.JSONDecoder(
-    parse_float=Decimal, parse_int=_parse_int, parse_constant=_parse_constant
-)
+# The lenient decoder, used where the fast one (orjson) refuses a record: it accepts
+# NaN/Infinity and integers of any length so that they become values the checks below
+# reject with a reason, instead of breaking the whole file.
+LENIENT_DECODER = json.JSONDecoder(parse_int=_parse_int, parse_constant=_parse_constant)
 
 
-def _canonical(value):
-    if isinstance(value, Decimal):
-        return {"$number": str(value.normalize()) if value.is_finite() else str(value)}
-    raise TypeError(type(value).__name__)
-
-
-def canonical_json(value) -> str:
-    """The record as canonical JSON (sorted keys, no spaces): equal content, equal text."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_canonical
-    )
-
-
-def check(value) -> tuple[dict, Rejection | None]:
-    """Check one decoded record. Returns (columns, None) or (partial columns, Rejection)."""
-    if not isinstance(value, dict):
-        return {}, Rejection(NOT_AN_OBJECT, None, f"record is a JSON {_json_kind(value)}, not an object")
-    columns: dict = {}
-    tid = value.get("transaction_id")
-    if isinstance(tid, str):
-        columns["transaction_id"] = tid
+def decode(text: str | bytes):
+    """Decode one record's JSON text; raises ValueError (or RecursionError) if it is not JSON."""
     try:
-        _check_record(value, columns)
-    except _Refused as refused:
-        return columns, refused.rejection
-    return columns, None
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        value = LENIENT_DECODER.decode(text)
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("a string holds an unpaired surrogate escape (not valid Unicode)") from None
+    return value
+
+
+def record_hash(value) -> str:
+    """A digest of the record's canonical JSON (sorted keys, no spaces): equal content, equal hash."""
+    canonical = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(canonical, digest_size=16).hexdigest()
 
 
 class _Refused(Exception):
@@ -104,12 +108,27 @@ class _Refused(Exception):
         self.rejection = Rejection(code, field, message)
 
 
+def check(value) -> tuple[tuple, Rejection | None]:
+    """Check one decoded record: (the typed COLUMNS, None) or (partial columns, Rejection).
+
+    On rejection the columns hold at most the transaction_id, if it was a string.
+    """
+    if type(value) is not dict:
+        return NO_COLUMNS, Rejection(NOT_AN_OBJECT, None, f"record is a JSON {_json_kind(value)}, not an object")
+    try:
+        return _check_record(value), None
+    except _Refused as refused:
+        tid = value.get("transaction_id")
+        partial = (tid if isinstance(tid, str) else None,) + NO_COLUMNS[1:]
+        return partial, refused.rejection
+
+
 def _json_kind(value) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "boolean"
-    if isinstance(value, (_Oversized, _NonFinite, int, Decimal)):
+    if isinstance(value, (_Oversized, _NonFinite, int, float)):
         return "number"
     if isinstance(value, str):
         return "string"
@@ -119,69 +138,84 @@ def _json_kind(value) -> str:
 
 
 def _describe(value) -> str:
-    text = canonical_json(value) if not isinstance(value, (_Oversized, _NonFinite)) else str(value)
+    if isinstance(value, (_Oversized, _NonFinite)):
+        text = str(value)
+    else:
+        try:
+            text = orjson.dumps(value).decode()
+        except (TypeError, orjson.JSONEncodeError):
+            text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _wrong_type(field: str, expected: str, value) -> _Refused:
+    return _Refused(WRONG_TYPE, field, f"{field} must be {expected}, got {_json_kind(value)} {_describe(value)}")
 
 
 def _required_string(record: dict, key: str, field: str) -> str:
     value = record.get(key)
+    if type(value) is str and value and not value.isspace():
+        return value
     if value is None:
         raise _Refused(MISSING_FIELD, field, f"{field} is required but missing")
     if not isinstance(value, str):
-        raise _Refused(WRONG_TYPE, field, f"{field} must be a string, got {_json_kind(value)} {_describe(value)}")
-    if not value.strip():
-        raise _Refused(MISSING_FIELD, field, f"{field} is required but empty")
-    return value
+        raise _wrong_type(field, "a string", value)
+    raise _Refused(MISSING_FIELD, field, f"{field} is required but empty")
 
 
 def _optional_string(record: dict, key: str, field: str) -> str | None:
     value = record.get(key)
-    if value is None or isinstance(value, str):
+    if value is None or type(value) is str:
         return value
-    raise _Refused(WRONG_TYPE, field, f"{field} must be a string or null, got {_json_kind(value)} {_describe(value)}")
+    raise _wrong_type(field, "a string or null", value)
 
 
 def _cents(value, field: str) -> int:
-    """Exact integer cents from a JSON number with at most two decimals, >= 0."""
+    """Exact integer cents from a JSON number >= 0 with at most two decimals.
+
+    Floats are exact enough here: below MAX_PRICE a number with at most two decimals
+    has at most 15 significant digits, so repr() gives back exactly the digits sent and
+    round(value * 100) is the exact cent amount.
+    """
+    kind = type(value)
+    if kind is int:
+        if value < 0:
+            raise _Refused(OUT_OF_RANGE, field, f"{field} must be >= 0, got {value}")
+        if value >= MAX_PRICE:
+            raise _Refused(OUT_OF_RANGE, field, f"{field} {_describe(value)} is too large")
+        return value * 100
+    if kind is float:
+        if value != value or value in (math.inf, -math.inf):
+            raise _Refused(OUT_OF_RANGE, field, f"{field} must be a finite number, got {value}")
+        if value < 0:
+            raise _Refused(OUT_OF_RANGE, field, f"{field} must be >= 0, got {_describe(value)}")
+        if value >= MAX_PRICE:
+            raise _Refused(OUT_OF_RANGE, field, f"{field} {_describe(value)} is too large")
+        text = repr(value)
+        if "e" in text:
+            if value != 0:
+                raise _Refused(TOO_MANY_DECIMALS, field, f"{field} {text} has more than 2 decimals")
+        elif len(text) - text.index(".") > 3:
+            raise _Refused(TOO_MANY_DECIMALS, field, f"{field} {text} has more than 2 decimals")
+        return round(value * 100)
     if isinstance(value, _NonFinite):
         raise _Refused(OUT_OF_RANGE, field, f"{field} must be a finite number, got {value}")
     if isinstance(value, _Oversized):
         raise _Refused(OUT_OF_RANGE, field, f"{field} {_describe(value)} is too large")
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise _Refused(WRONG_TYPE, field, f"{field} must be a number, got {_json_kind(value)} {_describe(value)}")
-    too_large = _Refused(OUT_OF_RANGE, field, f"{field} {_describe(value)} is too large")
-    if isinstance(value, int):
-        if value >= 10**MAX_PRICE_DIGITS:
-            raise too_large
-        cents = value * 100
-    else:
-        if value.adjusted() >= MAX_PRICE_DIGITS:
-            raise too_large
-        sign, digits, exponent = value.as_tuple()
-        if exponent < -2:
-            extra = -2 - exponent
-            if any(digits[-extra:]):
-                raise _Refused(TOO_MANY_DECIMALS, field,
-                               f"{field} {_describe(value)} has more than 2 decimals")
-            digits = digits[:-extra]
-            exponent = -2
-        magnitude = int("".join(map(str, digits)) or "0") * 10 ** (exponent + 2)
-        cents = -magnitude if sign else magnitude
-    if cents < 0:
-        raise _Refused(OUT_OF_RANGE, field, f"{field} must be >= 0, got {_describe(value)}")
-    return cents
+    raise _wrong_type(field, "a number", value)
 
 
 def _quantity(value) -> int:
+    if type(value) is int:
+        if 1 <= value <= MAX_QUANTITY:
+            return value
+        raise _Refused(OUT_OF_RANGE, "quantity", f"quantity {value} is out of range (1 to {MAX_QUANTITY})")
     if value is None:
         raise _Refused(MISSING_FIELD, "quantity", "quantity is required but missing")
     if isinstance(value, (_Oversized, _NonFinite)):
-        raise _Refused(OUT_OF_RANGE, "quantity", f"quantity {_describe(value)} is out of range (1 to {MAX_QUANTITY})")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _Refused(WRONG_TYPE, "quantity", f"quantity must be an integer, got {_json_kind(value)} {_describe(value)}")
-    if not 1 <= value <= MAX_QUANTITY:
-        raise _Refused(OUT_OF_RANGE, "quantity", f"quantity {value} is out of range (1 to {MAX_QUANTITY})")
-    return value
+        raise _Refused(OUT_OF_RANGE, "quantity",
+                       f"quantity {_describe(value)} is out of range (1 to {MAX_QUANTITY})")
+    raise _wrong_type("quantity", "an integer", value)
 
 
 def utc_timestamp(text: str) -> datetime:
@@ -192,74 +226,91 @@ def utc_timestamp(text: str) -> datetime:
     return parsed.astimezone(timezone.utc)
 
 
-def _timestamp(value) -> datetime:
+@lru_cache(maxsize=65_536)
+def _moment(text: str) -> tuple[str, str, int] | None:
+    """(event_ts, event_date, date_key) in UTC for a timestamp text, or None if it is not one.
+
+    Cached: the lines of one order, and busy seconds, share their timestamp text.
+    """
+    try:
+        moment = utc_timestamp(text)
+    except (ValueError, OverflowError):
+        return None
+    return (
+        moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        moment.strftime("%Y-%m-%d"),
+        moment.year * 10000 + moment.month * 100 + moment.day,
+    )
+
+
+def _timestamp(value) -> tuple[str, str, int]:
+    if type(value) is str:
+        moment = _moment(value)
+        if moment is None:
+            raise _Refused(BAD_TIMESTAMP, "timestamp",
+                           f"timestamp {_describe(value)} is not an ISO-8601 date-time")
+        return moment
     if value is None:
         raise _Refused(MISSING_FIELD, "timestamp", "timestamp is required but missing")
-    if not isinstance(value, str):
-        raise _Refused(WRONG_TYPE, "timestamp", f"timestamp must be an ISO-8601 string, got {_json_kind(value)} {_describe(value)}")
+    raise _wrong_type("timestamp", "an ISO-8601 string", value)
+
+
+def _registration_date(user: dict) -> str | None:
+    registered = _optional_string(user, "registration_date", "user.registration_date")
+    if registered is None:
+        return None
     try:
-        return utc_timestamp(value)
-    except (ValueError, OverflowError):
-        raise _Refused(BAD_TIMESTAMP, "timestamp",
-                       f"timestamp {_describe(value)} is not an ISO-8601 date-time") from None
+        if not _DATE.fullmatch(registered):
+            raise ValueError(registered)
+        date.fromisoformat(registered)
+    except ValueError:
+        raise _Refused(BAD_DATE, "user.registration_date",
+                       f"user.registration_date {_describe(registered)} is not a YYYY-MM-DD date") from None
+    return registered
 
 
-def _check_record(record: dict, out: dict) -> None:
-    out["transaction_id"] = _required_string(record, "transaction_id", "transaction_id")
+def _check_record(record: dict) -> tuple:
+    transaction_id = _required_string(record, "transaction_id", "transaction_id")
     order_id = _optional_string(record, "order_id", "order_id")
-    if order_id is not None and not order_id.strip():
+    if order_id is not None and (not order_id or order_id.isspace()):
         raise _Refused(MISSING_FIELD, "order_id", "order_id is empty (omit it to default to transaction_id)")
-    moment = _timestamp(record.get("timestamp"))
+    event_ts, event_date, date_key = _timestamp(record.get("timestamp"))
     quantity = _quantity(record.get("quantity"))
-    if record.get("price") is None:
+    price = record.get("price")
+    if price is None:
         raise _Refused(MISSING_FIELD, "price", "price is required but missing")
-    price_cents = _cents(record.get("price"), "price")
-    if quantity * price_cents > MAX_CENTS:
-        raise _Refused(OUT_OF_RANGE, "quantity", "quantity * price is too large to store")
+    price_cents = _cents(price, "price")
     status = record.get("status")
-    if status is not None and status not in STATUSES:
+    if status is not None and (type(status) is not str or status not in STATUSES):
         raise _Refused(UNKNOWN_STATUS, "status",
-                       f"status {_describe(status)} is not one of {', '.join(STATUSES)}")
+                       f"status {_describe(status)} is not one of completed, cancelled, refunded")
 
     user = record.get("user")
-    user_columns = dict.fromkeys(("user_id", "user_name", "user_email", "user_registration_date"))
-    if user is not None:
-        if not isinstance(user, dict):
-            raise _Refused(WRONG_TYPE, "user", f"user must be an object or null, got {_json_kind(user)}")
-        user_columns["user_id"] = _required_string(user, "user_id", "user.user_id")
-        user_columns["user_name"] = _optional_string(user, "name", "user.name")
-        user_columns["user_email"] = _optional_string(user, "email", "user.email")
-        registered = _optional_string(user, "registration_date", "user.registration_date")
-        if registered is not None:
-            try:
-                if not _DATE.fullmatch(registered):
-                    raise ValueError
-                date.fromisoformat(registered)
-            except ValueError:
-                raise _Refused(BAD_DATE, "user.registration_date",
-                               f"user.registration_date {_describe(registered)} is not a YYYY-MM-DD date") from None
-        user_columns["user_registration_date"] = registered
+    if user is None:
+        user_columns = (None, None, None, None)
+    elif type(user) is dict:
+        user_columns = (
+            _required_string(user, "user_id", "user.user_id"),
+            _optional_string(user, "name", "user.name"),
+            _optional_string(user, "email", "user.email"),
+            _registration_date(user),
+        )
+    else:
+        raise _wrong_type("user", "an object or null", user)
 
     product = record.get("product")
     if product is None:
         raise _Refused(MISSING_FIELD, "product", "product is required but missing")
-    if not isinstance(product, dict):
-        raise _Refused(WRONG_TYPE, "product", f"product must be an object, got {_json_kind(product)}")
+    if type(product) is not dict:
+        raise _wrong_type("product", "an object", product)
     product_id = _required_string(product, "product_id", "product.product_id")
     unit_price = product.get("unit_price")
-    unit_price_cents = None if unit_price is None else _cents(unit_price, "product.unit_price")
-
-    out.update(
-        order_id=order_id,
-        event_ts=moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        event_date=moment.strftime("%Y-%m-%d"),
-        date_key=moment.year * 10000 + moment.month * 100 + moment.day,
-        quantity=quantity,
-        price_cents=price_cents,
-        order_status=status,
-        product_id=product_id,
-        product_name=_optional_string(product, "name", "product.name"),
-        product_category=_optional_string(product, "category", "product.category"),
-        product_unit_price_cents=unit_price_cents,
-        **user_columns,
+    return (
+        transaction_id, order_id, event_ts, event_date, date_key,
+        quantity, price_cents, status,
+        *user_columns,
+        product_id,
+        _optional_string(product, "name", "product.name"),
+        _optional_string(product, "category", "product.category"),
+        None if unit_price is None else _cents(unit_price, "product.unit_price"),
     )

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from . import sqlfiles
-from .errors import DatabaseError
+from .errors import DatabaseError, SqlFileError
 
 # How long a writer waits for another writer's lock before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 30_000
@@ -159,24 +159,30 @@ def query_sql(connection: Connection, name: str, params: Mapping | None = None):
 class BulkInsert:
     """Insert many rows with one prepared statement from a SQL file, at driver speed.
 
-    SQLAlchemy's ``text()`` compiles the file's ``:name`` parameters to the driver's own
-    style once; the rows then go to the driver's executemany as plain tuples.
+    Rows are tuples in the order of ``columns``. SQLAlchemy's ``text()`` compiles the
+    file's ``:name`` parameters to the driver's own style once; the rows then go to the
+    driver's executemany as they are (reordered only if the driver's order differs).
     """
 
-    def __init__(self, connection: Connection, name: str):
+    def __init__(self, connection: Connection, name: str, columns: tuple[str, ...]):
         (statement,) = sqlfiles.statements(name, connection.dialect.name)
         compiled = text(statement).compile(dialect=connection.dialect)
+        if set(compiled.params) != set(columns):
+            raise SqlFileError(f"{name}.sql binds {sorted(compiled.params)}, expected {sorted(columns)}")
         self.connection = connection
         self.sql = compiled.string
-        self.columns = tuple(compiled.positiontup or compiled.params.keys())
-        self.positional = compiled.positiontup is not None
+        self.columns = columns
+        order = compiled.positiontup
+        self.reorder = None
+        if order is None:                      # a named paramstyle: pass dicts
+            self.reorder = lambda row: dict(zip(columns, row))
+        elif tuple(order) != columns:
+            index = [columns.index(name) for name in order]
+            self.reorder = lambda row: tuple(row[i] for i in index)
 
-    def run(self, rows: Iterable[Mapping]) -> None:
-        if self.positional:
-            batch = [tuple(row[c] for c in self.columns) for row in rows]
-        else:
-            batch = [dict(row) for row in rows]
-        if batch:
+    def run(self, rows: list[tuple]) -> None:
+        if rows:
+            batch = rows if self.reorder is None else [self.reorder(row) for row in rows]
             self.connection.exec_driver_sql(self.sql, batch)
 
 

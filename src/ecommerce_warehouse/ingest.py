@@ -22,15 +22,11 @@ from .errors import InputFileError
 from .reader import RawRecord, file_format, read_records
 
 INSERT_CHUNK = 5_000
-
-_EMPTY_ROW = dict.fromkeys((
-    "record_hash", "reject_reason", "reject_field", "reject_message",
-    "transaction_id", "order_id", "event_ts", "event_date", "date_key",
-    "quantity", "price_cents", "order_status",
-    "user_id", "user_name", "user_email", "user_registration_date",
-    "product_id", "product_name", "product_category", "product_unit_price_cents",
-))
-
+# The parameters of sql/ingest/insert_raw_transaction.sql, in the order rows are built.
+INSERT_COLUMNS = (
+    "batch_id", "source_file", "loaded_at", "record_number", "raw_text", "record_hash",
+    "load_status", "reject_reason", "reject_field", "reject_message", *contract.COLUMNS,
+)
 
 @dataclass
 class FileResult:
@@ -77,22 +73,24 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def bronze_row(record: RawRecord) -> dict:
-    """The raw_transactions columns for one record, valid ('pending') or 'rejected'."""
-    row = dict(_EMPTY_ROW, record_number=record.number, raw_text=record.text)
+def bronze_row(record: RawRecord, batch: tuple) -> tuple:
+    """The raw_transactions row of one record, in INSERT_COLUMNS order.
+
+    ``batch`` is (batch_id, source_file, loaded_at). A valid record is 'loaded' (the
+    file's duplicate check may demote it later); an invalid one is 'rejected' with its reason.
+    """
     rejection = record.error
+    columns = contract.NO_COLUMNS
+    digest = None
     if rejection is None:
         columns, rejection = contract.check(record.value)
-        row.update(columns)
         if rejection is None:
-            canonical = contract.canonical_json(record.value).encode("utf-8")
-            row["record_hash"] = hashlib.blake2b(canonical, digest_size=16).hexdigest()
+            digest = contract.record_hash(record.value)
     if rejection is None:
-        row["load_status"] = "pending"
+        disposition = ("loaded", None, None, None)
     else:
-        row.update(load_status="rejected", reject_reason=rejection.code,
-                   reject_field=rejection.field, reject_message=rejection.message)
-    return row
+        disposition = ("rejected", rejection.code, rejection.field, rejection.message)
+    return (*batch, record.number, record.text, digest, *disposition, *columns)
 
 
 def ingest_file(engine: Engine, path: Path, run_id: int | None = None,
@@ -115,14 +113,12 @@ def ingest_file(engine: Engine, path: Path, run_id: int | None = None,
                 "run_id": run_id, "path": shown_path, "sha256": sha256,
                 "file_format": fmt, "loaded_at": loaded_at,
             }).scalar_one()
-            insert = BulkInsert(connection, "ingest/insert_raw_transaction")
-            common = {"batch_id": file_id, "source_file": shown_path, "loaded_at": loaded_at}
+            insert = BulkInsert(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS)
+            batch = (file_id, shown_path, loaded_at)
             chunk = []
             read = 0
             for record in read_records(path):
-                row = bronze_row(record)
-                row.update(common)
-                chunk.append(row)
+                chunk.append(bronze_row(record, batch))
                 read += 1
                 if len(chunk) >= INSERT_CHUNK:
                     insert.run(chunk)

@@ -6,7 +6,8 @@ Each step is also a function of its own, used by the ``warehouse`` subcommands.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -81,11 +82,15 @@ class PipelineResult:
         }
 
 
-def prepare(db: str) -> Engine:
-    """Open the warehouse and create whatever part of its schema is missing."""
+@contextmanager
+def opened(db: str) -> Iterator[Engine]:
+    """The warehouse, its schema complete; closed cleanly afterwards (SQLite checkpoints its WAL)."""
     engine = open_engine(db)
-    ensure_schema(engine)
-    return engine
+    try:
+        ensure_schema(engine)
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
@@ -127,7 +132,12 @@ def run_pipeline(options: PipelineOptions, command: str = "run_pipeline",
     """Generate (unless inputs are given), ingest, transform; record it all in etl_runs."""
     began = time.perf_counter()
     inputs = check_input_paths(options.inputs) if options.inputs else ()
-    engine = prepare(options.db)
+    with opened(options.db) as engine:
+        return _run(engine, options, inputs, command, progress, began)
+
+
+def _run(engine: Engine, options: PipelineOptions, inputs: Sequence[Path], command: str,
+         progress: Progress | None, began: float) -> PipelineResult:
     run = Run(engine, command, options.parameters())
     result = PipelineResult(run.run_id, "running", redacted(options.db))
     try:
@@ -155,10 +165,41 @@ def run_pipeline(options: PipelineOptions, command: str = "run_pipeline",
     return result
 
 
+def ingest_only(db: str, paths: Sequence[Path], progress: Progress | None = None) -> list[FileResult]:
+    """`warehouse ingest`: load the files into Bronze (no transform), as one recorded run."""
+    checked = check_input_paths(paths)
+    with opened(db) as engine:
+        run = Run(engine, "ingest", {"db": redacted(db), "files": [str(p) for p in checked]})
+        try:
+            results = ingest_files(engine, run, checked, progress)
+        except WarehouseError as exc:
+            _finish_quietly(run, str(exc))
+            raise
+        run.finish(refused_error(results))
+    return results
+
+
+def transform_only(db: str) -> tuple[TransformResult, dict[str, int]]:
+    """`warehouse transform`: run the transforms over what is staged, as one recorded run."""
+    with opened(db) as engine:
+        run = Run(engine, "transform", {"db": redacted(db)})
+        try:
+            result = transform(engine, run)
+        except WarehouseError as exc:
+            _finish_quietly(run, str(exc))
+            raise
+        run.finish()
+        return result, table_counts(engine)
+
+
+def _finish_quietly(run: Run, error: str) -> None:
+    try:
+        run.finish(error)
+    except WarehouseError:
+        pass  # the database itself is failing; the original error is what matters
+
+
 def _close(run: Run, result: PipelineResult, began: float) -> None:
     result.status = "failed" if result.error else "succeeded"
     result.seconds = time.perf_counter() - began
-    try:
-        run.finish(result.error)
-    except WarehouseError:
-        pass  # the database itself is failing; the original error is what matters
+    _finish_quietly(run, result.error)

@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .contract import DECODER, INVALID_JSON, Rejection
+import orjson
+
+from .contract import INVALID_JSON, LENIENT_DECODER, Rejection, decode
 from .errors import InputFileError
 
 FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -68,10 +70,14 @@ def _json_lines(path: Path) -> Iterator[RawRecord]:
                     INVALID_JSON, None, f"line {number} is not valid UTF-8 (byte {exc.start + 1} of the line)"))
                 continue
             try:
-                value = DECODER.decode(text)
+                value = decode(line)
             except json.JSONDecodeError as exc:
                 yield RawRecord(number, text, error=Rejection(
                     INVALID_JSON, None, f"line {number} is not valid JSON: {exc.msg} at column {exc.colno}"))
+                continue
+            except ValueError as exc:
+                yield RawRecord(number, text, error=Rejection(
+                    INVALID_JSON, None, f"line {number} is not valid JSON: {exc}"))
                 continue
             except RecursionError:
                 yield RawRecord(number, text, error=Rejection(
@@ -160,9 +166,12 @@ class _ArrayReader:
 
     def _decode_value(self):
         start = self.pos
+        fast = self._decode_line(start)
+        if fast is not None:
+            return fast
         while True:
             try:
-                value, end = DECODER.raw_decode(self.buffer, start)
+                value, end = LENIENT_DECODER.raw_decode(self.buffer, start)
             except json.JSONDecodeError as exc:
                 if not self.eof and len(self.buffer) - start < MAX_RECORD_CHARS:
                     self._fill()
@@ -176,7 +185,32 @@ class _ArrayReader:
             if end == len(self.buffer) and not self.eof:
                 self._fill()      # the value may go on in the next chunk (e.g. a number)
                 continue
-            return value, start, end
+            try:
+                # the same value the fast path would give (floats; Unicode checked)
+                return decode(self.buffer[start:end]), None, start, end
+            except ValueError as exc:
+                return None, Rejection(INVALID_JSON, None, f"record is not valid JSON: {exc}"), start, end
+
+    def _decode_line(self, start: int):
+        """Fast path for the common layout of one object per line: ``{...},`` or ``{...}``.
+
+        An object is self-delimiting, so when the rest of the line (less a trailing
+        comma) decodes as one object, it ends exactly where the general parser would
+        end it. Anything else falls back to the general parser.
+        """
+        if self.buffer.startswith("{", start):
+            newline = self.buffer.find("\n", start)
+            if newline != -1:
+                segment = self.buffer[start:newline].rstrip()
+                if segment.endswith(","):
+                    segment = segment[:-1].rstrip()
+                if segment.endswith("}"):
+                    try:
+                        value = orjson.loads(segment)
+                    except orjson.JSONDecodeError:
+                        return None
+                    return value, None, start, start + len(segment)
+        return None
 
     # -- grammar -------------------------------------------------------------------
     def _elements(self) -> Iterator[RawRecord]:
@@ -193,11 +227,15 @@ class _ArrayReader:
             while True:
                 if self._next_char() == "":
                     raise self._refuse(self.pos, "the file ends inside the array (missing ']')")
-                value, start, end = self._decode_value()
+                value, error, start, end = self._decode_value()
                 number += 1
-                yield RawRecord(number, self.buffer[start:end], value)
+                yield RawRecord(number, self.buffer[start:end], value, error)
                 self.pos = end
-                self._compact()
+                if self.pos > CHUNK_BYTES:
+                    self._compact()
+                if self.buffer.startswith(",\n{", end):   # the usual one-record-per-line layout
+                    self.pos = end + 2
+                    continue
                 separator = self._next_char()
                 if separator == ",":
                     self.pos += 1

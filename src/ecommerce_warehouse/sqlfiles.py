@@ -45,13 +45,9 @@ VIEWS = (
     "gold/gold_order_status",
 )
 
-# The end of one file's ingest, after its records are in Bronze as 'pending'/'rejected'.
+# The end of one file's ingest, after its records are in Bronze as 'loaded'/'rejected'.
 INGEST_FINISH = (
-    "ingest/skip_known_duplicates",
-    "ingest/reject_known_conflicts",
-    "ingest/reject_batch_conflicts",
-    "ingest/skip_batch_duplicates",
-    "ingest/promote_pending",
+    "ingest/mark_later_copies",
     "ingest/copy_rejects",
     "ingest/count_file_records",
 )
