@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean bench
 
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ test: $(STAMP)  ## run every test (no tests collected counts as a failure)
 	$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
+
+bench: $(STAMP)  ## time generate/ingest/transform on 1,000,000 generated lines (see docs/BENCHMARKS.md)
+	$(BIN)/warehouse bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

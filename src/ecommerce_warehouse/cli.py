@@ -15,13 +15,9 @@ from pathlib import Path
 import click
 
 from . import __version__, generator, settings
-from .database import redacted
 from .errors import WarehouseError
-from .ingest import check_input_paths
-from .pipeline import (PipelineOptions, PipelineResult, describe_file, ingest_files, prepare,
-                       refused_error, run_pipeline, table_counts)
-from .runs import Run
-from .transform import transform as run_transform
+from .pipeline import (PipelineOptions, PipelineResult, describe_file, ingest_only,
+                       refused_error, run_pipeline, transform_only)
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -214,14 +210,10 @@ def ingest(db, files, as_json):
     other files still load and the command exits 1.
     """
     try:
-        paths = check_input_paths(files)
-        engine = prepare(db)
-        run = Run(engine, "ingest", {"db": redacted(db), "files": [str(p) for p in paths]})
-        results = ingest_files(engine, run, paths)
-        error = refused_error(results)
-        run.finish(error)
+        results = ingest_only(db, files)
     except WarehouseError as exc:
         fail(exc)
+    error = refused_error(results)
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in results], indent=2))
     else:
@@ -241,15 +233,7 @@ def transform(db, as_json):
     to fact_orders, in one transaction. With nothing new it changes nothing.
     """
     try:
-        engine = prepare(db)
-        run = Run(engine, "transform", {"db": redacted(db)})
-        try:
-            result = run_transform(engine, run)
-        except WarehouseError as exc:
-            run.finish(str(exc))
-            raise
-        run.finish()
-        tables = table_counts(engine)
+        result, tables = transform_only(db)
     except WarehouseError as exc:
         fail(exc)
     if as_json:
@@ -260,3 +244,9 @@ def transform(db, as_json):
     else:
         for target, changed in result.changed.items():
             click.echo(f"{target}\t{changed} rows changed")
+
+from .cli_explore import register_explore_commands  # noqa: E402
+register_explore_commands(warehouse)
+
+from .cli_bench import register_bench_commands  # noqa: E402
+register_bench_commands(warehouse)

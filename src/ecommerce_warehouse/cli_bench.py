@@ -1,0 +1,127 @@
+"""The ``warehouse bench`` command: time the pipeline on generated data (see bench.py).
+
+Kept apart from cli.py, which registers it with two lines at its end; this module must
+not import cli.py (cli.py imports it while it is still loading).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from . import bench
+from .errors import WarehouseError
+
+_SIZE = re.compile(r"^(\d+(?:\.\d+)?)([kKmM]?)$")
+
+
+def parse_size(text: str) -> int:
+    """'1000000', '1_000_000', '100k' or '1M' → an int (at least 1)."""
+    cleaned = text.strip().replace("_", "")
+    match = _SIZE.match(cleaned)
+    if not match:
+        raise ValueError(text)
+    number = float(match.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000}[match.group(2).lower()]
+    if number != int(number) or number < 1:
+        raise ValueError(text)
+    return int(number)
+
+
+def _sizes(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        sizes = [parse_size(part) for part in value.split(",") if part.strip()]
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{exc.args[0]!r} is not a size; give whole line counts separated by commas, "
+            "e.g. 10000,100000,1000000 (or 10k,100k,1M)") from None
+    if not sizes:
+        raise click.BadParameter("give at least one size")
+    return sizes
+
+
+def _size(ctx, param, value):
+    try:
+        return parse_size(str(value))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a whole number of lines (e.g. 1000000 or 1M)") from None
+
+
+BENCH_HELP = """Time the pipeline on generated data, step by step.
+
+Generates N order lines (one day's file, made with the project's own generator)
+into a fresh temporary folder, then runs generate, ingest and transform on a
+fresh temporary warehouse. Each step runs in a fresh child process and reports
+wall seconds, lines per second and its own peak RSS; the database size is shown
+at the end. The machine (cores, RAM, Python, SQLite, commit) is printed too.
+
+Also timed: a small batch of another day into an empty warehouse and into the
+full one, and a rerun with nothing new (--increment 0 skips these).
+
+\b
+--compare also loads the same file the ways a user might instead, and prints
+our ingest time as a ratio to each (ours ÷ theirs):
+  pandas        json.load + pandas.json_normalize + DataFrame.to_sql
+  sqlite-utils  sqlite-utils insert DB transactions FILE.jsonl --nl
+  floor         sqlite3 executemany of pre-flattened tuples, one transaction
+Peers not installed are skipped (pip install pandas sqlite-utils).
+
+\b
+Examples:
+  warehouse bench --transactions 100000
+  warehouse bench --scale 10k,100k,1M --compare
+  warehouse bench --transactions 1000 --json --keep /tmp/bench
+
+A 1,000,000-line run writes about 400 MB of JSON and a warehouse of a
+similar order; it takes minutes. Progress lines go to stderr when it is a
+terminal. Exit status: 0 when every step ran; 1 when one failed.
+"""
+
+
+@click.command("bench", help=BENCH_HELP)
+@click.option("--transactions", "transactions", default=str(bench.DEFAULT_TRANSACTIONS),
+              callback=_size, show_default=True, metavar="N",
+              help="Order lines to generate and load (e.g. 100000, 100k, 1M).")
+@click.option("--scale", "sizes", callback=_sizes, metavar="N,N,...",
+              help="Run several sizes instead of --transactions and report seconds per million "
+                   "lines for each step and size, e.g. 10000,100000,1000000.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON document.")
+@click.option("--compare", is_flag=True,
+              help="Also time pandas, sqlite-utils and plain sqlite3 executemany on the same file.")
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Work in DIR (one n<SIZE> folder per size) and keep the files and warehouses, "
+                   "instead of a temporary folder that is deleted at the end.")
+@click.option("--seed", type=int, default=bench.DEFAULT_SEED, show_default=True,
+              help="Generator seed.")
+@click.option("--increment", default=str(bench.DEFAULT_INCREMENT), show_default=True, metavar="N",
+              callback=lambda ctx, param, value: 0 if str(value).strip() == "0" else _size(ctx, param, value),
+              help="Lines in the incremental batch; 0 skips the incremental runs.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
+              help="Stop (and fail) any one step that runs longer than this; 0: no limit.")
+@click.pass_context
+def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increment, timeout):
+    if sizes and ctx.get_parameter_source("transactions") is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("give either --transactions or --scale, not both")
+    options = bench.BenchOptions(
+        sizes=tuple(sizes or (transactions,)), seed=seed, compare=compare, increment=increment,
+        keep=keep, timeout=timeout or None,
+    )
+    progress = (lambda line: click.echo(line, err=True)) if sys.stderr.isatty() else None
+    try:
+        document = bench.run_benchmark(options, progress)
+    except WarehouseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(document, indent=2))
+    else:
+        click.echo(bench.format_report(document))
+
+
+def register_bench_commands(group: click.Group) -> None:
+    """Add ``bench`` to the ``warehouse`` command group."""
+    group.add_command(bench_command)

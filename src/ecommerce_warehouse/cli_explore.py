@@ -1,0 +1,122 @@
+"""Command line for exploring the warehouse: ``warehouse query`` and ``warehouse status``.
+
+Both only read. cli.py calls ``register_explore_commands(warehouse)`` at its very end;
+the commands are built there so that they share cli.py's own ``--db`` and ``--json``
+options (cli.py imports this module, so this module imports cli.py only when called).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .errors import WarehouseError
+from .query import DEFAULT_LIMIT, FORMATS, parse_params, render, run_query, truncation_notice
+from .status import RUN_LIMIT, collect_status, format_status
+
+QUERY_HELP = f"""Run one read-only SQL statement against the warehouse and print the rows.
+
+Give the SQL as an argument or with --file (--file - reads standard input).
+The warehouse is opened read-only: only SELECT (with CTEs, views and functions)
+and a few introspection pragmas such as `pragma table_info(fact_orders)` are
+allowed; INSERT, UPDATE, DELETE, CREATE, DROP, ATTACH, VACUUM, other pragmas and
+load_extension() are refused.
+
+Values go in as bound parameters, never into the SQL text: write :name in the
+SQL and pass --param name=value. A plain integer binds as an integer, a plain
+decimal as a real, anything else as text; force a type with name:text=007,
+name:int=5 or name:real=2.5.
+
+\b
+Examples:
+  warehouse query "select * from gold_daily_sales order by sales_date"
+  warehouse query --file sql/examples/top_products_by_revenue.sql --format markdown
+  warehouse query "select * from dim_users where user_id = :id" --param id=U00042
+
+At most --limit rows are printed (default {DEFAULT_LIMIT:,}; 0 prints every row);
+when rows were cut, a notice says so on stderr.
+
+Exit status: 0 on success; 1 when the SQL is refused or fails, or the warehouse
+cannot be read; 2 for a usage error.
+"""
+
+STATUS_HELP = f"""Show what is in the warehouse and what happened to it.
+
+Prints the tables and views with their row counts, the last {RUN_LIMIT} runs (command,
+status, start, duration, error) with the rows each step counted, the rejected
+records by reason code (with an example message) and the file registry. Only
+reads: the warehouse is opened read-only and never created.
+"""
+
+
+def register_explore_commands(group: click.Group) -> None:
+    """Add ``query`` and ``status`` to the ``warehouse`` command group."""
+    from .cli import db_option, json_option  # cli.py imports this module at its end
+
+    group.add_command(build_query_command(db_option))
+    group.add_command(build_status_command(db_option, json_option))
+
+
+def build_query_command(db_option) -> click.Command:
+    @click.command(name="query", help=QUERY_HELP,
+                   short_help="Run one read-only SQL statement and print the rows.")
+    @db_option
+    @click.argument("sql", required=False)
+    @click.option("--file", "-f", "sql_file", metavar="FILE",
+                  type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+                  help="Read the SQL from this file instead of the argument (- for stdin).")
+    @click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
+                  show_default=True, help="Output: an aligned text table, CSV, JSON or Markdown.")
+    @click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True,
+                  metavar="N", help="Print at most N rows; 0 prints every row.")
+    @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+                  help="Bind :NAME in the SQL to VALUE (repeatable).")
+    def query(db, sql, sql_file, output_format, limit, params):
+        text = read_sql(sql, sql_file)
+        try:
+            result = run_query(db, text, parse_params(params), limit)
+        except WarehouseError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(render(result, output_format))
+        if result.truncated:
+            click.echo(truncation_notice(result), err=True)
+
+    return query
+
+
+def read_sql(sql: str | None, sql_file: Path | None) -> str:
+    """The SQL from the argument or from --file (exactly one of them)."""
+    if sql is not None and sql_file is not None:
+        raise click.UsageError("give the SQL either as an argument or with --file, not both")
+    if sql is None and sql_file is None:
+        raise click.UsageError("give the SQL as an argument or with --file")
+    if sql_file is None:
+        return sql
+    try:
+        with click.open_file(str(sql_file), encoding="utf-8") as handle:  # "-" is stdin
+            return handle.read()
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {sql_file}: {exc.strerror}",
+                                 param_hint="--file") from exc
+    except UnicodeDecodeError as exc:
+        raise click.BadParameter(f"{sql_file} is not UTF-8 text", param_hint="--file") from exc
+
+
+def build_status_command(db_option, json_option) -> click.Command:
+    @click.command(name="status", help=STATUS_HELP)
+    @db_option
+    @json_option
+    def status(db, as_json):
+        try:
+            found = collect_status(db)
+        except WarehouseError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if as_json:
+            click.echo(json.dumps(found.as_dict(), indent=2))
+        else:
+            for line in format_status(found):
+                click.echo(line)
+
+    return status

@@ -1,0 +1,143 @@
+"""Smoke test of `warehouse bench`: structure, positive figures and exact line counts.
+
+No test asserts a time: the benchmark measures, it does not judge.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from ecommerce_warehouse import bench
+from ecommerce_warehouse.cli import warehouse
+from ecommerce_warehouse.cli_bench import parse_size
+
+N = 1_000
+BATCH = 500
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory) -> dict:
+    keep = tmp_path_factory.mktemp("bench")
+    result = CliRunner().invoke(warehouse, [
+        "bench", "--transactions", str(N), "--increment", str(BATCH), "--compare", "--json",
+        "--keep", str(keep),
+    ])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    doc["_keep"] = keep
+    return doc
+
+
+def positive(step: dict) -> None:
+    assert step["seconds"] > 0
+    assert step["lines_per_second"] > 0
+    assert step["seconds_per_million_lines"] > 0
+    assert step["peak_rss_bytes"] > 1_000_000   # a Python child holds at least megabytes
+
+
+def test_machine_is_described(document):
+    machine = document["machine"]
+    assert machine["cpu_count"] >= 1 and machine["memory_bytes"] > 0
+    assert machine["python"] and machine["sqlite"]
+    assert machine["baseline_rss_bytes"] > 0
+
+
+def test_steps_have_positive_figures_and_exact_line_counts(document):
+    (run,) = document["runs"]
+    assert run["transactions"] == N
+    assert run["lines"] == N                      # the generated day is an average day
+    assert set(run["steps"]) == {"generate", "ingest", "transform", "total"}
+    for step in run["steps"].values():
+        positive(step)
+        assert step["lines"] == N
+    ingest = run["steps"]["ingest"]
+    assert ingest["records_loaded"] == N and ingest["records_rejected"] == 0
+    assert run["steps"]["transform"]["rows_changed"]["fact_orders"] == N
+    total = run["steps"]["total"]
+    assert total["seconds"] == pytest.approx(sum(run["steps"][s]["seconds"] for s in bench.STEPS), abs=1e-3)
+    assert run["tables"]["fact_orders"] == N and run["counts_match"] is True
+    assert run["file_bytes"] > 0 and run["database_bytes"] > 0
+    assert "scale" not in document                # one size: no scale table
+
+
+def test_compare_reports_a_ratio_or_a_skip_note(document):
+    compare = document["runs"][0]["compare"]
+    assert [p["name"] for p in compare["peers"]] == list(bench.PEERS)
+    floor = compare["peers"][-1]
+    assert floor["status"] == "ok"                # stdlib sqlite3 is always there
+    for peer in compare["peers"]:
+        if peer["status"] == "skipped":
+            assert "pip install" in peer["note"]
+            continue
+        positive(peer)
+        assert peer["lines"] == N
+        assert peer["ours_ratio"] > 0
+
+
+def test_incremental_cases(document):
+    incremental = document["runs"][0]["incremental"]
+    assert incremental["batch_lines"] == BATCH
+    cases = {c["case"]: c for c in incremental["cases"]}
+    assert list(cases) == ["empty", "full", "rerun_batch", "rerun_file"]
+    assert cases["empty"]["ingest"]["records_loaded"] == BATCH
+    assert cases["empty"]["fact_orders_after"] == BATCH
+    assert cases["full"]["ingest"]["records_loaded"] == BATCH
+    assert cases["full"]["fact_orders_after"] == N + BATCH
+    for name in ("rerun_batch", "rerun_file"):
+        assert cases[name]["ingest"]["statuses"] == ["already_loaded"]
+        assert cases[name]["transform"]["rows_changed"] == {}
+        assert cases[name]["fact_orders_after"] == N + BATCH
+    for case in cases.values():
+        assert case["ingest"]["seconds"] > 0 and case["transform"]["seconds"] > 0
+
+
+def test_keep_leaves_the_files_and_the_text_report_renders(document):
+    keep = document["_keep"]
+    assert (keep / f"n{N}" / "warehouse.db").is_file()
+    assert list((keep / f"n{N}" / "raw").glob("transactions_*.json"))
+    text = bench.format_report(document)
+    for word in ("generate", "ingest", "transform", "total", "peak RSS", "ours ÷ tool", "incremental"):
+        assert word in text
+
+
+def test_scale_table_from_runs():
+    def run(lines, seconds):
+        return {"lines": lines, "steps": {s: {"seconds_per_million_lines": seconds} for s in
+                                          (*bench.STEPS, "total")}}
+    table = bench.scale_table([run(10, 2.0), run(100, 3.0)])
+    assert table["ingest"] == {"10": 2.0, "100": 3.0}
+
+
+@pytest.mark.parametrize("text, value", [("1000", 1000), ("1_000_000", 1_000_000), ("100k", 100_000),
+                                         ("1M", 1_000_000), ("2.5k", 2_500)])
+def test_parse_size(text, value):
+    assert parse_size(text) == value
+
+
+@pytest.mark.parametrize("args", [["--scale", "10,abc"], ["--scale", "100", "--transactions", "10"],
+                                  ["--transactions", "0"], ["--keep"]])
+def test_usage_errors(args):
+    result = CliRunner().invoke(warehouse, ["bench", *args])
+    assert result.exit_code == 2
+
+
+def test_help_names_the_options():
+    result = CliRunner().invoke(warehouse, ["bench", "--help"])
+    assert result.exit_code == 0
+    for option in ("--transactions", "--scale", "--json", "--compare", "--keep"):
+        assert option in result.output
+
+
+def test_missing_peers_are_skipped_with_a_note(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "_has_module", lambda name: False)
+    monkeypatch.setattr(bench, "sqlite_utils_executable", lambda: None)
+    monkeypatch.setattr(bench, "run_in_child", lambda worker, timeout=None, **kw: {
+        "seconds": 0.5, "lines": 10, "peak_rss_bytes": 2_000_000})
+    compare = bench._compare(tmp_path, tmp_path / "x.json", 10, 1.0, None, lambda line: None)
+    status = {p["name"]: p["status"] for p in compare["peers"]}
+    assert status == {"pandas": "skipped", "sqlite-utils": "skipped", "sqlite3-executemany": "ok"}
+    assert "pip install pandas" in compare["peers"][0]["note"]
+    assert compare["peers"][-1]["ours_ratio"] == 2.0
