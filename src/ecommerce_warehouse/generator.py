@@ -23,12 +23,14 @@ import json
 import os
 import random
 import tempfile
+from bisect import bisect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from itertools import accumulate
 from pathlib import Path
 
+import orjson
 from faker import Faker
 
 USER_COUNT = 2_000
@@ -52,6 +54,12 @@ CATEGORIES = {
     "Beauty": ("Face Cream", "Shampoo", "Lip Balm", "Hand Soap", "Sunscreen"),
     "Toys & Games": ("Puzzle", "Board Game", "Building Set", "Kite", "Plush Bear"),
     "Grocery": ("Coffee Beans", "Green Tea", "Olive Oil", "Dark Chocolate", "Honey"),
+}
+# A product that changes category moves to its category's renamed twin (a taxonomy update).
+RECATEGORISED = {
+    "Electronics": "Computers & Accessories", "Home & Kitchen": "Kitchen & Dining",
+    "Books": "Books & Stationery", "Clothing": "Fashion", "Sports & Outdoors": "Outdoor Recreation",
+    "Beauty": "Personal Care", "Toys & Games": "Kids & Baby", "Grocery": "Food & Drink",
 }
 DIRTY_KINDS = (
     "missing_transaction_id", "zero_quantity", "string_quantity", "negative_price",
@@ -150,7 +158,7 @@ def build_catalogue(seed: int) -> Catalogue:
     products = []
     for number in range(1, PRODUCT_COUNT + 1):
         category = rng.choice(category_names)
-        other = rng.choice([c for c in category_names if c != category])
+        other = RECATEGORISED[category]
         products.append(Product(
             product_id=f"P{number:04d}",
             name=f"{fake.safe_color_name().title()} {rng.choice(CATEGORIES[category])}",
@@ -174,56 +182,85 @@ def lines_for_day(day: date, transactions: int) -> int:
     return max(1, round(transactions * WEEKDAY_FACTOR[day.weekday()])) if transactions > 0 else 0
 
 
+class _Picker:
+    """Weighted choice by bisecting cumulative weights (what random.choices does, minus its overhead)."""
+
+    def __init__(self, items, weights=None, cumulative=None):
+        self.items = tuple(items)
+        self.cumulative = tuple(cumulative) if cumulative else tuple(accumulate(weights))
+        self.total = self.cumulative[-1]
+
+    def __call__(self, rng: random.Random):
+        return self.items[bisect(self.cumulative, rng.random() * self.total)]
+
+
+_LINES_PER_ORDER = _Picker(*LINES_PER_ORDER)
+_QUANTITY = _Picker(*QUANTITY)
+_STATUS = _Picker(*STATUS)
+
+
 def day_records(catalogue: Catalogue, day: date, transactions: int,
                 dirty_rate: float = 0.0) -> Iterator[dict]:
     """The order lines of one day's file, in order."""
     rng = random.Random(f"{catalogue.seed}:{day.isoformat()}")
+    pick_user = _Picker(catalogue.users, cumulative=catalogue.user_weights)
+    pick_product = _Picker(catalogue.products, cumulative=catalogue.product_weights)
+    users_seen: dict[tuple, dict] = {}       # snapshots of this file, by (user, day)
+    products_seen: dict[tuple, dict] = {}
     wanted = lines_for_day(day, transactions)
-    order_count = max(1, wanted)  # upper bound; we stop when enough lines are made
-    hours = rng.choices(range(24), weights=HOUR_WEIGHTS, k=order_count)
+    hours = rng.choices(range(24), weights=HOUR_WEIGHTS, k=max(1, wanted))
     moments = sorted(hour * 3600 + rng.randrange(3600) for hour in hours)
-    emitted: list[dict] = []
+    midnight = datetime.combine(day, time(), tzinfo=timezone.utc)
+    recent: list[dict] = []                  # for dirty duplicates of earlier lines
     made = 0
     sequence = 0
     while made < wanted:
         seconds = moments[sequence]
         sequence += 1
-        event_day = day
-        if rng.random() < LATE_SHARE:
-            event_day = day - timedelta(days=rng.choice((1, 2)))
-        moment = datetime.combine(event_day, time(), tzinfo=timezone.utc) + timedelta(seconds=seconds)
+        days_late = rng.choice((1, 2)) if rng.random() < LATE_SHARE else 0
+        event_day = day - timedelta(days=days_late)
+        timestamp = (midnight + timedelta(days=-days_late, seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
         user = None
         if rng.random() >= GUEST_SHARE:
-            user = rng.choices(catalogue.users, cum_weights=catalogue.user_weights)[0]
-        status = rng.choices(*STATUS)[0]
+            user = pick_user(rng)
+            key = (user.user_id, event_day)
+            if key not in users_seen:
+                users_seen[key] = catalogue.user_snapshot(user, event_day)
+            user = users_seen[key]
+        status = _STATUS(rng)
         discount = rng.uniform(0.05, 0.2) if rng.random() < 0.1 else 0.0
-        size = min(rng.choices(*LINES_PER_ORDER)[0], wanted - made)
+        size = min(_LINES_PER_ORDER(rng), wanted - made)
         products = []
         while len(products) < size:
-            product = rng.choices(catalogue.products, cum_weights=catalogue.product_weights)[0]
+            product = pick_product(rng)
             if product not in products:
                 products.append(product)
         order_id = f"ORD-{day:%Y%m%d}-{sequence:06d}"
+        line_prefix = f"TX-{day:%Y%m%d}-{sequence:06d}-"
         for line, product in enumerate(products, start=1):
-            listed = catalogue.product_snapshot(product, event_day)
+            key = (product.product_id, event_day)
+            if key not in products_seen:
+                products_seen[key] = catalogue.product_snapshot(product, event_day)
+            listed = products_seen[key]
             paid_cents = round(round(listed["unit_price"] * 100) * (1 - discount))
             record = {
-                "transaction_id": f"{order_id.replace('ORD', 'TX')}-{line}",
+                "transaction_id": f"{line_prefix}{line}",
                 "order_id": order_id,
-                "timestamp": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "timestamp": timestamp,
                 "status": status,
-                "quantity": rng.choices(*QUANTITY)[0],
+                "quantity": _QUANTITY(rng),
                 "price": paid_cents / 100,
-                "user": catalogue.user_snapshot(user, event_day) if user else None,
+                "user": user,
                 "product": listed,
             }
-            if dirty_rate and rng.random() < dirty_rate:
-                record = _make_dirty(rng, record, emitted)
-            emitted.append(record)
+            if dirty_rate:
+                if rng.random() < dirty_rate:
+                    record = _make_dirty(rng, record, recent)
+                recent.append(record)
+                if len(recent) > 1000:
+                    del recent[:500]
             made += 1
             yield record
-        if len(emitted) > 1000:
-            del emitted[:500]
 
 
 def _make_dirty(rng: random.Random, record: dict, earlier: list[dict]) -> dict:
@@ -276,7 +313,7 @@ def write_day(catalogue: Catalogue, day: date, transactions: int, out_dir: Path,
             out.write("[")
             for record in day_records(catalogue, day, transactions, dirty_rate):
                 out.write(",\n" if count else "\n")
-                out.write(json.dumps(record, ensure_ascii=False))
+                out.write(orjson.dumps(record).decode())
                 count += 1
             out.write("\n]\n")
         os.replace(temporary, target)
