@@ -1,4 +1,4 @@
--- unknown members: the reserved Kimball "unknown" row of each dimension (key -1)
+-- dim_unknown_members: the reserved Kimball "unknown" row of each dimension (key -1)
 -- A guest checkout (no user) points at user_key -1, so no fact is dropped and no
 -- foreign key is null. Inserted once; later runs leave them alone.
 insert into dim_users (user_key, user_id, name, email, registration_date, is_inferred, created_at, updated_at)
