@@ -115,7 +115,7 @@ def test_db_that_is_not_a_warehouse_is_a_one_line_error(cli, tmp_path):
 
     result = cli.invoke(warehouse, ["run", "--db", str(not_a_db), "--input", str(batch(tmp_path))])
 
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 5, result.output   # 5: the warehouse cannot be used
     assert "Traceback" not in result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1, result.output

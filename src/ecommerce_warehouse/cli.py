@@ -15,8 +15,12 @@ from pathlib import Path
 import click
 
 from . import __version__, generator, settings
+from .cli_bench import register_bench_commands
+from .cli_explore import register_explore_commands
 from .errors import WarehouseError
-from .pipeline import (PipelineOptions, PipelineResult, describe_file, ingest_only,
+from .query import render_table
+from .rejects import reject_summary
+from .pipeline import (PipelineOptions, PipelineResult, check_only, describe_file, ingest_only,
                        refused_error, run_pipeline, transform_only)
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -79,7 +83,10 @@ def progress_printer(verbose: bool):
 
 
 def fail(exc: WarehouseError):
-    raise click.ClickException(str(exc)) from exc
+    """Turn a library error into a one-line error with the error's own exit code."""
+    error = click.ClickException(str(exc))
+    error.exit_code = exc.exit_code
+    raise error from exc
 
 
 # --- the one-shot job --------------------------------------------------------------
@@ -123,8 +130,10 @@ data/raw/ and loads it into data/warehouse/ecommerce_warehouse.db, so every
 machine builds the same warehouse. With --input it loads the given files instead
 of generating. Running it again with nothing new changes nothing.
 
-Exit status: 0 on success; 1 when the run failed or a file was refused (files
-that were fine are still loaded); 2 for a usage error.
+Exit status: 0 success; 1 an input problem (a missing file, or a file refused:
+the files that were fine are still loaded); 2 a usage error; 3 a quality check
+failed (the transform was rolled back); 4 the warehouse is busy (another writer);
+5 the warehouse cannot be used (not a database, read-only, disk full).
 """
 
 run_pipeline_cli = pipeline_command("run_pipeline", PIPELINE_HELP)
@@ -154,6 +163,12 @@ def emit_result(result: PipelineResult, as_json: bool) -> None:
         else:
             changed = ", ".join(f"{k} {v:,}" for k, v in result.transform.changed.items())
             click.echo(f"  transform  rows changed: {changed}")
+            checks = result.transform.checks
+            passed = sum(1 for c in checks if c.status == "pass")
+            click.echo(f"  checks     {passed} of {len(checks)} passed")
+            for check in checks:
+                if check.status != "pass":
+                    click.echo(f"             {check.describe()}")
     if result.tables:
         t = result.tables
         click.echo(
@@ -245,8 +260,64 @@ def transform(db, as_json):
         for target, changed in result.changed.items():
             click.echo(f"{target}\t{changed} rows changed")
 
-from .cli_explore import register_explore_commands  # noqa: E402
-register_explore_commands(warehouse)
 
-from .cli_bench import register_bench_commands  # noqa: E402
-register_bench_commands(warehouse)
+@warehouse.command()
+@db_option
+@json_option
+def check(db, as_json):
+    """Run every quality check now and record the outcomes in dq_check_results.
+
+    Each check is a SQL file in sql/checks/ returning its failing rows; its header
+    says whether it is an error or a warning. Exits 3 if an error check fails.
+    """
+    try:
+        results = check_only(db)
+    except WarehouseError as exc:
+        fail(exc)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in results], indent=2, default=str))
+    else:
+        for result in results:
+            click.echo(result.describe())
+    bad = [r for r in results if r.status == "fail"]
+    if bad:
+        error = click.ClickException(f"{len(bad)} error check(s) failed: " + ", ".join(r.name for r in bad))
+        error.exit_code = 3
+        raise error
+
+
+@warehouse.command()
+@db_option
+@click.option("--reason", metavar="CODE", help="Only this reason code (e.g. wrong_type).")
+@click.option("--examples", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Example records shown per reason code.")
+@json_option
+def rejects(db, reason, examples, as_json):
+    """Summarise the quarantine: rejected records by reason and file, with examples.
+
+    Reason codes are listed in docs/CONTRACT.md. Read-only.
+    """
+    try:
+        summary, samples = reject_summary(db, reason, examples)
+    except WarehouseError as exc:
+        fail(exc)
+    if as_json:
+        click.echo(json.dumps({"by_reason_and_file": summary, "examples": samples}, indent=2))
+        return
+    if not summary:
+        click.echo("no rejected records" + (f" with reason {reason}" if reason else ""))
+        return
+    click.echo(render_table(list(summary[0]), [list(r.values()) for r in summary]))
+    for sample in samples:
+        text = sample["raw_text"] if len(sample["raw_text"]) <= 120 else sample["raw_text"][:117] + "..."
+        click.echo(f"\n{sample['reason_code']}  {sample['source_file']} record {sample['record_number']}: "
+                   f"{sample['message']}\n    {text}")
+
+
+def register_extensions() -> None:
+    """Commands that live in their own modules."""
+    register_explore_commands(warehouse)
+    register_bench_commands(warehouse)
+
+
+register_extensions()

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from . import sqlfiles
-from .errors import DatabaseError, SqlFileError
+from .errors import DatabaseError, SqlFileError, WarehouseBusyError
 
 # How long a writer waits for another writer's lock before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 30_000
@@ -111,7 +111,10 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         with engine.begin() as connection:
             yield connection
     except OperationalError as exc:
-        raise DatabaseError(describe_operational_error(engine, exc)) from exc
+        message = describe_operational_error(engine, exc)
+        if message.startswith("warehouse is busy"):
+            raise WarehouseBusyError(message) from exc
+        raise DatabaseError(message) from exc
     except DBAPIError as exc:
         if isinstance(exc.orig, sqlite3.DatabaseError) and not isinstance(
             exc.orig, sqlite3.IntegrityError

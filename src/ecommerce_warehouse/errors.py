@@ -2,7 +2,11 @@
 
 
 class WarehouseError(Exception):
-    """Base class: something the user can fix; the message says what and where."""
+    """Base class: something the user can fix; the message says what and where.
+
+    Each class has its own exit code (documented in README.md): 1 input problem,
+    3 quality gate failed, 4 warehouse busy, 5 warehouse unusable. Click uses 2 for usage.
+    """
 
     exit_code = 1
 
@@ -17,11 +21,31 @@ class InputFileError(WarehouseError):
 
 
 class DatabaseError(WarehouseError):
-    """The warehouse cannot be opened or written (bad path, not a database, busy)."""
+    """The warehouse cannot be opened or written (bad path, not a database, read-only, disk full)."""
+
+    exit_code = 5
+
+
+class WarehouseBusyError(DatabaseError):
+    """Another process holds the warehouse's write lock and did not release it in time."""
+
+    exit_code = 4
+
+
+class QualityGateError(WarehouseError):
+    """An error-severity check failed; the transform was rolled back (write-audit-publish)."""
+
+    exit_code = 3
+
+    def __init__(self, message, results):
+        super().__init__(message)
+        self.results = results
 
 
 class TransformError(WarehouseError):
     """A SQL transform failed; the warehouse was rolled back to its last good state."""
+
+    exit_code = 5
 
 
 class SqlFileError(WarehouseError):

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from . import generator
+from .checks import CheckResult, failed, record_results, run_checks
 from .database import ensure_schema, open_engine, query_sql, redacted, write_transaction
 from .errors import WarehouseError
 from .ingest import FileResult, check_input_paths, ingest_file
@@ -77,6 +78,7 @@ class PipelineResult:
                 "from_raw_id": self.transform.from_raw_id,
                 "to_raw_id": self.transform.to_raw_id,
                 "rows_changed": self.transform.changed,
+                "checks": [c.as_dict() for c in self.transform.checks],
             },
             "tables": self.tables,
         }
@@ -190,6 +192,18 @@ def transform_only(db: str) -> tuple[TransformResult, dict[str, int]]:
             raise
         run.finish()
         return result, table_counts(engine)
+
+
+def check_only(db: str) -> list[CheckResult]:
+    """`warehouse check`: run every check now and append the outcomes to dq_check_results."""
+    with opened(db) as engine:
+        run = Run(engine, "check", {"db": redacted(db)})
+        with write_transaction(engine) as connection:
+            results = run_checks(connection)
+            record_results(connection, run.run_id, results)
+        bad = failed(results)
+        run.finish(f"{len(bad)} error check(s) failed: " + ", ".join(r.name for r in bad) if bad else None)
+        return results
 
 
 def _finish_quietly(run: Run, error: str) -> None:

@@ -29,6 +29,7 @@ SCHEMA = (
     "schema/dim_products",
     "schema/dim_date",
     "schema/fact_orders",
+    "schema/dq_check_results",
     "schema/dim_unknown_members",
 )
 
@@ -61,6 +62,24 @@ TRANSFORM = (
 )
 
 
+# Quality checks: each returns its failing rows; the header gives its severity.
+CHECKS = (
+    "checks/dim_users_keys",
+    "checks/dim_products_keys",
+    "checks/dim_date_keys",
+    "checks/fact_orders_keys",
+    "checks/fact_orders_foreign_keys",
+    "checks/fact_orders_status_values",
+    "checks/fact_orders_money_non_negative",
+    "checks/fact_orders_total_amount",
+    "checks/raw_transactions_one_loaded_copy",
+    "checks/etl_files_counts_reconcile",
+    "checks/silver_fact_reconcile",
+    "checks/daily_volume_anomaly",
+    "checks/fact_orders_freshness",
+)
+
+
 def sql_path(name: str, dialect: str) -> Path:
     """The file for ``name`` on ``dialect``: the dialect variant if present, else the portable one."""
     variant = SQL_DIR / f"{name}.{dialect}.sql"
@@ -81,6 +100,17 @@ def statements(name: str, dialect: str) -> tuple[str, ...]:
     if not found:
         raise SqlFileError(f"SQL file {path} holds no statement")
     return found
+
+
+def header_value(name: str, dialect: str, key: str) -> str | None:
+    """The value of a ``-- key: value`` line in a SQL file's opening comment, if any."""
+    for line in sql_path(name, dialect).read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            return None
+        label, _, value = line[2:].strip().partition(":")
+        if label.strip().lower() == key and value.strip():
+            return value.strip()
+    return None
 
 
 def split_statements(text: str) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ star tables move from one consistent state to the next or not at all.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -13,18 +14,20 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from . import sqlfiles
+from .checks import CheckResult, failed, record_results, run_checks
 from .database import query_sql, run_sql, utc_now, write_transaction
-from .errors import TransformError
+from .errors import QualityGateError, TransformError
 from .runs import Run
 
 
 @dataclass
 class TransformResult:
-    """The raw_id range a transform covered and the rows each file changed."""
+    """The raw_id range a transform covered, the rows each file changed, the checks' outcomes."""
 
     from_raw_id: int
     to_raw_id: int
     changed: dict[str, int] = field(default_factory=dict)
+    checks: list[CheckResult] = field(default_factory=list)
 
     @property
     def nothing_new(self) -> bool:
@@ -32,7 +35,12 @@ class TransformResult:
 
 
 def transform(engine: Engine, run: Run) -> TransformResult:
-    """Apply every file of ``sqlfiles.TRANSFORM`` to the lines staged since the watermark."""
+    """Write-audit-publish: apply the transform files to the lines staged since the
+    watermark, run every check on the result, and commit only if no error check failed.
+
+    On a failed error check the transaction is rolled back (the warehouse stays at its
+    last good state), the checks' outcomes are recorded, and QualityGateError is raised.
+    """
     try:
         with write_transaction(engine) as connection:
             watermark = query_sql(connection, "transform/last_watermark").scalar_one()
@@ -47,10 +55,32 @@ def transform(engine: Engine, run: Run) -> TransformResult:
                 target = name.split("/")[-1]
                 result.changed[target] = changed
                 run.step("transform", target, changed, time.perf_counter() - began, connection)
+            began = time.perf_counter()
+            result.checks = run_checks(connection)
+            run.step("checks", None, sum(r.failing_rows for r in result.checks),
+                     time.perf_counter() - began, connection)
+            if failed(result.checks):
+                raise QualityGateError(gate_message(result.checks, run.run_id), result.checks)
+            record_results(connection, run.run_id, result.checks)
             run_sql(connection, "transform/advance_watermark",
                     {"run_id": run.run_id, "to_raw_id": high_water})
+    except QualityGateError as exc:
+        with write_transaction(engine) as connection:
+            record_results(connection, run.run_id, exc.results)
+        raise
     except IntegrityError as exc:
         raise TransformError(
             f"transform failed and was rolled back (the warehouse is unchanged): {exc.orig}"
         ) from exc
     return result
+
+
+def gate_message(results: list[CheckResult], run_id: int) -> str:
+    """What failed and where to look, with up to five failing rows of each failed check."""
+    parts = []
+    for result in failed(results):
+        rows = "; ".join(json.dumps(row, default=str) for row in result.sample[:5])
+        parts.append(f"{result.name} found {result.failing_rows} failing row(s): {rows}")
+    return ("quality gate failed, the transform was rolled back and the warehouse is unchanged: "
+            + " | ".join(parts)
+            + f" (see dq_check_results for run {run_id}, or run `warehouse check`)")

@@ -1,0 +1,35 @@
+-- etl_files_counts_reconcile: per loaded file, records read = loaded + duplicates + rejected,
+-- and each count matches the file's rows in Bronze
+-- severity: error
+-- grain of failing rows: one row per file whose counts do not add up
+-- reads: etl_files, raw_transactions
+with bronze_count as (
+    select
+        batch_id,
+        count(*) as records,
+        sum(case when load_status = 'loaded' then 1 else 0 end) as loaded,
+        sum(case when load_status = 'duplicate' then 1 else 0 end) as duplicates,
+        sum(case when load_status = 'rejected' then 1 else 0 end) as rejected
+    from raw_transactions
+    group by batch_id
+)
+
+select
+    registry.file_id,
+    registry.path,
+    registry.records_read,
+    registry.records_loaded,
+    registry.duplicates_skipped,
+    registry.records_rejected
+from etl_files as registry
+left join bronze_count
+    on bronze_count.batch_id = registry.file_id
+where registry.status = 'loaded'
+  and (
+      registry.records_read
+          <> registry.records_loaded + registry.duplicates_skipped + registry.records_rejected
+      or registry.records_read <> coalesce(bronze_count.records, 0)
+      or registry.records_loaded <> coalesce(bronze_count.loaded, 0)
+      or registry.duplicates_skipped <> coalesce(bronze_count.duplicates, 0)
+      or registry.records_rejected <> coalesce(bronze_count.rejected, 0)
+  )

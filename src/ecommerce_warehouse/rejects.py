@@ -1,0 +1,19 @@
+"""The quarantine, summarised: rejected records by reason code and file, with examples."""
+
+from __future__ import annotations
+
+from .database import query_sql
+from .query import read_only_engine
+
+
+def reject_summary(db: str, reason: str | None, per_reason: int) -> tuple[list[dict], list[dict]]:
+    """(counts by reason and file, up to ``per_reason`` example records per reason). Read-only."""
+    engine = read_only_engine(db)
+    try:
+        with engine.connect() as connection:
+            params = {"reason": reason, "per_reason": per_reason}
+            summary = [dict(r._mapping) for r in query_sql(connection, "rejects/rejects_by_reason_and_file", params)]
+            examples = [dict(r._mapping) for r in query_sql(connection, "rejects/reject_examples", params)]
+    finally:
+        engine.dispose()
+    return summary, examples

@@ -1,0 +1,138 @@
+"""Checks as SQL with history, and write-audit-publish: a failed error check rolls the
+transform back, records the failure, and exits 3; warnings are recorded, never fatal."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import load, rows
+from ecommerce_warehouse import sqlfiles
+from ecommerce_warehouse.cli import run_pipeline_cli, warehouse
+from ecommerce_warehouse.errors import QualityGateError
+
+
+def line(tid: str, day: str, quantity: int = 1, price: float = 10.0, user: str | None = "U1") -> dict:
+    return {
+        "transaction_id": tid, "timestamp": f"{day}T12:00:00Z", "quantity": quantity, "price": price,
+        "user": {"user_id": user, "name": f"Name {user}"} if user else None,
+        "product": {"product_id": "P1", "name": "Mug", "category": "Home", "unit_price": price},
+    }
+
+
+def batch(tmp_path: Path, name: str, records: list[dict]) -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def corrupt(db: Path, sql: str) -> None:
+    """Damage the warehouse behind the pipeline's back, as a buggy tool might."""
+    connection = sqlite3.connect(db)
+    connection.execute(sql)
+    connection.commit()
+    connection.close()
+
+
+def test_every_check_outcome_of_every_run_is_kept(tmp_path, two_days):
+    db = tmp_path / "w.db"
+    load(db, two_days[0])
+    load(db, two_days[1])
+    history = rows(db, "select run_id, check_name, severity, status from dq_check_results order by result_id")
+    names = [name.split("/")[-1] for name in sqlfiles.CHECKS]
+    runs = sorted({run_id for run_id, *_ in history})
+    assert len(runs) == 2
+    for run_id in runs:
+        assert [name for r, name, _, _ in history if r == run_id] == names
+    assert {status for *_, status in history} <= {"pass", "warn"}
+    assert {(name, severity) for _, name, severity, _ in history} >= {
+        ("fact_orders_total_amount", "error"), ("daily_volume_anomaly", "warn"),
+        ("fact_orders_freshness", "warn"), ("silver_fact_reconcile", "error")}
+
+
+def test_failed_error_check_rolls_back_and_keeps_the_last_good_state(tmp_path, cli):
+    db = tmp_path / "w.db"
+    first = batch(tmp_path, "day1.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01", 2)])
+    second = batch(tmp_path, "day2.jsonl", [line("T3", "2025-03-02", 3)])
+    load(db, first)
+    corrupt(db, "update fact_orders set total_amount_cents = 1 where transaction_id = 'T2'")
+    star_before = rows(db, "select * from fact_orders order by order_key")
+    dims_before = rows(db, "select * from dim_users order by user_key")
+
+    result = cli.invoke(run_pipeline_cli, ["--db", str(db), "--input", str(second)])
+
+    assert result.exit_code == 3, result.output
+    assert "fact_orders_total_amount" in result.output and "T2" in result.output
+    assert "rolled back" in result.output and "Traceback" not in result.output
+    assert rows(db, "select * from fact_orders order by order_key") == star_before
+    assert rows(db, "select * from dim_users order by user_key") == dims_before
+    status, error = rows(db, "select status, error from etl_runs order by run_id desc limit 1")[0]
+    assert status == "failed" and "fact_orders_total_amount" in error and "T2" in error
+    assert rows(db, """select status, failing_rows from dq_check_results
+                       where check_name = 'fact_orders_total_amount'
+                       order by result_id desc limit 1""") == [("fail", 1)]
+    # the staged batch is still in Bronze and publishes once the damage is repaired
+    corrupt(db, "update fact_orders set total_amount_cents = 2000 where transaction_id = 'T2'")
+    repaired = cli.invoke(warehouse, ["transform", "--db", str(db)])
+    assert repaired.exit_code == 0, repaired.output
+    assert rows(db, "select transaction_id from fact_orders order by transaction_id") == [
+        ("T1",), ("T2",), ("T3",)]
+
+
+def test_gate_error_carries_at_most_five_failing_rows(tmp_path):
+    db = tmp_path / "w.db"
+    load(db, batch(tmp_path, "a.jsonl", [line(f"T{i}", "2025-03-01") for i in range(8)]))
+    corrupt(db, "update fact_orders set total_amount_cents = total_amount_cents + 1")
+    with pytest.raises(QualityGateError) as caught:
+        load(db, batch(tmp_path, "b.jsonl", [line("T9", "2025-03-02")]))
+    message = str(caught.value)
+    assert "found 8 failing row(s)" in message
+    assert message.count('"transaction_id"') == 5
+
+
+def test_warnings_are_recorded_and_shown_never_fatal(tmp_path, cli):
+    db = tmp_path / "w.db"
+    records = [line(f"D{day}-{n}", f"2025-03-{day:02d}") for day in range(1, 9) for n in range(10)]
+    records += [line(f"D9-{n}", "2025-03-09") for n in range(40)]     # 40 lines vs a median of 10
+    result = cli.invoke(run_pipeline_cli, ["--db", str(db), "--input", str(batch(tmp_path, "a.jsonl", records))])
+    assert result.exit_code == 0, result.output
+    assert "WARN  daily_volume_anomaly" in result.output
+    assert rows(db, """select status, failing_rows, sample from dq_check_results
+                       where check_name = 'daily_volume_anomaly'""") == [
+        ("warn", 1, '[{"full_date": "2025-03-09", "lines": 40, "median_of_previous_7": 10}]')]
+    assert rows(db, "select count(*) from fact_orders") == [(120,)]
+
+
+def test_check_command_records_history_and_exits_3_on_failure(tmp_path, cli):
+    db = tmp_path / "w.db"
+    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    ok = cli.invoke(warehouse, ["check", "--db", str(db), "--json"])
+    assert ok.exit_code == 0, ok.output
+    outcome = {r["check"]: r["status"] for r in json.loads(ok.output)}
+    assert outcome["fact_orders_foreign_keys"] == "pass" and len(outcome) == len(sqlfiles.CHECKS)
+    # a plain sqlite3 connection does not enforce foreign keys: a dangling key slips in
+    corrupt(db, "delete from dim_date")
+    bad = cli.invoke(warehouse, ["check", "--db", str(db)])
+    assert bad.exit_code == 3
+    assert "FAIL  fact_orders_foreign_keys (error): 1 failing row(s)" in bad.output
+    assert rows(db, "select count(distinct run_id) from dq_check_results") == [(3,)]
+
+
+def test_rejects_command_summarises_by_reason_and_file(tmp_path, cli):
+    db = tmp_path / "w.db"
+    bad_quantity = line("T2", "2025-03-01", quantity=0)
+    path = batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01"), bad_quantity, {"transaction_id": "T3"}])
+    load(db, path)
+    result = cli.invoke(warehouse, ["rejects", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert {(r["reason_code"], r["rejects"]) for r in report["by_reason_and_file"]} == {
+        ("out_of_range", 1), ("missing_field", 1)}
+    examples = {e["reason_code"]: e for e in report["examples"]}
+    assert examples["out_of_range"]["raw_text"] == json.dumps(bad_quantity)
+    assert examples["out_of_range"]["field"] == "quantity"
+    text = cli.invoke(warehouse, ["rejects", "--db", str(db), "--reason", "out_of_range"])
+    assert "out_of_range" in text.output and "missing_field" not in text.output
