@@ -31,6 +31,12 @@ db_option = click.option(
     help=f"Warehouse: a SQLite file path or a SQLAlchemy URL (env: {settings.DB_ENVVAR}).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+wait_option = click.option(
+    "--wait", "wait_seconds", envvar=settings.WAIT_ENVVAR, type=click.FloatRange(min=0),
+    default=settings.DEFAULT_WAIT_SECONDS, show_default=True, metavar="SECONDS",
+    help=f"How long to wait for another run writing to the warehouse before failing "
+         f"with 'warehouse is busy' (env: {settings.WAIT_ENVVAR}).",
+)
 
 
 def date_options(function):
@@ -103,16 +109,18 @@ def pipeline_command(name: str, help_text: str):
                   help="Where generated batch files are written.")
     @click.option("--dirty-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
                   help="Share of generated records made invalid on purpose (to show quarantine).")
+    @wait_option
     @json_option
     @click.option("-v", "--verbose", is_flag=True, help="Print a line per step on stderr.")
     def command(db, one_date, start, end, seed, transactions, inputs, raw_dir, dirty_rate,
-                as_json, verbose):
+                wait_seconds, as_json, verbose):
         first, last = resolve_dates(one_date, start, end)
         if inputs and (one_date or start or end):
             raise click.UsageError("--input loads the given files; it cannot be combined with dates")
         options = PipelineOptions(db=db, start=first, end=last, seed=seed,
                                   transactions=transactions, raw_dir=raw_dir,
-                                  inputs=tuple(inputs), dirty_rate=dirty_rate)
+                                  inputs=tuple(inputs), dirty_rate=dirty_rate,
+                                  wait_seconds=wait_seconds)
         try:
             result = run_pipeline(options, command=name, progress=progress_printer(verbose))
         except WarehouseError as exc:
@@ -216,8 +224,9 @@ def generate(one_date, start, end, seed, transactions, out, dirty_rate):
 @warehouse.command()
 @db_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@wait_option
 @json_option
-def ingest(db, files, as_json):
+def ingest(db, files, wait_seconds, as_json):
     """Load batch files (.json arrays or .jsonl) into Bronze, quarantining bad records.
 
     Each file loads in one transaction. A file already loaded (same bytes) is
@@ -225,7 +234,7 @@ def ingest(db, files, as_json):
     other files still load and the command exits 1.
     """
     try:
-        results = ingest_only(db, files)
+        results = ingest_only(db, files, wait_seconds=wait_seconds)
     except WarehouseError as exc:
         fail(exc)
     error = refused_error(results)
@@ -240,15 +249,16 @@ def ingest(db, files, as_json):
 
 @warehouse.command()
 @db_option
+@wait_option
 @json_option
-def transform(db, as_json):
+def transform(db, wait_seconds, as_json):
     """Run the SQL transforms over everything ingested since the last transform.
 
     Upserts dim_users and dim_products (SCD type 1), extends dim_date and appends
     to fact_orders, in one transaction. With nothing new it changes nothing.
     """
     try:
-        result, tables = transform_only(db)
+        result, tables = transform_only(db, wait_seconds)
     except WarehouseError as exc:
         fail(exc)
     if as_json:
@@ -263,15 +273,16 @@ def transform(db, as_json):
 
 @warehouse.command()
 @db_option
+@wait_option
 @json_option
-def check(db, as_json):
+def check(db, wait_seconds, as_json):
     """Run every quality check now and record the outcomes in dq_check_results.
 
     Each check is a SQL file in sql/checks/ returning its failing rows; its header
     says whether it is an error or a warning. Exits 3 if an error check fails.
     """
     try:
-        results = check_only(db)
+        results = check_only(db, wait_seconds)
     except WarehouseError as exc:
         fail(exc)
     if as_json:

@@ -8,7 +8,9 @@ half-way through.
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -20,9 +22,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from . import sqlfiles
 from .errors import DatabaseError, SqlFileError, WarehouseBusyError
+from .settings import DEFAULT_WAIT_SECONDS
 
-# How long a writer waits for another writer's lock before giving up (milliseconds).
-BUSY_TIMEOUT_MS = 30_000
 
 SQLITE_PRAGMAS = (
     # Enforce the declared foreign keys (SQLite leaves them off by default).
@@ -57,8 +58,11 @@ def redacted(db: str) -> str:
         return "<unparseable database URL>"
 
 
-def open_engine(db: str) -> Engine:
-    """An engine for the warehouse at ``db``; the SQLite file's folder is created if missing."""
+def open_engine(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Engine:
+    """An engine for the warehouse at ``db``; the SQLite file's folder is created if missing.
+
+    ``wait_seconds``: how long a statement waits for another writer's lock.
+    """
     url = database_url(db)
     try:
         parsed = make_url(url)
@@ -73,7 +77,7 @@ def open_engine(db: str) -> Engine:
             folder.mkdir(parents=True, exist_ok=True)
             if Path(database).is_dir():
                 raise DatabaseError(f"{database} is a folder, not a warehouse file")
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"timeout": wait_seconds})
         _configure_sqlite(engine)
         return engine
     try:
@@ -131,8 +135,8 @@ def describe_operational_error(engine: Engine, exc: DBAPIError) -> str:
     detail = str(exc.orig) if exc.orig is not None else str(exc)
     if "database is locked" in detail:
         return (
-            f"warehouse is busy: another process is writing to {where}; "
-            f"gave up after {BUSY_TIMEOUT_MS // 1000} s, try again when it has finished"
+            f"warehouse is busy: another process is writing to {where}; gave up waiting "
+            f"for it (see --wait), try again when it has finished"
         )
     if "file is not a database" in detail or "malformed" in detail:
         return f"{where} is not a SQLite warehouse (or it is corrupt): {detail}"
@@ -141,6 +145,41 @@ def describe_operational_error(engine: Engine, exc: DBAPIError) -> str:
     if "unable to open" in detail:
         return f"cannot open {where}: {detail}"
     return f"database error on {where}: {detail.splitlines()[0] if detail else exc}"
+
+
+@contextmanager
+def exclusive_run(engine: Engine, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Iterator[None]:
+    """Hold the warehouse's run lock for a whole command, so two runs never interleave.
+
+    SQLite: an exclusive ``flock`` on ``<warehouse>.lock`` beside the file, released by
+    the kernel when the process ends, even by kill -9. A second run waits up to
+    ``wait_seconds``, then fails with "warehouse is busy". Readers never take it.
+    """
+    if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
+        yield
+        return
+    lock_path = Path(engine.url.database + ".lock")
+    try:
+        handle = open(lock_path, "a")
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the lock file {lock_path}: {exc.strerror}") from exc
+    with handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusyError(
+                        f"warehouse is busy: another run is writing to {engine.url.database}; "
+                        f"waited {wait_seconds:g} s for it (see --wait), try again when it has finished"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def run_sql(connection: Connection, name: str, params: Mapping | None = None) -> int:

@@ -16,7 +16,9 @@ from sqlalchemy.engine import Engine
 
 from . import generator
 from .checks import CheckResult, failed, record_results, run_checks
-from .database import ensure_schema, open_engine, query_sql, redacted, write_transaction
+from .database import (ensure_schema, exclusive_run, open_engine, query_sql, redacted,
+                       write_transaction)
+from .settings import DEFAULT_WAIT_SECONDS
 from .errors import WarehouseError
 from .ingest import FileResult, check_input_paths, ingest_file
 from .runs import Run
@@ -37,6 +39,7 @@ class PipelineOptions:
     raw_dir: Path
     inputs: tuple[Path, ...] = ()
     dirty_rate: float = 0.0
+    wait_seconds: float = DEFAULT_WAIT_SECONDS
 
     def parameters(self) -> dict:
         return {
@@ -85,12 +88,14 @@ class PipelineResult:
 
 
 @contextmanager
-def opened(db: str) -> Iterator[Engine]:
-    """The warehouse, its schema complete; closed cleanly afterwards (SQLite checkpoints its WAL)."""
-    engine = open_engine(db)
+def opened(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Iterator[Engine]:
+    """The warehouse, locked for this run and its schema complete; closed cleanly afterwards
+    (SQLite checkpoints its WAL when the last connection closes)."""
+    engine = open_engine(db, wait_seconds)
     try:
-        ensure_schema(engine)
-        yield engine
+        with exclusive_run(engine, wait_seconds):
+            ensure_schema(engine)
+            yield engine
     finally:
         engine.dispose()
 
@@ -134,7 +139,7 @@ def run_pipeline(options: PipelineOptions, command: str = "run_pipeline",
     """Generate (unless inputs are given), ingest, transform; record it all in etl_runs."""
     began = time.perf_counter()
     inputs = check_input_paths(options.inputs) if options.inputs else ()
-    with opened(options.db) as engine:
+    with opened(options.db, options.wait_seconds) as engine:
         return _run(engine, options, inputs, command, progress, began)
 
 
@@ -167,10 +172,11 @@ def _run(engine: Engine, options: PipelineOptions, inputs: Sequence[Path], comma
     return result
 
 
-def ingest_only(db: str, paths: Sequence[Path], progress: Progress | None = None) -> list[FileResult]:
+def ingest_only(db: str, paths: Sequence[Path], progress: Progress | None = None,
+                wait_seconds: float = DEFAULT_WAIT_SECONDS) -> list[FileResult]:
     """`warehouse ingest`: load the files into Bronze (no transform), as one recorded run."""
     checked = check_input_paths(paths)
-    with opened(db) as engine:
+    with opened(db, wait_seconds) as engine:
         run = Run(engine, "ingest", {"db": redacted(db), "files": [str(p) for p in checked]})
         try:
             results = ingest_files(engine, run, checked, progress)
@@ -181,9 +187,9 @@ def ingest_only(db: str, paths: Sequence[Path], progress: Progress | None = None
     return results
 
 
-def transform_only(db: str) -> tuple[TransformResult, dict[str, int]]:
+def transform_only(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> tuple[TransformResult, dict[str, int]]:
     """`warehouse transform`: run the transforms over what is staged, as one recorded run."""
-    with opened(db) as engine:
+    with opened(db, wait_seconds) as engine:
         run = Run(engine, "transform", {"db": redacted(db)})
         try:
             result = transform(engine, run)
@@ -194,9 +200,9 @@ def transform_only(db: str) -> tuple[TransformResult, dict[str, int]]:
         return result, table_counts(engine)
 
 
-def check_only(db: str) -> list[CheckResult]:
+def check_only(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> list[CheckResult]:
     """`warehouse check`: run every check now and append the outcomes to dq_check_results."""
-    with opened(db) as engine:
+    with opened(db, wait_seconds) as engine:
         run = Run(engine, "check", {"db": redacted(db)})
         with write_transaction(engine) as connection:
             results = run_checks(connection)

@@ -32,7 +32,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
-from .database import BUSY_TIMEOUT_MS, database_url, redacted
+from .database import database_url, redacted
+from .settings import DEFAULT_WAIT_SECONDS
 from .errors import DatabaseError, WarehouseError
 from .sqlfiles import split_statements
 
@@ -174,7 +175,7 @@ def connect_read_only(path: Path) -> tuple[sqlite3.Connection, ReadOnlyAuthorize
     """A connection that cannot write: read-only file, query_only, and the authorizer."""
     uri = path.absolute().as_uri() + "?mode=ro"
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+        connection = sqlite3.connect(uri, uri=True, timeout=DEFAULT_WAIT_SECONDS,
                                      isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
         raise DatabaseError(f"cannot open {path} read-only: {exc}") from exc

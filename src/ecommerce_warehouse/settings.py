@@ -10,3 +10,7 @@ DEFAULT_START = date(2025, 3, 1)
 DEFAULT_END = date(2025, 3, 31)
 DEFAULT_SEED = 42
 DEFAULT_TRANSACTIONS = 500
+
+# How long a writer waits for another run to finish before failing with "warehouse is busy".
+WAIT_ENVVAR = "WAREHOUSE_WAIT"
+DEFAULT_WAIT_SECONDS = 30.0
