@@ -19,9 +19,3 @@ create table if not exists fact_orders (
     batch_id            integer not null references etl_files (file_id),
     loaded_at           text    not null
 );
-
-create index if not exists fact_orders_date_key on fact_orders (date_key);
-
-create index if not exists fact_orders_user_key on fact_orders (user_key);
-
-create index if not exists fact_orders_product_key on fact_orders (product_key);

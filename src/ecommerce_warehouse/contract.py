@@ -212,7 +212,9 @@ def _quantity(value) -> int:
         raise _Refused(OUT_OF_RANGE, "quantity", f"quantity {value} is out of range (1 to {MAX_QUANTITY})")
     if value is None:
         raise _Refused(MISSING_FIELD, "quantity", "quantity is required but missing")
-    if isinstance(value, (_Oversized, _NonFinite)):
+    # orjson reads an integer beyond 64 bits as a float: it is still out of range
+    if isinstance(value, (_Oversized, _NonFinite)) or (
+            type(value) is float and value.is_integer() and abs(value) > MAX_QUANTITY):
         raise _Refused(OUT_OF_RANGE, "quantity",
                        f"quantity {_describe(value)} is out of range (1 to {MAX_QUANTITY})")
     raise _wrong_type("quantity", "an integer", value)

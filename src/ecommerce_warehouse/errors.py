@@ -20,6 +20,10 @@ class InputFileError(WarehouseError):
         self.reason = message
 
 
+class OutputError(WarehouseError):
+    """Generated files cannot be written (disk full, no permission, not a folder)."""
+
+
 class DatabaseError(WarehouseError):
     """The warehouse cannot be opened or written (bad path, not a database, read-only, disk full)."""
 

@@ -307,6 +307,7 @@ def write_day(catalogue: Catalogue, day: date, transactions: int, out_dir: Path,
     target = batch_path(out_dir, day)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.chmod(temporary, 0o666 & ~_umask())      # mkstemp makes 0600; give the usual mode
     count = 0
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
@@ -321,6 +322,12 @@ def write_day(catalogue: Catalogue, day: date, transactions: int, out_dir: Path,
         Path(temporary).unlink(missing_ok=True)
         raise
     return target, count
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def days_between(start: date, end: date) -> list[date]:

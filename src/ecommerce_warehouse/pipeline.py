@@ -19,7 +19,7 @@ from .checks import CheckResult, failed, record_results, run_checks
 from .database import (ensure_schema, exclusive_run, open_engine, query_sql, redacted,
                        write_transaction)
 from .settings import DEFAULT_WAIT_SECONDS
-from .errors import WarehouseError
+from .errors import OutputError, WarehouseError
 from .ingest import FileResult, check_input_paths, ingest_file
 from .runs import Run
 from .transform import TransformResult, transform
@@ -152,7 +152,7 @@ def _run(engine: Engine, options: PipelineOptions, inputs: Sequence[Path], comma
             paths = list(inputs)
         else:
             with run.timed("generate", str(options.raw_dir)) as box:
-                written = generator.generate(
+                written = generate_files(
                     options.start, options.end, options.transactions, options.seed,
                     options.raw_dir, options.dirty_rate,
                     on_file=(lambda p, n: progress(f"generated {p} ({n} lines)")) if progress else None,
@@ -170,6 +170,16 @@ def _run(engine: Engine, options: PipelineOptions, inputs: Sequence[Path], comma
     _close(run, result, began)
     result.tables = table_counts(engine)
     return result
+
+
+def generate_files(start: date, end: date, transactions: int, seed: int, out_dir: Path,
+                   dirty_rate: float = 0.0, on_file=None) -> list[tuple[Path, int]]:
+    """The generator, with a failure to write (disk full, no permission) as a one-line error."""
+    try:
+        return generator.generate(start, end, transactions, seed, out_dir, dirty_rate, on_file=on_file)
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise OutputError(f"cannot write batch files to {out_dir}: {exc.strerror or exc} ({where})") from exc
 
 
 def ingest_only(db: str, paths: Sequence[Path], progress: Progress | None = None,

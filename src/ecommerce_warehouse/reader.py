@@ -72,8 +72,10 @@ def _json_lines(path: Path) -> Iterator[RawRecord]:
             try:
                 value = decode(line)
             except json.JSONDecodeError as exc:
+                # the decoder's messages may end in "at" ("Unterminated string starting at")
                 yield RawRecord(number, text, error=Rejection(
-                    INVALID_JSON, None, f"line {number} is not valid JSON: {exc.msg} at column {exc.colno}"))
+                    INVALID_JSON, None,
+                    f"line {number} is not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"))
                 continue
             except ValueError as exc:
                 yield RawRecord(number, text, error=Rejection(

@@ -29,6 +29,7 @@ SCHEMA = (
     "schema/dim_products",
     "schema/dim_date",
     "schema/fact_orders",
+    "schema/fact_orders_indexes",
     "schema/dq_check_results",
     "schema/dim_unknown_members",
 )

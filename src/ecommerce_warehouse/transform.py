@@ -20,6 +20,11 @@ from .errors import QualityGateError, TransformError
 from .runs import Run
 
 
+# A transform at least this big, and at least as big as the fact already is, drops the
+# fact's foreign-key indexes before inserting and builds them again afterwards.
+BULK_LINES = 50_000
+
+
 @dataclass
 class TransformResult:
     """The raw_id range a transform covered, the rows each file changed, the checks' outcomes."""
@@ -49,9 +54,15 @@ def transform(engine: Engine, run: Run) -> TransformResult:
             if result.nothing_new:
                 return result
             params = {"from_raw_id": watermark, "to_raw_id": high_water, "now": utc_now()}
+            fact_rows = query_sql(connection, "transform/fact_size").scalar_one()
+            bulk = high_water - watermark >= max(BULK_LINES, fact_rows)
             for name in sqlfiles.TRANSFORM:
+                if bulk and name == "transform/fact_orders":
+                    run_sql(connection, "transform/fact_orders_drop_indexes")
                 began = time.perf_counter()
                 changed = run_sql(connection, name, params)
+                if bulk and name == "transform/fact_orders":
+                    run_sql(connection, "schema/fact_orders_indexes")
                 target = name.split("/")[-1]
                 result.changed[target] = changed
                 run.step("transform", target, changed, time.perf_counter() - began, connection)
