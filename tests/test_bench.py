@@ -43,6 +43,8 @@ def test_machine_is_described(document):
     assert machine["cpu_count"] >= 1 and machine["memory_bytes"] > 0
     assert machine["python"] and machine["sqlite"]
     assert machine["baseline_rss_bytes"] > 0
+    assert len(machine["source_digest"]) == 12
+    assert isinstance(document["source_changed_during_run"], list)
 
 
 def test_steps_have_positive_figures_and_exact_line_counts(document):

@@ -77,6 +77,8 @@ BAD_RECORDS = [
                  id="garbage-timestamp"),
     pytest.param(valid("TX-BAD", timestamp="2025-02-30T10:00:00Z"), "bad_timestamp", "timestamp",
                  id="impossible-timestamp"),
+    pytest.param(valid("TX-BAD", timestamp="2025-03-01"), "bad_timestamp", "timestamp",
+                 id="date-only-timestamp"),
     pytest.param(valid("TX-BAD", timestamp=ABSENT), "missing_field", "timestamp", id="timestamp-missing"),
     pytest.param(valid("TX-BAD", status="shipped"), "unknown_status", "status", id="unknown-status"),
     pytest.param(valid("TX-BAD", product=ABSENT), "missing_field", "product", id="product-missing"),

@@ -58,24 +58,25 @@ def test_failed_error_check_rolls_back_and_keeps_the_last_good_state(tmp_path, c
     first = batch(tmp_path, "day1.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01", 2)])
     second = batch(tmp_path, "day2.jsonl", [line("T3", "2025-03-02", 3)])
     load(db, first)
-    corrupt(db, "update fact_orders set total_amount_cents = 1 where transaction_id = 'T2'")
+    # a calendar row whose key no longer spells its date (dim_date is checked in full each run)
+    corrupt(db, "update dim_date set year = 1999 where date_key = 20250301")
     star_before = rows(db, "select * from fact_orders order by order_key")
     dims_before = rows(db, "select * from dim_users order by user_key")
 
     result = cli.invoke(run_pipeline_cli, ["--db", str(db), "--input", str(second)])
 
     assert result.exit_code == 3, result.output
-    assert "fact_orders_total_amount" in result.output and "T2" in result.output
+    assert "dim_date_keys" in result.output and "20250301" in result.output
     assert "rolled back" in result.output and "Traceback" not in result.output
     assert rows(db, "select * from fact_orders order by order_key") == star_before
     assert rows(db, "select * from dim_users order by user_key") == dims_before
     status, error = rows(db, "select status, error from etl_runs order by run_id desc limit 1")[0]
-    assert status == "failed" and "fact_orders_total_amount" in error and "T2" in error
+    assert status == "failed" and "dim_date_keys" in error and "20250301" in error
     assert rows(db, """select status, failing_rows from dq_check_results
-                       where check_name = 'fact_orders_total_amount'
+                       where check_name = 'dim_date_keys'
                        order by result_id desc limit 1""") == [("fail", 1)]
     # the staged batch is still in Bronze and publishes once the damage is repaired
-    corrupt(db, "update fact_orders set total_amount_cents = 2000 where transaction_id = 'T2'")
+    corrupt(db, "update dim_date set year = 2025 where date_key = 20250301")
     repaired = cli.invoke(warehouse, ["transform", "--db", str(db)])
     assert repaired.exit_code == 0, repaired.output
     assert rows(db, "select transaction_id from fact_orders order by transaction_id") == [
@@ -84,13 +85,13 @@ def test_failed_error_check_rolls_back_and_keeps_the_last_good_state(tmp_path, c
 
 def test_gate_error_carries_at_most_five_failing_rows(tmp_path):
     db = tmp_path / "w.db"
-    load(db, batch(tmp_path, "a.jsonl", [line(f"T{i}", "2025-03-01") for i in range(8)]))
-    corrupt(db, "update fact_orders set total_amount_cents = total_amount_cents + 1")
+    load(db, batch(tmp_path, "a.jsonl", [line(f"T{day}", f"2025-03-{day:02d}") for day in range(1, 9)]))
+    corrupt(db, "update dim_date set year = 1999")
     with pytest.raises(QualityGateError) as caught:
-        load(db, batch(tmp_path, "b.jsonl", [line("T9", "2025-03-02")]))
+        load(db, batch(tmp_path, "b.jsonl", [line("T9", "2025-03-09")]))
     message = str(caught.value)
     assert "found 8 failing row(s)" in message
-    assert message.count('"transaction_id"') == 5
+    assert message.count('"date_key"') == 5
 
 
 def test_warnings_are_recorded_and_shown_never_fatal(tmp_path, cli):
@@ -104,6 +105,20 @@ def test_warnings_are_recorded_and_shown_never_fatal(tmp_path, cli):
                        where check_name = 'daily_volume_anomaly'""") == [
         ("warn", 1, '[{"full_date": "2025-03-09", "lines": 40, "median_of_previous_7": 10}]')]
     assert rows(db, "select count(*) from fact_orders") == [(120,)]
+
+
+def test_transform_checks_only_what_the_run_added_and_check_covers_everything(tmp_path, cli):
+    """Row-level checks in a transform look at the run's own rows (each published row was
+    checked when it was published); `warehouse check` looks at every row."""
+    db = tmp_path / "w.db"
+    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01", 2)]))
+    corrupt(db, "update fact_orders set total_amount_cents = 1 where transaction_id = 'T2'")
+    load(db, batch(tmp_path, "b.jsonl", [line("T3", "2025-03-01")]))      # publishes: T3 is fine
+    assert rows(db, "select count(*) from fact_orders") == [(3,)]
+    full = cli.invoke(warehouse, ["check", "--db", str(db)])
+    assert full.exit_code == 3
+    assert "FAIL  fact_orders_total_amount (error): 1 failing row(s)" in full.output
+    assert '"T2"' in full.output
 
 
 def test_check_command_records_history_and_exits_3_on_failure(tmp_path, cli):

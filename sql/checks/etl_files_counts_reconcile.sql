@@ -3,7 +3,16 @@
 -- severity: error
 -- grain of failing rows: one row per file whose counts do not add up
 -- reads: etl_files, raw_transactions
-with bronze_count as (
+-- scope: the Bronze rows of this run (raw_id in (:from_raw_id, :to_raw_id]); `warehouse check`
+--        passes the whole range, so on demand it covers everything.
+with staged_file as (
+    select distinct batch_id
+    from raw_transactions
+    where raw_id > :from_raw_id
+      and raw_id <= :to_raw_id
+),
+
+bronze_count as (
     select
         batch_id,
         count(*) as records,
@@ -11,6 +20,7 @@ with bronze_count as (
         sum(case when load_status = 'duplicate' then 1 else 0 end) as duplicates,
         sum(case when load_status = 'rejected' then 1 else 0 end) as rejected
     from raw_transactions
+    where batch_id in (select batch_id from staged_file)
     group by batch_id
 )
 
@@ -25,6 +35,7 @@ from etl_files as registry
 left join bronze_count
     on bronze_count.batch_id = registry.file_id
 where registry.status = 'loaded'
+  and registry.file_id in (select batch_id from staged_file)
   and (
       registry.records_read
           <> registry.records_loaded + registry.duplicates_skipped + registry.records_rejected

@@ -2,14 +2,19 @@
 -- severity: error
 -- grain of failing rows: at most one row, comparing both sides
 -- reads: silver_transactions, fact_orders
+-- scope: the Bronze rows of this run (raw_id in (:from_raw_id, :to_raw_id]); `warehouse check`
+--        passes the whole range, so on demand it covers everything.
 with silver_side as (
     select count(*) as lines, coalesce(sum(total_amount_cents), 0) as cents
     from silver_transactions
+    where raw_id > :from_raw_id
+      and raw_id <= :to_raw_id
 ),
 
 fact_side as (
     select count(*) as lines, coalesce(sum(total_amount_cents), 0) as cents
     from fact_orders
+    where order_key > :from_order_key
 )
 
 select

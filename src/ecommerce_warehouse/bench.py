@@ -59,6 +59,9 @@ STEPS = ("generate", "ingest", "transform")
 # The generated day: the first day from here whose weekday factor is exactly 1.0, so a
 # file asked for N lines on an average day holds exactly N (the count is reported anyway).
 SEARCH_FROM = date(2025, 3, 1)
+# A 1-minute load average at or above this before the bench (or this + 1 while it runs,
+# the bench itself keeping one CPU busy) means other work competed for the CPU.
+BUSY_LOAD = 0.8
 PEERS = ("pandas", "sqlite-utils", "sqlite3-executemany")
 PEER_TITLES = {
     "pandas": "pandas json_normalize + to_sql",
@@ -67,6 +70,8 @@ PEER_TITLES = {
 }
 
 Progress = Callable[[str], None]
+# 1-minute load averages sampled after each step of the current run_benchmark call.
+_LOAD_SAMPLES: list[float] = []
 
 
 class BenchError(WarehouseError):
@@ -136,14 +141,18 @@ def run_in_child(worker: str, timeout: float | None = None, **kwargs) -> dict:
             status, payload = receiver.recv()
         except EOFError:
             process.join()
-            raise BenchError(
-                f"step {worker} died without a result (exit code {process.exitcode}); "
-                "out of memory?") from None
+            code = process.exitcode
+            why = (f"was killed by signal {-code} (out of memory?)" if code is not None and code < 0
+                   else f"exited with code {code} before reporting (see the error printed above)")
+            raise BenchError(f"step {worker} {why}") from None
     finally:
         receiver.close()
         process.join()
     if status != "ok":
         raise BenchError(f"step {worker} failed: {payload}")
+    load = load_average()
+    if load:
+        _LOAD_SAMPLES.append(load[0])
     return payload
 
 
@@ -378,26 +387,32 @@ def git_commit(start: Path | None = None) -> str | None:
     return None
 
 
-def source_digest() -> str:
-    """A short digest of the package's Python and SQL files as they are on disk now.
-
-    The commit alone does not say whether the tree had uncommitted edits; two runs with
-    the same digest ran the same code, and a digest that changes during a run says the
-    code was edited while it ran (its figures then mix two versions).
-    """
+def source_files() -> dict[str, str]:
+    """A short digest of each of the package's Python and SQL files as they are on disk now."""
     import hashlib
 
     from .sqlfiles import SQL_DIR
     package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
+    found = {}
     for base, pattern in ((package, "*.py"), (SQL_DIR, "**/*.sql")):
         for path in sorted(base.glob(pattern)):
             try:
-                content = path.read_bytes()
+                found[str(path.relative_to(base.parent))] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
             except OSError:
                 continue
-            digest.update(str(path.relative_to(base.parent)).encode() + b"\0" + content + b"\0")
-    return digest.hexdigest()[:12]
+    return found
+
+
+def source_digest(files: dict[str, str] | None = None) -> str:
+    """One short digest of all the package's Python and SQL files.
+
+    The commit alone does not say whether the tree had uncommitted edits; two runs with
+    the same digest ran the same code, and a digest that changes during a run says the
+    code was edited while it ran (its figures may then mix two versions).
+    """
+    import hashlib
+    files = source_files() if files is None else files
+    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:12]
 
 
 def _cpu_model() -> str:
@@ -418,6 +433,14 @@ def _memory_bytes() -> int | None:
         return None
 
 
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15-minute load averages (None where the system has none)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
 def machine_info() -> dict:
     """The machine and software the figures were measured on."""
     try:
@@ -426,8 +449,8 @@ def machine_info() -> dict:
         usable = os.cpu_count()
     return {
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "load_average_at_start": load_average(),
         "commit": git_commit(),
-        "source_digest": source_digest(),
         "os": f"{platform.system()} {platform.release()}",
         "machine": platform.machine(),
         "cpu": _cpu_model(),
@@ -484,7 +507,10 @@ def run_benchmark(options: BenchOptions, progress: Progress | None = None) -> di
     else:
         root = Path(tempfile.mkdtemp(prefix="warehouse-bench-"))
         cleanup = True
+    _LOAD_SAMPLES.clear()
+    files_at_start = source_files()
     machine = machine_info()
+    machine["source_digest"] = source_digest(files_at_start)
     document: dict = {"machine": machine, "seed": options.seed, "workdir": str(root) if not cleanup else None,
                       "runs": []}
     try:
@@ -496,8 +522,13 @@ def run_benchmark(options: BenchOptions, progress: Progress | None = None) -> di
     finally:
         if cleanup:
             shutil.rmtree(root, ignore_errors=True)
-    machine["source_digest_at_end"] = source_digest()
-    document["source_changed_during_run"] = machine["source_digest_at_end"] != machine["source_digest"]
+    machine["load_average_at_end"] = load_average()
+    machine["max_load_average_between_steps"] = max(_LOAD_SAMPLES) if _LOAD_SAMPLES else None
+    files_at_end = source_files()
+    machine["source_digest_at_end"] = source_digest(files_at_end)
+    document["source_changed_during_run"] = sorted(
+        name for name in files_at_start.keys() | files_at_end.keys()
+        if files_at_start.get(name) != files_at_end.get(name))
     if len(options.sizes) > 1:
         document["scale"] = scale_table(document["runs"])
     return document
@@ -656,9 +687,14 @@ def describe_machine(machine: dict) -> list[str]:
         (f"measured  {machine['measured_at']} at commit {commit} "
          f"(source digest {machine.get('source_digest')}; uncommitted edits change the digest)"),
     ]
-    if machine.get("source_digest_at_end") not in (None, machine.get("source_digest")):
-        lines.append(f"WARNING   the source changed during the run (digest now {machine['source_digest_at_end']}): "
-                     "these figures mix two versions of the code")
+    start, peak = machine.get("load_average_at_start"), machine.get("max_load_average_between_steps")
+    if start:
+        lines.append(f"load      1-minute load average {start[0]:.2f} at the start"
+                     + (f", at most {peak:.2f} between steps" if peak is not None else "")
+                     + f" ({machine['cpus_usable']} CPUs; the bench itself keeps about one busy)")
+        if start[0] >= BUSY_LOAD or (peak or 0) >= BUSY_LOAD + 1:
+            lines.append("WARNING   other work was using the CPU during the bench: "
+                         "its times are slower than on a quiet machine")
     if machine.get("baseline_rss_bytes"):
         lines.append(f"baseline  a child that only imports the project peaks at "
                      f"{_mb(machine['baseline_rss_bytes'])} RSS (included in every peak RSS below)")
@@ -668,6 +704,10 @@ def describe_machine(machine: dict) -> list[str]:
 def format_report(document: dict) -> str:
     """The benchmark document as plain-text tables."""
     out = describe_machine(document["machine"])
+    changed = document.get("source_changed_during_run")
+    if changed:
+        out.append(f"WARNING   these files changed while the benchmark ran, so its figures may mix two "
+                   f"versions of the code: {', '.join(changed)}")
     for run in document["runs"]:
         out.append("")
         out.append(f"{run['lines']:,} order lines (one day, {run['day']}, seed {document['seed']}), "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Connection
 
@@ -48,7 +48,7 @@ class CheckResult:
 
 
 def check_parameters(now: datetime | None = None) -> dict:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     stale_before = now - timedelta(days=FRESHNESS_DAYS)
     return {
         "volume_tolerance": VOLUME_TOLERANCE,
@@ -63,9 +63,17 @@ def severity_of(name: str, dialect: str) -> str:
     return severity
 
 
-def run_checks(connection: Connection) -> list[CheckResult]:
-    """Run every check of the manifest on the connection's current state."""
-    params = check_parameters()
+EVERYTHING = {"from_raw_id": 0, "to_raw_id": 2**62, "from_order_key": 0}
+
+
+def run_checks(connection: Connection, scope: dict | None = None) -> list[CheckResult]:
+    """Run every check of the manifest on the connection's current state.
+
+    ``scope`` limits the row-level checks to what one run added: ``from_raw_id`` /
+    ``to_raw_id`` (its Bronze rows) and ``from_order_key`` (its fact rows start after it).
+    Without it every row is checked (`warehouse check`).
+    """
+    params = {**check_parameters(), **(scope or EVERYTHING)}
     results = []
     for name in sqlfiles.CHECKS:
         result = query_sql(connection, name, params)

@@ -7,6 +7,7 @@ Progress lines go to stderr, the summary to stdout, ``--json`` prints machine-re
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from datetime import date
@@ -14,22 +15,54 @@ from pathlib import Path
 
 import click
 
-from . import __version__, generator, settings
+from . import __version__, postgres, settings
 from .cli_bench import register_bench_commands
+from .cli_classroom import register_classroom_commands
 from .cli_explore import register_explore_commands
 from .errors import WarehouseError
+from .pipeline import (
+    PipelineOptions,
+    PipelineResult,
+    check_only,
+    describe_file,
+    generate_files,
+    ingest_only,
+    refused_error,
+    run_pipeline,
+    transform_only,
+)
+from .progress import Progress
 from .query import render_table
 from .rejects import reject_summary
-from .pipeline import (PipelineOptions, PipelineResult, check_only, describe_file, ingest_only,
-                       refused_error, run_pipeline, transform_only)
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
-db_option = click.option(
+_db_path_or_url = click.option(
     "--db", envvar=settings.DB_ENVVAR, default=settings.DEFAULT_DB, show_default=True,
     metavar="PATH|URL",
-    help=f"Warehouse: a SQLite file path or a SQLAlchemy URL (env: {settings.DB_ENVVAR}).",
+    help=f"Warehouse: a SQLite file path or a SQLAlchemy URL such as "
+         f"postgresql+psycopg://USER@HOST:PORT/DB (env: {settings.DB_ENVVAR}).",
 )
+_schema = click.option(
+    "--schema", envvar=settings.SCHEMA_ENVVAR, default=settings.DEFAULT_SCHEMA, show_default=True,
+    metavar="NAME",
+    help=f"PostgreSQL only: the schema the warehouse lives in, so several warehouses share "
+         f"one database (env: {settings.SCHEMA_ENVVAR}).",
+)
+
+
+def db_option(function):
+    """--db and --schema, declared once. The command receives ``db`` with the schema folded
+    in (a PostgreSQL URL gains ?schema=NAME, see postgres.with_schema); no ``schema`` argument."""
+    @functools.wraps(function)
+    def command(*args, db, schema, **kwargs):
+        try:
+            db = postgres.with_schema(db, schema)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--schema") from exc
+        return function(*args, db=db, **kwargs)
+    return _db_path_or_url(_schema(command))
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 wait_option = click.option(
     "--wait", "wait_seconds", envvar=settings.WAIT_ENVVAR, type=click.FloatRange(min=0),
@@ -81,10 +114,12 @@ def resolve_dates(one_date, start, end) -> tuple[date, date]:
     return first, last
 
 
-def progress_printer(verbose: bool):
-    """Step lines on stderr when it is a terminal (or with --verbose); silent otherwise."""
-    if verbose or sys.stderr.isatty():
-        return lambda line: click.echo(line, err=True)
+def progress_printer(verbose: bool) -> Progress | None:
+    """Progress on stderr when it is a terminal (step lines also with --verbose); else silent."""
+    if sys.stderr.isatty():
+        return Progress()
+    if verbose:
+        return Progress(live=False)
     return None
 
 
@@ -214,9 +249,9 @@ def generate(one_date, start, end, seed, transactions, out, dirty_rate):
     """
     first, last = resolve_dates(one_date, start, end)
     try:
-        written = generator.generate(first, last, transactions, seed, out, dirty_rate)
-    except OSError as exc:
-        raise click.ClickException(f"cannot write to {out}: {exc.strerror}") from exc
+        written = generate_files(first, last, transactions, seed, out, dirty_rate)
+    except WarehouseError as exc:
+        fail(exc)
     for path, count in written:
         click.echo(f"{path}\t{count} lines")
 
@@ -234,7 +269,9 @@ def ingest(db, files, wait_seconds, as_json):
     other files still load and the command exits 1.
     """
     try:
-        results = ingest_only(db, files, wait_seconds=wait_seconds)
+        # a live counter on a terminal; the per-file lines go to stdout below
+        live = Progress(lines=False) if sys.stderr.isatty() else None
+        results = ingest_only(db, files, live, wait_seconds=wait_seconds)
     except WarehouseError as exc:
         fail(exc)
     error = refused_error(results)
@@ -329,6 +366,7 @@ def register_extensions() -> None:
     """Commands that live in their own modules."""
     register_explore_commands(warehouse)
     register_bench_commands(warehouse)
+    register_classroom_commands(warehouse)
 
 
 register_extensions()

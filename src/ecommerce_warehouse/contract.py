@@ -13,7 +13,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import orjson
@@ -185,8 +185,10 @@ def _cents(value, field: str) -> int:
             raise _Refused(OUT_OF_RANGE, field, f"{field} {_describe(value)} is too large")
         return value * 100
     if kind is float:
-        if value != value or value in (math.inf, -math.inf):
-            raise _Refused(OUT_OF_RANGE, field, f"{field} must be a finite number, got {value}")
+        if math.isnan(value):
+            raise _Refused(OUT_OF_RANGE, field, f"{field} must be a finite number, got NaN")
+        if value in (math.inf, -math.inf):
+            raise _Refused(OUT_OF_RANGE, field, f"{field} is out of range (too large, or Infinity)")
         if value < 0:
             raise _Refused(OUT_OF_RANGE, field, f"{field} must be >= 0, got {_describe(value)}")
         if value >= MAX_PRICE:
@@ -224,8 +226,8 @@ def utc_timestamp(text: str) -> datetime:
     """Parse an ISO-8601 timestamp; no offset means UTC. Raises ValueError."""
     parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 @lru_cache(maxsize=65_536)
@@ -234,6 +236,8 @@ def _moment(text: str) -> tuple[str, str, int] | None:
 
     Cached: the lines of one order, and busy seconds, share their timestamp text.
     """
+    if len(text) <= 10:          # a date alone is not a date-time
+        return None
     try:
         moment = utc_timestamp(text)
     except (ValueError, OverflowError):

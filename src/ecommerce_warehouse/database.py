@@ -11,19 +11,18 @@ from __future__ import annotations
 import fcntl
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
-from . import sqlfiles
+from . import postgres, sqlfiles
 from .errors import DatabaseError, SqlFileError, WarehouseBusyError
 from .settings import DEFAULT_WAIT_SECONDS
-
 
 SQLITE_PRAGMAS = (
     # Enforce the declared foreign keys (SQLite leaves them off by default).
@@ -38,7 +37,7 @@ SQLITE_PRAGMAS = (
 
 def utc_now() -> str:
     """The current time as ISO-8601 UTC text, as stored in load timestamps."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def database_url(db: str) -> str:
@@ -69,9 +68,10 @@ def open_engine(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Engine:
     except ArgumentError as exc:
         raise DatabaseError(f"--db {redacted(db)} is not a file path or database URL") from exc
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:":
-            folder = Path(database).parent
+        path = sqlite_file_path(parsed)
+        database = str(path) if path else ""
+        if path is not None:
+            folder = path.parent
             if folder.exists() and not folder.is_dir():
                 raise DatabaseError(f"{folder} is not a folder, so {database} cannot be created")
             folder.mkdir(parents=True, exist_ok=True)
@@ -80,10 +80,28 @@ def open_engine(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Engine:
         engine = create_engine(url, connect_args={"timeout": wait_seconds})
         _configure_sqlite(engine)
         return engine
+    if parsed.get_backend_name() == postgres.DIALECT:
+        return postgres.open_engine(parsed, wait_seconds)
     try:
         return create_engine(url)
     except Exception as exc:  # a missing driver or a malformed URL
         raise DatabaseError(f"cannot open {redacted(db)}: {exc}") from exc
+
+
+def sqlite_file_path(url) -> Path | None:
+    """The file a SQLite URL names, or None for an in-memory database.
+
+    Handles URI form too (``sqlite:///file:/path/w.db?mode=ro&uri=true``), where the
+    URL's database part is ``file:/path/w.db``.
+    """
+    database = url.database or ""
+    if not database or database == ":memory:":
+        return None
+    if url.query.get("uri") in ("true", "1") and database.startswith("file:"):
+        database = database[len("file:"):].split("?", 1)[0]
+        if not database or database == ":memory:" or url.query.get("mode") == "memory":
+            return None
+    return Path(database)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -115,6 +133,9 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         with engine.begin() as connection:
             yield connection
     except OperationalError as exc:
+        busy = postgres.lock_timeout_message(engine, exc)
+        if busy is not None:
+            raise WarehouseBusyError(busy) from exc
         message = describe_operational_error(engine, exc)
         if message.startswith("warehouse is busy"):
             raise WarehouseBusyError(message) from exc
@@ -140,6 +161,8 @@ def describe_operational_error(engine: Engine, exc: DBAPIError) -> str:
         )
     if "file is not a database" in detail or "malformed" in detail:
         return f"{where} is not a SQLite warehouse (or it is corrupt): {detail}"
+    if "disk I/O error" in detail or "database or disk is full" in detail:
+        return f"cannot write {where}: the disk is full or failed ({detail}); the last commit is intact"
     if "readonly" in detail or "read-only" in detail:
         return f"{where} is read-only: {detail}"
     if "unable to open" in detail:
@@ -154,13 +177,21 @@ def exclusive_run(engine: Engine, wait_seconds: float = DEFAULT_WAIT_SECONDS) ->
     SQLite: an exclusive ``flock`` on ``<warehouse>.lock`` beside the file, released by
     the kernel when the process ends, even by kill -9. A second run waits up to
     ``wait_seconds``, then fails with "warehouse is busy". Readers never take it.
+    PostgreSQL: a session-level advisory lock named after the warehouse's schema
+    (``postgres.run_lock``), with the same wait and message.
     """
-    if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
+    if engine.dialect.name == postgres.DIALECT:
+        with postgres.run_lock(engine, wait_seconds):
+            yield
+        return
+    path = sqlite_file_path(engine.url) if engine.dialect.name == "sqlite" else None
+    if path is None:
         yield
         return
-    lock_path = Path(engine.url.database + ".lock")
+    lock_path = Path(f"{path}.lock")
     try:
-        handle = open(lock_path, "a")
+        # not a `with` here: an OSError raised by the caller's block must not be caught below
+        handle = open(lock_path, "a")  # noqa: SIM115 - closed by the `with handle` that follows
     except OSError as exc:
         raise DatabaseError(f"cannot create the lock file {lock_path}: {exc.strerror}") from exc
     with handle:
@@ -172,7 +203,7 @@ def exclusive_run(engine: Engine, wait_seconds: float = DEFAULT_WAIT_SECONDS) ->
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise WarehouseBusyError(
-                        f"warehouse is busy: another run is writing to {engine.url.database}; "
+                        f"warehouse is busy: another run is writing to {path}; "
                         f"waited {wait_seconds:g} s for it (see --wait), try again when it has finished"
                     ) from None
                 time.sleep(0.05)
@@ -204,10 +235,16 @@ class BulkInsert:
     Rows are tuples in the order of ``columns``. SQLAlchemy's ``text()`` compiles the
     file's ``:name`` parameters to the driver's own style once; the rows then go to the
     driver's executemany as they are (reordered only if the driver's order differs).
+    When the file's variant for the engine is ``copy <table> (<columns>) from stdin``
+    (PostgreSQL), the rows are streamed to it with COPY instead (``postgres.CopyRows``).
     """
 
     def __init__(self, connection: Connection, name: str, columns: tuple[str, ...]):
         (statement,) = sqlfiles.statements(name, connection.dialect.name)
+        self.copy = None
+        if postgres.is_copy(statement):
+            self.copy = postgres.CopyRows(connection, name, statement, columns)
+            return
         compiled = text(statement).compile(dialect=connection.dialect)
         if set(compiled.params) != set(columns):
             raise SqlFileError(f"{name}.sql binds {sorted(compiled.params)}, expected {sorted(columns)}")
@@ -223,6 +260,9 @@ class BulkInsert:
             self.reorder = lambda row: tuple(row[i] for i in index)
 
     def run(self, rows: list[tuple]) -> None:
+        if self.copy is not None:
+            self.copy.run(rows)
+            return
         if rows:
             batch = rows if self.reorder is None else [self.reorder(row) for row in rows]
             self.connection.exec_driver_sql(self.sql, batch)

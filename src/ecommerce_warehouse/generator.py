@@ -26,7 +26,7 @@ import tempfile
 from bisect import bisect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 from pathlib import Path
 
@@ -210,7 +210,7 @@ def day_records(catalogue: Catalogue, day: date, transactions: int,
     wanted = lines_for_day(day, transactions)
     hours = rng.choices(range(24), weights=HOUR_WEIGHTS, k=max(1, wanted))
     moments = sorted(hour * 3600 + rng.randrange(3600) for hour in hours)
-    midnight = datetime.combine(day, time(), tzinfo=timezone.utc)
+    midnight = datetime.combine(day, time(), tzinfo=UTC)
     recent: list[dict] = []                  # for dirty duplicates of earlier lines
     made = 0
     sequence = 0
@@ -298,7 +298,8 @@ def batch_path(out_dir: Path, day: date) -> Path:
 
 
 def write_day(catalogue: Catalogue, day: date, transactions: int, out_dir: Path,
-              dirty_rate: float = 0.0) -> tuple[Path, int]:
+              dirty_rate: float = 0.0, on_line: Callable[[int], None] | None = None,
+              lines_before: int = 0) -> tuple[Path, int]:
     """Write one day's JSON array (one record per line); return its path and line count.
 
     The file is written under a temporary name and renamed into place, so a killed
@@ -306,6 +307,8 @@ def write_day(catalogue: Catalogue, day: date, transactions: int, out_dir: Path,
     """
     target = batch_path(out_dir, day)
     target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in target.parent.glob(f".{target.name}.*.tmp"):   # from a generator that was killed
+        leftover.unlink(missing_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.chmod(temporary, 0o666 & ~_umask())      # mkstemp makes 0600; give the usual mode
     count = 0
@@ -316,6 +319,8 @@ def write_day(catalogue: Catalogue, day: date, transactions: int, out_dir: Path,
                 out.write(",\n" if count else "\n")
                 out.write(orjson.dumps(record).decode())
                 count += 1
+                if on_line is not None and count % 10_000 == 0:
+                    on_line(lines_before + count)
             out.write("\n]\n")
         os.replace(temporary, target)
     except BaseException:
@@ -336,12 +341,18 @@ def days_between(start: date, end: date) -> list[date]:
 
 def generate(start: date, end: date, transactions: int, seed: int, out_dir: Path,
              dirty_rate: float = 0.0,
-             on_file: Callable[[Path, int], None] | None = None) -> list[tuple[Path, int]]:
-    """Write one file per day from ``start`` to ``end``; return (path, lines) for each."""
+             on_file: Callable[[Path, int], None] | None = None,
+             on_line: Callable[[int], None] | None = None) -> list[tuple[Path, int]]:
+    """Write one file per day from ``start`` to ``end``; return (path, lines) for each.
+
+    ``on_file`` is called after each file, ``on_line`` with the running line count.
+    """
     catalogue = build_catalogue(seed)
     written = []
+    total = 0
     for day in days_between(start, end):
-        path, count = write_day(catalogue, day, transactions, out_dir, dirty_rate)
+        path, count = write_day(catalogue, day, transactions, out_dir, dirty_rate, on_line, total)
+        total += count
         written.append((path, count))
         if on_file:
             on_file(path, count)

@@ -116,10 +116,8 @@ def ingest_file(engine: Engine, path: Path, run_id: int | None = None,
             insert = BulkInsert(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS)
             batch = (file_id, shown_path, loaded_at)
             chunk = []
-            read = 0
-            for record in read_records(path):
+            for read, record in enumerate(read_records(path), start=1):
                 chunk.append(bronze_row(record, batch))
-                read += 1
                 if len(chunk) >= INSERT_CHUNK:
                     insert.run(chunk)
                     chunk.clear()

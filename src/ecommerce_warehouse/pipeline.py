@@ -6,7 +6,7 @@ Each step is also a function of its own, used by the ``warehouse`` subcommands.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,15 +16,13 @@ from sqlalchemy.engine import Engine
 
 from . import generator
 from .checks import CheckResult, failed, record_results, run_checks
-from .database import (ensure_schema, exclusive_run, open_engine, query_sql, redacted,
-                       write_transaction)
-from .settings import DEFAULT_WAIT_SECONDS
+from .database import ensure_schema, exclusive_run, open_engine, query_sql, redacted, write_transaction
 from .errors import OutputError, WarehouseError
 from .ingest import FileResult, check_input_paths, ingest_file
+from .progress import Progress
 from .runs import Run
+from .settings import DEFAULT_WAIT_SECONDS
 from .transform import TransformResult, transform
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -110,11 +108,12 @@ def ingest_files(engine: Engine, run: Run, paths: Sequence[Path],
     """Ingest each file in its own transaction and record one run step per file."""
     results = []
     for path in paths:
-        result = ingest_file(engine, path, run.run_id)
+        counter = progress.counter(f"ingest {Path(path).name}", "records") if progress else None
+        result = ingest_file(engine, path, run.run_id, counter)
         run.step("ingest", str(path), result.records_loaded, result.seconds)
         results.append(result)
         if progress:
-            progress(describe_file(result))
+            progress.line(describe_file(result))
     return results
 
 
@@ -155,7 +154,8 @@ def _run(engine: Engine, options: PipelineOptions, inputs: Sequence[Path], comma
                 written = generate_files(
                     options.start, options.end, options.transactions, options.seed,
                     options.raw_dir, options.dirty_rate,
-                    on_file=(lambda p, n: progress(f"generated {p} ({n} lines)")) if progress else None,
+                    on_file=(lambda p, n: progress.line(f"generated {p} ({n:,} lines)")) if progress else None,
+                    on_line=progress.counter("generate") if progress else None,
                 )
                 box["rows"] = sum(n for _, n in written)
             result.generated = [(str(p), n) for p, n in written]
@@ -173,10 +173,11 @@ def _run(engine: Engine, options: PipelineOptions, inputs: Sequence[Path], comma
 
 
 def generate_files(start: date, end: date, transactions: int, seed: int, out_dir: Path,
-                   dirty_rate: float = 0.0, on_file=None) -> list[tuple[Path, int]]:
+                   dirty_rate: float = 0.0, on_file=None, on_line=None) -> list[tuple[Path, int]]:
     """The generator, with a failure to write (disk full, no permission) as a one-line error."""
     try:
-        return generator.generate(start, end, transactions, seed, out_dir, dirty_rate, on_file=on_file)
+        return generator.generate(start, end, transactions, seed, out_dir, dirty_rate,
+                                  on_file=on_file, on_line=on_line)
     except OSError as exc:
         where = exc.filename or out_dir
         raise OutputError(f"cannot write batch files to {out_dir}: {exc.strerror or exc} ({where})") from exc

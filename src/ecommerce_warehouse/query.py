@@ -12,8 +12,12 @@ locked three ways on SQLite, each enough on its own to stop a write:
    (which VACUUM INTO uses too), ``PRAGMA query_only = 0`` and ``load_extension()``.
 
 The user's SQL runs exactly as given; ``--param`` values are bound as parameters, never
-written into the SQL text. Other databases (PostgreSQL) will get their own reader that
-runs the query inside a read-only transaction; until then they get a clear error.
+written into the SQL text.
+
+On PostgreSQL the query runs in a read-only transaction on a session whose transactions
+are all read-only, made read-only before the SQL runs (``postgres.run_query``): the
+server refuses any write to the warehouse. The server's own privileges still apply, so
+on a shared server point ``--db`` at a role that may only read (see README).
 """
 
 from __future__ import annotations
@@ -32,9 +36,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
+from . import postgres
 from .database import database_url, redacted
-from .settings import DEFAULT_WAIT_SECONDS
 from .errors import DatabaseError, WarehouseError
+from .settings import DEFAULT_WAIT_SECONDS
 from .sqlfiles import split_statements
 
 DEFAULT_LIMIT = 1000
@@ -196,6 +201,8 @@ def read_only_engine(db: str) -> Engine:
     writing (and without the write lock the loading commands' engine takes).
     """
     backend = backend_name(db)
+    if backend == postgres.DIALECT:
+        return postgres.read_only_engine(database_url(db))
     if backend != "sqlite":
         raise not_supported_yet(db, backend, "reading")
     path = sqlite_file(db)
@@ -258,9 +265,10 @@ def run_query(db: str, sql: str, params: Mapping[str, object] | None = None,
     """Run one read-only statement; return at most ``limit`` rows (None or 0: all)."""
     single_statement(sql)
     backend = backend_name(db)
+    if backend == postgres.DIALECT:
+        columns, rows, truncated = postgres.run_query(database_url(db), sql, params or {}, limit or None)
+        return QueryResult(columns, rows, truncated, limit or None)
     if backend != "sqlite":
-        # PostgreSQL (later): run it in a read-only transaction
-        # (SET TRANSACTION READ ONLY) on a connection of its own.
         raise not_supported_yet(db, backend, "warehouse query")
     return run_sqlite_query(sqlite_file(db), sql, params or {}, limit or None)
 

@@ -66,7 +66,8 @@ def _json_lines(path: Path) -> Iterator[RawRecord]:
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield RawRecord(number, line.decode("utf-8", "replace"), error=Rejection(
+                # Bronze keeps the bad bytes visible as \xNN escapes
+                yield RawRecord(number, line.decode("utf-8", "backslashreplace"), error=Rejection(
                     INVALID_JSON, None, f"line {number} is not valid UTF-8 (byte {exc.start + 1} of the line)"))
                 continue
             try:
@@ -103,12 +104,11 @@ class _ArrayReader:
 
     def records(self) -> Iterator[RawRecord]:
         try:
-            handle = open(self.path, "rb")
+            with open(self.path, "rb") as handle:
+                self.handle = handle
+                yield from self._elements()
         except OSError as exc:
             raise InputFileError(self.path, f"cannot read: {exc.strerror}") from exc
-        with handle:
-            self.handle = handle
-            yield from self._elements()
 
     # -- reading -------------------------------------------------------------------
     def _fill(self) -> None:
@@ -173,7 +173,7 @@ class _ArrayReader:
             return fast
         while True:
             try:
-                value, end = LENIENT_DECODER.raw_decode(self.buffer, start)
+                _value, end = LENIENT_DECODER.raw_decode(self.buffer, start)
             except json.JSONDecodeError as exc:
                 if not self.eof and len(self.buffer) - start < MAX_RECORD_CHARS:
                     self._fill()

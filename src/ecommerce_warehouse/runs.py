@@ -12,13 +12,18 @@ from .database import query_sql, run_sql, utc_now, write_transaction
 
 
 class Run:
-    """One row of etl_runs, opened on creation and closed by ``finish``."""
+    """One row of etl_runs, opened on creation and closed by ``finish``.
+
+    Create it only while holding the run lock (``database.exclusive_run``): opening a run
+    marks any run still 'running' as interrupted.
+    """
 
     def __init__(self, engine: Engine, command: str, parameters: dict):
         self.engine = engine
         self.steps: list[dict] = []
         self.started = time.perf_counter()
         with write_transaction(engine) as connection:
+            run_sql(connection, "runs/close_interrupted_runs", {"now": utc_now()})
             self.run_id = query_sql(connection, "runs/start_run", {
                 "command": command,
                 "started_at": utc_now(),

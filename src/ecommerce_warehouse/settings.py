@@ -14,3 +14,7 @@ DEFAULT_TRANSACTIONS = 500
 # How long a writer waits for another run to finish before failing with "warehouse is busy".
 WAIT_ENVVAR = "WAREHOUSE_WAIT"
 DEFAULT_WAIT_SECONDS = 30.0
+
+# PostgreSQL: the schema the warehouse lives in, so several warehouses share one database.
+SCHEMA_ENVVAR = "WAREHOUSE_SCHEMA"
+DEFAULT_SCHEMA = "public"

@@ -11,7 +11,7 @@ exists for the engine in use it is preferred over ``<name>.sql``.
 from __future__ import annotations
 
 import sqlite3
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .errors import SqlFileError
@@ -89,7 +89,7 @@ def sql_path(name: str, dialect: str) -> Path:
     return SQL_DIR / f"{name}.sql"
 
 
-@lru_cache(maxsize=None)
+@cache
 def statements(name: str, dialect: str) -> tuple[str, ...]:
     """The statements of one SQL file, in order, without their trailing semicolons."""
     path = sql_path(name, dialect)

@@ -19,7 +19,6 @@ from .database import query_sql, run_sql, utc_now, write_transaction
 from .errors import QualityGateError, TransformError
 from .runs import Run
 
-
 # A transform at least this big, and at least as big as the fact already is, drops the
 # fact's foreign-key indexes before inserting and builds them again afterwards.
 BULK_LINES = 50_000
@@ -67,7 +66,8 @@ def transform(engine: Engine, run: Run) -> TransformResult:
                 result.changed[target] = changed
                 run.step("transform", target, changed, time.perf_counter() - began, connection)
             began = time.perf_counter()
-            result.checks = run_checks(connection)
+            result.checks = run_checks(connection, {
+                "from_raw_id": watermark, "to_raw_id": high_water, "from_order_key": fact_rows})
             run.step("checks", None, sum(r.failing_rows for r in result.checks),
                      time.perf_counter() - began, connection)
             if failed(result.checks):

@@ -1,0 +1,955 @@
+"""``warehouse walkthrough``: build a small warehouse one step at a time, explaining each step.
+
+The walkthrough loads the built-in scenario (``scenario.py``: three days, a few hundred
+lines, an SCD1 change, a guest checkout, a late line and some bad records) into a
+warehouse of its own, through the same library functions and SQL files as the pipeline
+(``ingest.ingest_file``, ``database.run_sql``, ``transform.transform``, ``checks``). Each
+step prints what it does and why, the SQL file it runs (exactly the file, found with
+``sqlfiles.sql_path``), then its effect: row counts before → after and a few rows.
+
+Day 1's transform is taken apart: its four SQL files run one per step inside one open
+transaction, then the checks run and the transaction commits (write-audit-publish).
+Days 2 and 3 run as a daily job would, the whole transform in one call.
+
+Every printed line fits the terminal, at most 80 columns: prose is wrapped with
+textwrap, SQL lines are wrapped in a numbered gutter, tables are cut with "…".
+Colour (click styles) reaches a terminal only; click strips it from pipes and files.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from sqlalchemy import column, func, inspect, select, table
+from sqlalchemy.engine import Connection, Engine
+
+from . import scenario, settings, sqlfiles
+from .checks import failed, record_results, run_checks
+from .database import exclusive_run, open_engine, query_sql, run_sql, utc_now, write_transaction
+from .errors import QualityGateError, WarehouseError
+from .ingest import FileResult, ingest_file
+from .query import connect_read_only, render_table
+from .runs import Run
+from .transform import transform
+
+DEFAULT_DB = "data/warehouse/walkthrough.db"
+COMMAND = "walkthrough"          # etl_runs.command of every run the walkthrough records
+MAX_WIDTH = 80
+MIN_WIDTH = 60
+DIALECT = "sqlite"
+PROJECT_DIR = sqlfiles.SQL_DIR.parent
+SHOWN_ROWS = 3
+
+
+class WalkthroughError(WarehouseError):
+    """The walkthrough cannot start (a --db it must not overwrite) or a step failed."""
+
+
+class Stop(Exception):
+    """The reader typed q at a pause."""
+
+
+# --- where the walkthrough's warehouse lives ------------------------------------------
+
+def prepare(db: str) -> tuple[Path, Path]:
+    """The walkthrough's warehouse file and its batch-file folder, both made fresh.
+
+    Refuses a URL, the main warehouse (settings.DEFAULT_DB) and any existing file that is
+    not a warehouse built by the walkthrough, so it can never overwrite real work.
+    """
+    if "://" in db:
+        raise WalkthroughError(f"--db {db!r}: the walkthrough builds its own SQLite file; "
+                               "give a file path")
+    path = Path(db).expanduser()            # kept as given: it is shown and stored as given
+    if path.absolute().resolve() == Path(settings.DEFAULT_DB).absolute().resolve():
+        raise WalkthroughError(f"--db {db}: that is the main warehouse; the walkthrough "
+                               "recreates its file, so give another path")
+    if path.is_dir():
+        raise WalkthroughError(f"--db {db} is a folder, not a warehouse file")
+    if path.exists():
+        refuse_foreign(path, db)
+    raw_dir = path.with_name(f"{path.stem}_raw")
+    if raw_dir.exists() and not raw_dir.is_dir():
+        raise WalkthroughError(f"{raw_dir} is not a folder (the walkthrough writes its batch files there)")
+    return path, raw_dir
+
+
+def refuse_foreign(path: Path, shown: str) -> None:
+    """Raise unless ``path`` is empty or a warehouse whose every run is the walkthrough's."""
+    if path.stat().st_size == 0:
+        return
+    try:
+        connection, _ = connect_read_only(path)
+    except WarehouseError as exc:
+        raise WalkthroughError(f"--db {shown}: {exc}; the walkthrough only replaces its own "
+                               "warehouse, give another path") from exc
+    try:
+        names = {name for (name,) in connection.execute(
+            "select name from sqlite_master where type = 'table'")}
+        foreign = 0
+        if "etl_runs" in names:
+            foreign = connection.execute("select count(*) from etl_runs where command <> ?",
+                                         (COMMAND,)).fetchone()[0]
+        elif names:
+            foreign = 1
+    except sqlite3.Error as exc:
+        raise WalkthroughError(f"--db {shown} is not a walkthrough warehouse ({exc}); "
+                               "give another path") from exc
+    finally:
+        connection.close()
+    if foreign:
+        raise WalkthroughError(f"--db {shown} holds a warehouse the walkthrough did not build; "
+                               "it would be replaced, so give another path")
+
+
+def remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+# --- text that fits the terminal ------------------------------------------------------
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def visible(text: str) -> str:
+    """The text without ANSI colour codes."""
+    return ANSI.sub("", text)
+
+
+def clip(text: str, width: int) -> str:
+    """Plain text cut to ``width`` columns, with … when something was cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def paragraph(text: str, width: int, indent: str = "  ") -> list[str]:
+    return textwrap.wrap(" ".join(text.split()), width=width, initial_indent=indent,
+                         subsequent_indent=indent, break_on_hyphens=False) or [""]
+
+
+SQL_KEYWORDS = frozenset((
+    "select", "from", "where", "and", "or", "not", "null", "is", "in", "as", "on", "join",
+    "inner", "left", "right", "outer", "cross", "group", "by", "order", "having", "union", "all",
+    "insert", "into", "values", "update", "set", "delete", "create", "table", "view", "index",
+    "if", "exists", "primary", "key", "references", "unique", "check", "default", "with",
+    "recursive", "case", "when", "then", "else", "end", "distinct", "over", "partition", "limit",
+    "conflict", "do", "nothing", "cast", "integer", "text", "real", "desc", "asc", "true",
+    "false", "drop", "between", "like",
+))
+
+SQL_TOKEN = re.compile(
+    r"(?P<comment>--.*)|(?P<string>'(?:[^']|'')*'?)|(?P<param>(?<![:\w]):[A-Za-z_]\w*)"
+    r"|(?P<number>\b\d+(?:\.\d+)?\b)|(?P<word>[A-Za-z_]\w*)|(?P<other>.)"
+)
+SQL_STYLE = {
+    "comment": {"fg": "green"},
+    "string": {"fg": "yellow"},
+    "param": {"fg": "magenta"},
+    "number": {"fg": "cyan"},
+    "keyword": {"fg": "blue", "bold": True},
+}
+
+
+def sql_segments(line: str) -> list[tuple[str, str | None]]:
+    """A line of SQL as (text, kind) pieces; kind names a style in SQL_STYLE or is None."""
+    pieces: list[tuple[str, str | None]] = []
+    for match in SQL_TOKEN.finditer(line):
+        kind = match.lastgroup
+        text = match.group()
+        if kind == "word":
+            kind = "keyword" if text.lower() in SQL_KEYWORDS else None
+        elif kind == "other":
+            kind = None
+        if pieces and pieces[-1][1] == kind:
+            pieces[-1] = (pieces[-1][0] + text, kind)
+        else:
+            pieces.append((text, kind))
+    return pieces
+
+
+def break_points(text: str, first: int, rest: int) -> list[int]:
+    """Where to cut ``text``: the first piece at most ``first`` wide, the others ``rest``.
+
+    A cut goes after a space when one is in the second half of the piece, else mid-word.
+    """
+    cuts = []
+    start, width = 0, first
+    while len(text) - start > width:
+        cut = start + width
+        space = text.rfind(" ", start + width // 2, cut)
+        if space > start:
+            cut = space + 1
+        cuts.append(cut)
+        start, width = cut, rest
+    return cuts
+
+
+def highlight(pieces: list[tuple[str, str | None]]) -> str:
+    return "".join(click.style(text, **SQL_STYLE[kind]) if kind else text for text, kind in pieces)
+
+
+def sql_lines(text_lines: Sequence[str], first_number: int, width: int) -> list[str]:
+    """SQL lines after a numbered gutter, highlighted (ANSI), each at most ``width`` wide.
+
+    A line too long for the terminal goes on under a "…" gutter, indented four spaces
+    more than the line it continues.
+    """
+    digits = len(str(first_number + len(text_lines) - 1))
+    room = width - digits - 3                        # the gutter: "12 │ "
+    out = []
+    for offset, line in enumerate(text_lines):
+        line = line.rstrip().expandtabs(4)
+        hang = " " * min(len(line) - len(line.lstrip()) + 4, room // 2)
+        pieces = sql_segments(line)
+        cuts = [0, *break_points(line, room, room - len(hang)), len(line)]
+        for index in range(len(cuts) - 1):
+            part = slice_pieces(pieces, cuts[index], cuts[index + 1])
+            if index == 0:
+                gutter = str(first_number + offset).rjust(digits)
+            else:
+                gutter = "…".rjust(digits)
+                part = [(hang, None), *part]
+            out.append(click.style(f"{gutter} │ ", dim=True) + highlight(part))
+    return out
+
+
+def slice_pieces(pieces, start: int, end: int) -> list[tuple[str, str | None]]:
+    """The pieces covering characters [start, end) of the line they make."""
+    out = []
+    position = 0
+    for text, kind in pieces:
+        left, right = max(start, position), min(end, position + len(text))
+        if left < right:
+            out.append((text[left - position:right - position], kind))
+        position += len(text)
+    return out
+
+
+# --- one step -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SqlShown:
+    """The SQL file a step shows: all of it, or the lines from ``start`` to ``end`` markers."""
+
+    name: str
+    start: str | None = None      # the excerpt begins at the first line starting with this
+    end: str | None = None        # ... and stops before the first later line starting with this
+    note: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return sqlfiles.sql_path(self.name, DIALECT)
+
+    def lines(self) -> tuple[int, list[str]]:
+        """(number of the first line shown, the lines shown)."""
+        text = self.path.read_text(encoding="utf-8").splitlines()
+        first, last = 0, len(text)
+        if self.start:
+            first = next((i for i, line in enumerate(text) if line.strip().startswith(self.start)), 0)
+        if self.end:
+            last = next((i for i in range(first + 1, len(text))
+                         if text[i].strip().startswith(self.end)), len(text))
+        while last > first and not text[last - 1].strip():
+            last -= 1
+        return first + 1, text[first:last]
+
+
+@dataclass
+class Step:
+    title: str
+    explain: str
+    sql: SqlShown | None
+    action: Callable[[], list[str]]     # does the work; returns the effect's lines
+
+
+@dataclass
+class Counts:
+    """Row counts of some tables and views (None: the object does not exist yet)."""
+
+    rows: dict[str, int | None] = field(default_factory=dict)
+
+
+# --- the walkthrough -----------------------------------------------------------------
+
+class Walkthrough:
+    """The steps over one warehouse file; ``run`` prints them and pauses between them."""
+
+    def __init__(self, db_path: Path, raw_dir: Path, width: int = MAX_WIDTH,
+                 echo: Callable[[str], None] = click.echo,
+                 pause: Callable[[int], None] | None = None):
+        self.db_path = db_path
+        self.raw_dir = raw_dir
+        self.width = max(MIN_WIDTH, min(MAX_WIDTH, width))
+        self.echo_line = echo
+        self.pause = pause
+        self.engine: Engine | None = None
+        self.files: list[tuple[Path, int]] = []
+        self.run_record: Run | None = None
+        self.connection: Connection | None = None       # day 1's open transform transaction
+        self.transaction = None
+        self.params: dict = {}
+        self.steps = self.build_steps()
+
+    # -- output
+
+    def echo(self, line: str = "") -> None:
+        self.echo_line(line)
+
+    def show_step(self, number: int, step: Step) -> None:
+        width = self.width
+        head = f"━━ Step {number} of {len(self.steps)} · {step.title} "
+        self.echo()
+        self.echo(click.style(clip(head + "━" * max(0, width - len(head)), width), bold=True))
+        for line in paragraph(step.explain, width):
+            self.echo(line)
+        if step.sql is not None:
+            first, lines = step.sql.lines()
+            where = step.sql.path.relative_to(PROJECT_DIR)
+            label = f"SQL  {where}"
+            if step.sql.start or step.sql.end:
+                label += f" (lines {first}-{first + len(lines) - 1})"
+            self.echo()
+            self.echo(click.style(clip(label, width), bold=True))
+            if step.sql.note:
+                for line in paragraph(step.sql.note, width):
+                    self.echo(click.style(line, dim=True))
+            for line in sql_lines(lines, first, width):
+                self.echo(line)
+
+    def show_effect(self, lines: list[str]) -> None:
+        self.echo()
+        self.echo(click.style("Effect", bold=True))
+        for line in lines:
+            self.echo(line)
+
+    def table(self, columns: Sequence[str], rows: Sequence[Sequence]) -> list[str]:
+        return ["  " + clip(line, self.width - 2) for line in render_table(columns, rows).splitlines()]
+
+    def text(self, text: str, indent: str = "  ") -> list[str]:
+        return paragraph(text, self.width, indent)
+
+    # -- the database
+
+    def conn(self) -> Connection:
+        """Day 1's open transaction while there is one, else a fresh connection."""
+        if self.connection is not None:
+            return self.connection
+        return self.engine.connect()
+
+    def objects(self, connection: Connection) -> tuple[list[str], list[str]]:
+        inspector = inspect(connection)
+        return sorted(inspector.get_table_names()), sorted(inspector.get_view_names())
+
+    def counts(self, names: Sequence[str]) -> Counts:
+        connection = self.conn()
+        try:
+            tables, views = self.objects(connection)
+            present = set(tables) | set(views)
+            found = Counts()
+            for name in names:
+                found.rows[name] = (connection.execute(select(func.count()).select_from(table(name)))
+                                    .scalar_one() if name in present else None)
+            return found
+        finally:
+            if connection is not self.connection:
+                connection.close()
+
+    def peek(self, name: str, columns: Sequence[str], where=None, order_by: str | None = None,
+             limit: int | None = SHOWN_ROWS) -> list[tuple]:
+        """A few rows of one table or view; ``where`` is a function of the table's columns."""
+        connection = self.conn()
+        try:
+            extra = [order_by] if order_by and order_by not in columns else []
+            source = table(name, *(column(c) for c in dict.fromkeys([*columns, *extra,
+                                                                    *getattr(where, "uses", ())])))
+            query = select(*(source.c[c] for c in columns))
+            if where is not None:
+                query = query.where(where(source.c))
+            if order_by:
+                query = query.order_by(source.c[order_by])
+            if limit:
+                query = query.limit(limit)
+            return [tuple(row) for row in connection.execute(query)]
+        finally:
+            if connection is not self.connection:
+                connection.close()
+
+    def change_lines(self, before: Counts, after: Counts) -> list[str]:
+        """One line per object: its rows before → after, and the difference when it changed."""
+        names = list(after.rows)
+        width = max(len(name) for name in names) + 2
+        lines = []
+        for name in names:
+            old, new = before.rows.get(name), after.rows[name]
+            old_text = "–" if old is None else f"{old:,}"
+            new_text = "–" if new is None else f"{new:,}"
+            line = f"  {name.ljust(width)}{old_text.rjust(7)} → {new_text}"
+            if isinstance(new, int) and new != (old or 0):
+                line += click.style(f"   ({new - (old or 0):+,})", fg="green")
+            lines.append(line)
+        return lines
+
+    def open_engine(self) -> Engine:
+        if self.engine is None:
+            self.engine = open_engine(str(self.db_path))
+        return self.engine
+
+    def start_run(self, day) -> Run:
+        self.run_record = Run(self.engine, COMMAND, {"db": str(self.db_path), "day": day.isoformat()})
+        return self.run_record
+
+    def finish_run(self, error: str | None = None) -> None:
+        if self.run_record is not None:
+            self.run_record.finish(error)
+            self.run_record = None
+
+    def close(self, error: str | None = None) -> None:
+        """Roll back an open transaction, close the current run, dispose of the engine."""
+        if self.transaction is not None:
+            self.transaction.rollback()
+            self.transaction = None
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+        if self.run_record is not None:
+            try:
+                self.finish_run(error or "the walkthrough stopped before this run finished")
+            except WarehouseError:
+                pass
+        if self.engine is not None:
+            self.engine.dispose()
+
+    # -- running
+
+    def run(self, first_step: int = 1) -> None:
+        """Run every step; those before ``first_step`` quietly, the others shown."""
+        engine = self.open_engine()
+        error = None
+        try:
+            with exclusive_run(engine, 0):
+                remove_database(self.db_path)
+                self.intro(first_step)
+                for number, step in enumerate(self.steps, start=1):
+                    if number < first_step:
+                        step.action()
+                        self.echo(clip(f"  ✓ step {number:>2}  {step.title}", self.width))
+                        continue
+                    self.show_step(number, step)
+                    self.show_effect(step.action())
+                    if number < len(self.steps) and self.pause is not None:
+                        self.pause(number + 1)
+                self.outro()
+        except Stop:
+            self.echo()
+            for line in self.text(f"Stopped. The warehouse as it is now stays in {self.db_path}."):
+                self.echo(line)
+            error = "stopped by the reader"
+        except BaseException as exc:
+            error = str(exc) or type(exc).__name__
+            raise
+        finally:
+            self.close(error)
+
+    def intro(self, first_step: int) -> None:
+        width = self.width
+        self.echo(click.style(clip("Walkthrough: a star-schema warehouse, one step at a time", width),
+                              bold=True))
+        for line in self.text(f"Warehouse: {self.db_path} (made afresh). Batch files: "
+                              f"{self.raw_dir}{'/' if not str(self.raw_dir).endswith('/') else ''}"):
+            self.echo(line)
+        how = (f"{len(self.steps)} steps. After each one press Enter to go on, or type q and "
+               "Enter to stop." if self.pause else f"{len(self.steps)} steps, without pauses.")
+        for line in self.text(how):
+            self.echo(line)
+        if first_step > 1:
+            self.echo()
+            for line in self.text(f"Steps 1 to {first_step - 1} run first, without being shown:"):
+                self.echo(line)
+
+    def outro(self) -> None:
+        self.echo()
+        self.echo(click.style("━━ Done " + "━" * (self.width - 8), bold=True))
+        for line in self.text(f"The walkthrough's warehouse is {self.db_path}. Point the other "
+                              "commands at it and ask your own questions:"):
+            self.echo(line)
+        self.echo()
+        for line in (f"export WAREHOUSE_DB={self.db_path}",
+                     "warehouse status",
+                     "warehouse query \"select name, email from dim_users where user_id = 'U90001'\"",
+                     "warehouse query --file sql/examples/late_arriving_lines.sql"):
+            self.echo(clip("  " + line, self.width))
+
+    # -- the steps
+
+    def build_steps(self) -> list[Step]:
+        schema_files = [n for n in sqlfiles.SCHEMA if n != "schema/dim_unknown_members"]
+        return [
+            Step("A small shop, three days of orders",
+                 "A shop sends us one JSON file of order lines per day. This scenario has three "
+                 "days, 1 to 3 March 2025: a few hundred lines made by the generator with a fixed "
+                 "seed, plus a few lines written by hand so that each idea has an example. Ada "
+                 "changes her name and email, a guest buys without an account, a line arrives two "
+                 "days late, and some records are broken.",
+                 None, self.step_files),
+            Step("Bronze, Silver, Gold: create the tables",
+                 "Bronze keeps every record exactly as it arrived, Silver cleans and types it, and "
+                 "Gold answers business questions; in between sits a star schema, a fact table of "
+                 "order lines surrounded by dimension tables (users, products, dates). This step "
+                 f"runs the {len(schema_files)} files of sql/schema/; below is the fact table's. "
+                 "Its grain is one row per order line; order_key is a surrogate key (a number the "
+                 "warehouse makes up), and user_key, product_key and date_key point at the "
+                 "dimensions.",
+                 SqlShown("schema/fact_orders"), lambda: self.step_schema(schema_files)),
+            Step("The unknown member: key -1",
+                 "Every fact row must point at a dimension row, even when we do not know who "
+                 "bought. So each dimension gets a reserved unknown member with key -1 (a Kimball "
+                 "convention). A guest checkout will point at user_key -1 instead of at nothing: "
+                 "no sale is dropped and no key is null.",
+                 SqlShown("schema/dim_unknown_members"), self.step_unknown_members),
+            Step("Day 1 lands in Bronze",
+                 "Ingest appends every record of the day's file to raw_transactions, exactly as "
+                 "received (raw_text), with typed columns filled when the record passes the input "
+                 "contract. The file is registered in etl_files and loads in one transaction: all "
+                 "of it or nothing. raw_id grows with every record; the transform uses it as its "
+                 "bookmark, the watermark.",
+                 SqlShown("ingest/insert_raw_transaction"), self.step_ingest_day_1),
+            Step("Silver: clean, typed lines",
+                 "Silver is a view over Bronze, not a copy: it keeps the valid lines once each, "
+                 "with times in UTC and money in whole cents, and fills in defaults (order_id, "
+                 "status). The pipeline creates the views together with the tables; here they are "
+                 "created now, so you can see what they read.",
+                 SqlShown("silver/silver_transactions"), self.step_silver),
+            Step("dim_users: surrogate keys and SCD type 1",
+                 "Day 1's transform starts here and stays in one open transaction until step 10. "
+                 "dim_users has one row per customer (grain: user_id); user_key is a surrogate key, "
+                 "given once and never changed. The table is SCD type 1: a changed name or email "
+                 "overwrites the row in place, keeping no history; the *_version columns remember "
+                 "which line each value came from, so an older line never overwrites a newer one.",
+                 SqlShown("transform/dim_users"), self.step_dim_users),
+            Step("dim_products: the same rule for products",
+                 "Products load like users: one row per product_id, a surrogate product_key, and "
+                 "attributes overwritten by newer values (SCD type 1). Below is how the file "
+                 "starts; the rest is the same merge as dim_users.sql, for products.",
+                 SqlShown("transform/dim_products", end="newest_version as (",
+                          note="The file goes on with the newest-version merge of dim_users.sql."),
+                 self.step_dim_products),
+            Step("dim_date: the calendar",
+                 "The date dimension has one row per calendar day, keyed by date_key = YYYYMMDD, "
+                 "with the month, weekday and a weekend flag ready to group by. It fills every day "
+                 "from the first to the last order date, so a day without sales still appears. "
+                 "SQLite has no date type, so this is the SQLite variant of the file.",
+                 SqlShown("transform/dim_date"), self.step_dim_date),
+            Step("fact_orders: one row per order line",
+                 "The fact table holds one row per order line, the grain we chose: the measures "
+                 "(quantity, price, total in cents) and the keys of its dimension rows. A join "
+                 "swaps each natural key (user_id, product_id) for its surrogate key; a line "
+                 "without a user gets -1, the unknown member. Only lines after the watermark are "
+                 "read, so each line goes in once.",
+                 SqlShown("transform/fact_orders"), self.step_fact_orders),
+            Step("Write-audit-publish: check, then commit",
+                 "Steps 6 to 9 are written but not published: no other reader sees them yet. Now "
+                 "every quality check in sql/checks/ runs on the result, each returning its failing "
+                 "rows (below, one of them); if an error check fails, everything rolls back and "
+                 "the warehouse stays as it was. Only then does the watermark move and the "
+                 "transaction commit, and readers see day 1 all at once.",
+                 SqlShown("checks/fact_orders_foreign_keys"), self.step_publish),
+            Step("Day 2: quarantine and duplicates",
+                 "Day 2's file holds broken records. A record that breaks the input contract stays "
+                 "in Bronze marked 'rejected' and is copied to the quarantine, "
+                 "rejected_transactions, with a reason code; the rest of the file still loads. A "
+                 "line whose transaction_id was loaded before is an identical copy (skipped as a "
+                 "duplicate) or a conflicting one (rejected); this file finds them.",
+                 SqlShown("ingest/mark_later_copies"), self.step_ingest_day_2),
+            Step("Day 2 transform: an SCD1 overwrite and a guest",
+                 "Day 2 runs the whole transform in one go, as a daily job does: the four files of "
+                 "steps 6 to 9, the checks, the commit. Ada's new name and email are newer than "
+                 "those in dim_users, so SCD type 1 overwrites them in place: same user_key, old "
+                 "values gone (SCD type 2 would add a row instead). The guest checkout has no user, "
+                 "so its fact row points at the unknown member, user_key -1.",
+                 SqlShown("transform/dim_users", start="on conflict (user_id)",
+                          note="The merge at the end of the file (step 6 showed all of it)."),
+                 self.step_transform_day_2),
+            Step("Day 3: a late-arriving line",
+                 "Day 3's file carries TX-LATE-1, an order of 1 March that reached us two days "
+                 "late, still with Ada's old name and email. Its fact row goes to the day it was "
+                 "ordered (date_key 20250301), not the day it arrived. Its snapshot of Ada is older "
+                 "than the one in dim_users, so SCD type 1 keeps the newer values: the order in "
+                 "which files arrive never changes the result.",
+                 SqlShown("transform/dim_users", start="newest_version as (",
+                          end="newest_attribute as (",
+                          note="How dim_users.sql finds the newest version of each attribute."),
+                 self.step_day_3),
+            Step("Gold: answers for the business",
+                 "Gold views turn the star into answers: daily sales, top products, category "
+                 "shares, customer value, cohorts, order status. They read only the fact and the "
+                 "dimensions, so they are as current as the last publish, and money stays in exact "
+                 "integer cents. Here is the first of them and what it says about our three days.",
+                 SqlShown("gold/gold_daily_sales"), self.step_gold),
+        ]
+
+    def step_files(self) -> list[str]:
+        self.files = scenario.write_scenario(self.raw_dir)
+        lines = self.table(["file", "lines"], [(p.name, n) for p, n in self.files])
+        lines += ["", "  Written by hand (the rest is generated):"]
+        shown = [(f"day {(item.day - scenario.FIRST_DAY).days + 1}", item.transaction_id or "(none)",
+                  item.shows) for item in scenario.HAND_MADE]
+        lines += self.table(["day", "transaction_id", "what it shows"], shown)
+        return ["  batch files  0 → 3", ""] + lines
+
+    def step_schema(self, names: list[str]) -> list[str]:
+        with write_transaction(self.engine) as connection:
+            before = len(self.objects(connection)[0])
+            for name in names:
+                run_sql(connection, name, {"now": utc_now()})
+            tables = self.objects(connection)[0]
+        lines = [f"  tables  {before} → {len(tables)}", ""]
+        lines += self.text(", ".join(tables) + ".", indent="  ")
+        lines += [""] + self.text("Every table is empty for now.")
+        return lines
+
+    def step_unknown_members(self) -> list[str]:
+        names = ["dim_users", "dim_products"]
+        before = self.counts(names)
+        with write_transaction(self.engine) as connection:
+            run_sql(connection, "schema/dim_unknown_members", {"now": utc_now()})
+        lines = self.change_lines(before, self.counts(names)) + [""]
+        lines += self.table(["user_key", "user_id", "name"],
+                            self.peek("dim_users", ["user_key", "user_id", "name"]))
+        lines += [""] + self.table(["product_key", "product_id", "product_name", "category"],
+                                   self.peek("dim_products", ["product_key", "product_id",
+                                                              "product_name", "category"]))
+        return lines
+
+    def ingest_day(self, index: int) -> tuple[FileResult, list[str], list[str]]:
+        """Ingest day ``index``'s file: its result, the count lines, the file's summary lines."""
+        names = ["raw_transactions", "rejected_transactions", "etl_files"]
+        before = self.counts(names)
+        path = self.files[index][0]
+        result = ingest_file(self.engine, path, self.run_record.run_id)
+        self.run_record.step("ingest", str(path), result.records_loaded, result.seconds)
+        if result.status != "loaded":
+            raise WalkthroughError(f"{path.name} did not load: {result.error or result.status}")
+        summary = self.text(f"{path.name}: {result.records_read} read = {result.records_loaded} "
+                            f"loaded + {result.duplicates_skipped} duplicates + "
+                            f"{result.records_rejected} rejected")
+        return result, self.change_lines(before, self.counts(names)), summary
+
+    def step_ingest_day_1(self) -> list[str]:
+        self.start_run(scenario.days()[0])
+        _, counted, summary = self.ingest_day(0)
+        lines = counted + [""] + summary
+        columns = ["raw_id", "transaction_id", "load_status", "event_date", "quantity", "price_cents"]
+        shown = self.peek("raw_transactions", columns, order_by="raw_id", limit=2)
+        shown += self.peek("raw_transactions", columns,
+                           where=with_uses(lambda c: c.transaction_id == "TX-ADA-1", "transaction_id"))
+        return lines + [""] + self.table(columns, shown)
+
+    def step_silver(self) -> list[str]:
+        before = self.counts(["silver_transactions"])
+        with write_transaction(self.engine) as connection:
+            views_before = len(self.objects(connection)[1])
+            for name in sqlfiles.VIEWS:
+                if name.startswith("silver/"):
+                    run_sql(connection, name)
+            views = self.objects(connection)[1]
+        lines = [f"  views  {views_before} → {len(views)}: {', '.join(views)}"]
+        lines = [clip(line, self.width) for line in lines]
+        lines += self.change_lines(before, self.counts(["silver_transactions"]))
+        columns = ["transaction_id", "quantity", "unit_price_cents", "total_amount_cents", "user_id"]
+        shown = self.peek("silver_transactions", columns, order_by="raw_id", limit=2)
+        shown += self.peek("silver_transactions", columns,
+                           where=with_uses(lambda c: c.transaction_id == "TX-ADA-1", "transaction_id"))
+        return lines + [""] + self.table(columns, shown)
+
+    def begin_transform(self) -> None:
+        """Open day 1's transform transaction and find the range of raw_id it covers."""
+        self.connection = self.engine.connect()
+        self.transaction = self.connection.begin()
+        watermark = query_sql(self.connection, "transform/last_watermark").scalar_one()
+        high_water = query_sql(self.connection, "transform/staged_high_water").scalar_one()
+        self.params = {"from_raw_id": watermark, "to_raw_id": high_water, "now": utc_now()}
+
+    def transform_file(self, name: str, names: Sequence[str]) -> list[str]:
+        if self.connection is None:
+            self.begin_transform()
+        before = self.counts(names)
+        began = time.perf_counter()
+        changed = run_sql(self.connection, f"transform/{name}", self.params)
+        self.run_record.step("transform", name, changed, time.perf_counter() - began, self.connection)
+        return self.change_lines(before, self.counts(names))
+
+    def step_dim_users(self) -> list[str]:
+        lines = self.text(f"Lines staged since the watermark: raw_id {self.params_range()}.")
+        lines += self.transform_file("dim_users", ["dim_users"])
+        columns = ["user_key", "user_id", "name", "email"]
+        shown = self.peek("dim_users", columns, where=with_uses(lambda c: c.user_key >= 0, "user_key"),
+                          order_by="user_key", limit=2)
+        shown += self.peek("dim_users", columns, where=with_uses(lambda c: c.user_id == scenario.ADA_ID,
+                                                                 "user_id"))
+        return lines + [""] + self.table(columns, shown)
+
+    def params_range(self) -> str:
+        if self.connection is None:
+            self.begin_transform()
+        return f"{self.params['from_raw_id'] + 1} to {self.params['to_raw_id']}"
+
+    def step_dim_products(self) -> list[str]:
+        lines = self.transform_file("dim_products", ["dim_products"])
+        columns = ["product_key", "product_id", "product_name", "list_price_cents"]
+        shown = self.peek("dim_products", columns,
+                          where=with_uses(lambda c: c.product_key >= 0, "product_key"),
+                          order_by="product_key", limit=2)
+        shown += self.peek("dim_products", columns,
+                           where=with_uses(lambda c: c.product_id == scenario.MUG["product_id"],
+                                           "product_id"))
+        return lines + [""] + self.table(columns, shown)
+
+    def step_dim_date(self) -> list[str]:
+        lines = self.transform_file("dim_date", ["dim_date"])
+        columns = ["date_key", "full_date", "month_name", "day_name", "is_weekend"]
+        shown = self.peek("dim_date", columns, order_by="date_key", limit=None)
+        lines += [""] + self.table(columns, shown)
+        if any(row[1] < scenario.FIRST_DAY.isoformat() for row in shown):
+            lines += [""] + self.text("Days before 1 March come from late lines the generator put "
+                                      "in day 1's file.")
+        return lines
+
+    def step_fact_orders(self) -> list[str]:
+        lines = self.transform_file("fact_orders", ["fact_orders"])
+        columns = ["transaction_id", "user_key", "product_key", "date_key", "total_amount_cents"]
+        shown = self.peek("fact_orders", columns, order_by="order_key", limit=2)
+        shown += self.peek("fact_orders", columns,
+                           where=with_uses(lambda c: c.transaction_id == "TX-ADA-1", "transaction_id"))
+        return lines + [""] + self.table(columns, shown)
+
+    def step_publish(self) -> list[str]:
+        if self.connection is None:
+            self.begin_transform()
+        began = time.perf_counter()
+        results = run_checks(self.connection)
+        self.run_record.step("checks", None, sum(r.failing_rows for r in results),
+                             time.perf_counter() - began, self.connection)
+        bad = failed(results)
+        if bad:
+            self.transaction.rollback()
+            self.transaction = None
+            raise QualityGateError("a quality check failed and day 1 was rolled back: "
+                                   + ", ".join(r.name for r in bad), results)
+        record_results(self.connection, self.run_record.run_id, results)
+        run_sql(self.connection, "transform/advance_watermark",
+                {"run_id": self.run_record.run_id, "to_raw_id": self.params["to_raw_id"]})
+        outside_before = self.outside_count("fact_orders")
+        self.transaction.commit()
+        self.transaction = None
+        self.connection.close()
+        self.connection = None
+        self.finish_run()
+        outside_after = self.outside_count("fact_orders")
+        lines = self.check_lines(results)
+        lines += [""] + self.text("fact_orders as another connection sees it:")
+        lines += [f"  before the commit {outside_before:>5,}", f"  after the commit  {outside_after:>5,}"]
+        lines += [""] + self.text(f"The watermark (etl_runs.transformed_through_raw_id) is now "
+                                  f"{self.params['to_raw_id']}: the next transform starts after it.")
+        return lines
+
+    def check_lines(self, results) -> list[str]:
+        cells = [f"{r.status.upper():4}  {r.name}" for r in results]
+        half = (len(cells) + 1) // 2
+        column_width = (self.width - 4) // 2
+        lines = []
+        for left, right in zip(cells[:half], cells[half:] + [""]):
+            lines.append(clip(f"  {clip(left, column_width).ljust(column_width)}  {right}", self.width))
+        warned = [r for r in results if r.status == "warn"]
+        for result in warned:
+            lines += [""] + self.text(f"{result.name} warns: {result.failing_rows} row(s). A warning "
+                                      "is recorded and shown but never stops a run"
+                                      + (" (our data is from 2025, so it is not fresh)."
+                                         if "freshness" in result.name else "."))
+        return lines
+
+    def outside_count(self, name: str) -> int:
+        """Rows of ``name`` as a separate read-only connection sees them."""
+        connection, _ = connect_read_only(self.db_path)
+        try:
+            return connection.execute(f'select count(*) from "{name}"').fetchone()[0]
+        finally:
+            connection.close()
+
+    def step_ingest_day_2(self) -> list[str]:
+        self.start_run(scenario.days()[1])
+        result, counted, summary = self.ingest_day(1)
+        lines = counted + [""] + summary
+        columns = ["record_number", "transaction_id", "load_status", "reject_reason"]
+        batch = result.file_id
+        shown = self.peek("raw_transactions", columns,
+                          where=with_uses(lambda c: (c.batch_id == batch) & (c.load_status != "loaded"),
+                                          "batch_id", "load_status"),
+                          order_by="record_number", limit=None)
+        lines += [""] + self.table(columns, shown)
+        message = self.peek("rejected_transactions", ["message"],
+                            where=with_uses(lambda c: (c.batch_id == batch)
+                                            & (c.reason_code == "conflicting_duplicate"),
+                                            "batch_id", "reason_code"), limit=1)
+        if message:
+            lines += [""] + self.text(f"conflicting_duplicate says: {message[0][0]}")
+        return lines
+
+    def dimension_state(self) -> dict[str, dict[str, dict]]:
+        users = self.peek("dim_users", ["user_id", "user_key", "name", "email", "registration_date"],
+                          limit=None)
+        products = self.peek("dim_products", ["product_id", "product_key", "product_name", "category",
+                                              "list_price_cents"], limit=None)
+        return {
+            "dim_users": {row[0]: {"key": row[1], "name": row[2], "email": row[3],
+                                   "registration_date": row[4]} for row in users},
+            "dim_products": {row[0]: {"key": row[1], "product_name": row[2], "category": row[3],
+                                      "list_price_cents": row[4]} for row in products},
+        }
+
+    def scd1_lines(self, before: dict, after: dict) -> list[str]:
+        """Each overwritten attribute as before → after, Ada first, a few of each dimension."""
+        lines = []
+        for dimension, key_name in (("dim_users", "user_key"), ("dim_products", "product_key")):
+            changed = []
+            for natural, old in before[dimension].items():
+                new = after[dimension].get(natural)
+                if new is None:
+                    continue
+                diffs = [(attr, old[attr], new[attr]) for attr in old if attr != "key"
+                         and old[attr] != new[attr]]
+                if diffs:
+                    changed.append((natural != scenario.ADA_ID, natural, new["key"], diffs))
+            changed.sort()
+            lines += [""] + self.text(f"SCD1 overwrites in {dimension}: {len(changed)} row(s), each "
+                                      "keeping its key" if changed else
+                                      f"SCD1 overwrites in {dimension}: none")
+            for _, natural, key, diffs in changed[:3]:
+                lines.append(f"    {natural} ({key_name} {key})")
+                for attr, old_value, new_value in diffs:
+                    lines.append(clip(f"      {attr:<17} {old_value} → {new_value}", self.width))
+            if len(changed) > 3:
+                lines.append(f"    … and {len(changed) - 3} more")
+        return lines
+
+    def run_transform(self) -> None:
+        result = transform(self.engine, self.run_record)
+        if failed(result.checks):   # transform() raises first; kept as a guard
+            raise WalkthroughError("a quality check failed")
+
+    STAR = ("raw_transactions", "rejected_transactions", "dim_users", "dim_products", "dim_date",
+            "fact_orders")
+
+    def step_transform_day_2(self) -> list[str]:
+        before_counts = self.counts(self.STAR[2:])
+        before = self.dimension_state()
+        self.run_transform()
+        self.finish_run()
+        after = self.dimension_state()
+        lines = self.change_lines(before_counts, self.counts(self.STAR[2:]))
+        lines += self.scd1_lines(before, after)
+        columns = ["transaction_id", "user_key", "product_key", "date_key", "total_amount_cents"]
+        guest = self.peek("fact_orders", columns,
+                          where=with_uses(lambda c: c.transaction_id == "TX-GUEST-1", "transaction_id"))
+        lines += [""] + self.text("The guest checkout in fact_orders:") + self.table(columns, guest)
+        return lines
+
+    def step_day_3(self) -> list[str]:
+        before_counts = self.counts(self.STAR)
+        ada_before = self.peek("dim_users", ["name", "email", "name_version"],
+                               where=with_uses(lambda c: c.user_id == scenario.ADA_ID, "user_id"))
+        self.start_run(scenario.days()[2])
+        result, _, summary = self.ingest_day(2)
+        self.run_transform()
+        self.finish_run()
+        lines = self.change_lines(before_counts, self.counts(self.STAR)) + [""] + summary
+        columns = ["transaction_id", "order_timestamp", "date_key", "batch_id"]
+        late = self.peek("fact_orders", columns,
+                         where=with_uses(lambda c: c.transaction_id == "TX-LATE-1", "transaction_id"))
+        lines += [""] + self.text("The late line in fact_orders (batch 3 is day 3's file):")
+        lines += self.table(columns, late)
+        ada_after = self.peek("dim_users", ["name", "email", "name_version"],
+                              where=with_uses(lambda c: c.user_id == scenario.ADA_ID, "user_id"))
+        late_line = self.peek("raw_transactions", ["event_ts", "transaction_id", "user_name"],
+                              where=with_uses(lambda c: c.transaction_id == "TX-LATE-1", "transaction_id"))
+        if ada_before and ada_after and late_line:
+            (name_before, email_before, version), (name_after, email_after, _) = ada_before[0], ada_after[0]
+            lines += [""] + self.text("Ada in dim_users, before → after day 3 (SCD1 kept the "
+                                      "newer values):")
+            lines.append(clip(f"    name   {name_before} → {name_after}", self.width))
+            lines.append(clip(f"    email  {email_before} → {email_after}", self.width))
+            lines += [""] + self.table(["version", "name"], [
+                (version, name_after),
+                (f"{late_line[0][0]} {late_line[0][1]}", late_line[0][2]),
+            ])
+            lines += [""] + self.text("dim_users' version is newer than the late line's, so the "
+                                      "late line's name does not win.")
+        rejects = self.peek("rejected_transactions", ["record_number", "reason_code", "field"],
+                            where=with_uses(lambda c: c.batch_id == result.file_id, "batch_id"),
+                            order_by="record_number", limit=None)
+        if rejects:
+            lines += [""] + self.text("Day 3's rejects:") + self.table(
+                ["record_number", "reason_code", "field"], rejects)
+        return lines
+
+    def step_gold(self) -> list[str]:
+        with write_transaction(self.engine) as connection:
+            views_before = len(self.objects(connection)[1])
+            for name in sqlfiles.VIEWS:
+                if name.startswith("gold/"):
+                    run_sql(connection, name)
+            views = self.objects(connection)[1]
+        lines = [f"  views  {views_before} → {len(views)}", ""]
+        lines += self.text(", ".join(v for v in views if v.startswith("gold_")) + ".")
+        columns = ["sales_date", "orders", "units", "customers", "net_revenue"]
+        lines += [""] + self.table(columns, self.peek("gold_daily_sales", columns,
+                                                       order_by="sales_date", limit=None))
+        lines += [""] + self.text("1 March includes the late line TX-LATE-1, which arrived on "
+                                  "3 March: each sale counts on the day it was made.")
+        return lines
+
+
+def with_uses(predicate, *names):
+    """Tag a where-predicate with the columns it reads (so ``peek`` declares them)."""
+    predicate.uses = names
+    return predicate
+
+
+# --- the command's pause --------------------------------------------------------------
+
+def enter_pause(total: int, width: int = MAX_WIDTH) -> Callable[[int], None]:
+    """Wait for Enter before the next step; q stops; at end of input, stop pausing."""
+    state = {"pausing": True}
+
+    def pause(next_step: int) -> None:
+        if not state["pausing"]:
+            return
+        click.echo()
+        prompt = f"── Enter: step {next_step} of {total} · q: quit "
+        click.echo(click.style(prompt + "─" * max(2, width - 1 - len(prompt)), dim=True), nl=False)
+        line = sys.stdin.readline()
+        if line == "":
+            state["pausing"] = False
+            click.echo()
+            return
+        if line.strip().lower() in ("q", "quit", "exit"):
+            raise Stop()
+
+    return pause
+
+
+def terminal_width() -> int:
+    return shutil.get_terminal_size((MAX_WIDTH, 24)).columns
+
+
+def step_titles() -> list[str]:
+    """The steps' titles, for --list and --help (no database needed)."""
+    return [step.title for step in Walkthrough(Path("unused.db"), Path("unused")).steps]

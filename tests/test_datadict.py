@@ -1,0 +1,188 @@
+"""`warehouse docs`: the data dictionary, the ER diagram and the Datasette metadata.
+
+The committed files (docs/DATA_DICTIONARY.md, docs/ERD.md, docs/datasette-metadata.json and
+DESIGN.md's data dictionary section) must be exactly what `warehouse docs` writes today,
+and every table, view and column of the live schema must have a description in
+docs/descriptions.toml: when either fails, run `warehouse docs` (after describing what is new).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import load, rows
+from ecommerce_warehouse import datadict
+from ecommerce_warehouse.cli import warehouse
+from ecommerce_warehouse.sqlfiles import SQL_DIR
+
+STALE = "is stale: run `warehouse docs` and commit the result"
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return datadict.live_schema()
+
+
+@pytest.fixture(scope="module")
+def descriptions():
+    return datadict.load_descriptions()
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    return datadict.render_all()
+
+
+def test_data_dictionary_is_current(rendered):
+    assert (datadict.DOCS_DIR / datadict.DICTIONARY_NAME).read_text(encoding="utf-8") \
+        == rendered.dictionary, f"docs/{datadict.DICTIONARY_NAME} {STALE}"
+
+
+def test_erd_is_current(rendered):
+    assert (datadict.DOCS_DIR / datadict.ERD_NAME).read_text(encoding="utf-8") == rendered.erd, \
+        f"docs/{datadict.ERD_NAME} {STALE}"
+
+
+def test_datasette_metadata_is_current(rendered):
+    assert (datadict.DOCS_DIR / datadict.DATASETTE_NAME).read_text(encoding="utf-8") \
+        == rendered.datasette, f"docs/{datadict.DATASETTE_NAME} {STALE}"
+
+
+def test_design_md_includes_the_current_dictionary_and_erd(rendered):
+    section = datadict.design_section(datadict.DESIGN_FILE.read_text(encoding="utf-8"))
+    assert section is not None, f"DESIGN.md has no {datadict.START_MARKER} section"
+    assert section == rendered.design_section, f"DESIGN.md's data dictionary section {STALE}"
+
+
+def test_every_table_view_and_column_is_described(schema, descriptions):
+    missing = datadict.problems(schema, descriptions)
+    assert not missing, "describe these in docs/descriptions.toml:\n" + "\n".join(missing)
+
+
+def test_the_schema_documented_is_the_whole_warehouse(schema):
+    names = {path.stem.split(".")[0] for folder in ("schema", "silver", "gold")
+             for path in (SQL_DIR / folder).glob("*.sql")}
+    documented = set(schema)
+    assert {"fact_orders", "dim_users", "dim_products", "dim_date", "raw_transactions",
+            "gold_daily_sales", "silver_transactions"} <= documented
+    assert documented <= names | {"dq_check_results"}
+    assert schema["fact_orders"].primary_key == ["order_key"]
+    assert {(fk["column"], fk["table"]) for fk in schema["fact_orders"].foreign_keys} == {
+        ("user_key", "dim_users"), ("product_key", "dim_products"), ("date_key", "dim_date"),
+        ("batch_id", "etl_files")}
+
+
+def test_a_missing_description_is_reported(schema, descriptions):
+    changed = copy.deepcopy(descriptions)
+    del changed["objects"]["fact_orders"]["columns"]["quantity"]
+    del changed["objects"]["gold_daily_sales"]["types"]["orders"]
+    changed["objects"]["dim_date"]["columns"]["no_such_column"] = "gone"
+    del changed["objects"]["etl_runs"]
+    found = datadict.problems(schema, changed)
+    assert "column fact_orders.quantity has no description" in found
+    assert any(p.startswith("column gold_daily_sales.orders has no declared type") for p in found)
+    assert any("describes no_such_column" in p for p in found)
+    assert "table etl_runs has no [objects.etl_runs]" in found
+    with pytest.raises(datadict.DocsError, match="does not match the schema"):
+        datadict.checked(schema, changed)
+
+
+def test_view_types_match_what_sqlite_stores(tmp_path: Path, two_days, descriptions, schema):
+    """The types given for computed view columns are what typeof() says in a built warehouse."""
+    db = tmp_path / "w.db"
+    load(db, *two_days)
+    for name, item in schema.items():
+        for column in item.columns:
+            if column.type:
+                continue
+            declared = descriptions["objects"][name]["types"][column.name].lower()
+            seen = {t for (t,) in rows(db, f'select distinct typeof("{column.name}") from "{name}" '
+                                           f'where "{column.name}" is not null')}
+            assert seen == {declared}, f"{name}.{column.name}: declared {declared}, stored {seen}"
+
+
+def test_erd_draws_every_foreign_key(schema, rendered):
+    for item in schema.values():
+        for fk in item.foreign_keys:
+            assert f" {item.name} : \"{fk['column']}\"" in rendered.erd
+            assert fk["table"] in rendered.erd
+    assert "erDiagram" in rendered.erd and "flowchart LR" in rendered.erd
+    assert "    fact_orders --> gold_daily_sales" in rendered.erd
+
+
+def test_dictionary_gives_grain_type_and_meaning(schema, descriptions, rendered):
+    for name in schema:
+        assert f"`{name}`" in rendered.dictionary
+        assert " ".join(descriptions["objects"][name]["grain"].split()) in rendered.dictionary
+    assert "| `total_amount_cents` | INTEGER |  | no | quantity × unit_price_cents. |" \
+        in rendered.dictionary
+    assert "| `net_revenue` | REAL | net_revenue_cents / 100, for display. |" in rendered.dictionary
+
+
+def test_datasette_metadata_documents_tables_and_example_queries(schema, rendered):
+    metadata = json.loads(rendered.datasette)
+    database = metadata["databases"]["ecommerce_warehouse"]
+    assert set(database["tables"]) == set(schema)
+    for name, item in schema.items():
+        assert database["tables"][name]["description"]
+        assert list(database["tables"][name]["columns"]) == [c.name for c in item.columns]
+        assert all(database["tables"][name]["columns"].values())
+    examples = sorted((SQL_DIR / "examples").glob("*.sql"))
+    assert list(database["queries"]) == [p.stem for p in examples]
+    for path in examples:
+        query = database["queries"][path.stem]
+        assert query["sql"] == path.read_text(encoding="utf-8")
+        question = next(line for line in path.read_text(encoding="utf-8").splitlines()
+                        if line.startswith("-- Question:"))
+        assert query["title"].lower() == question.split(":", 1)[1].strip().lower()
+    assert database["queries"]["top_products_by_revenue"]["title"] == \
+        "Which products bring in the most money?"
+
+
+def test_docs_command_writes_into_out_and_leaves_the_project_alone(tmp_path: Path, cli, rendered):
+    design = hashlib.sha256(datadict.DESIGN_FILE.read_bytes()).hexdigest()
+    out = tmp_path / "docs"
+    result = cli.invoke(warehouse, ["docs", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [str(out / datadict.DICTIONARY_NAME), str(out / datadict.ERD_NAME),
+                                          str(out / datadict.DATASETTE_NAME)]
+    assert (out / datadict.DICTIONARY_NAME).read_text(encoding="utf-8") == rendered.dictionary
+    assert hashlib.sha256(datadict.DESIGN_FILE.read_bytes()).hexdigest() == design
+
+
+def test_docs_rewrites_only_the_marked_section(tmp_path: Path, cli, rendered):
+    design = tmp_path / "DESIGN.md"
+    design.write_text(f"# Mine\n\nbefore\n\n{datadict.START_MARKER}\nold\n{datadict.END_MARKER}\n\nafter\n",
+                      encoding="utf-8")
+    result = cli.invoke(warehouse, ["docs", "--out", str(tmp_path / "d"), "--design", str(design)])
+    assert result.exit_code == 0, result.output
+    text = design.read_text(encoding="utf-8")
+    assert text.startswith("# Mine\n\nbefore\n\n") and text.endswith(f"{datadict.END_MARKER}\n\nafter\n")
+    assert datadict.design_section(text) == rendered.design_section
+    design.write_text("# no markers\n", encoding="utf-8")
+    result = cli.invoke(warehouse, ["docs", "--out", str(tmp_path / "d"), "--design", str(design)])
+    assert result.exit_code == 1 and "datadict:start" in result.output
+
+
+def test_docs_of_an_existing_warehouse_only_reads_it(tmp_path: Path, cli, two_days):
+    db = tmp_path / "class.db"
+    load(db, *two_days)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    out = tmp_path / "docs"
+    result = cli.invoke(warehouse, ["docs", "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    metadata = json.loads((out / datadict.DATASETTE_NAME).read_text(encoding="utf-8"))
+    assert list(metadata["databases"]) == ["class"]          # Datasette names it after the file
+
+
+def test_docs_of_a_missing_warehouse_is_a_one_line_error(tmp_path: Path, cli):
+    result = cli.invoke(warehouse, ["docs", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "d")])
+    assert result.exit_code == 5
+    assert result.output.count("\n") == 1 and "no warehouse at" in result.output
+    assert not (tmp_path / "none.db").exists()

@@ -1,0 +1,497 @@
+"""PostgreSQL only: the same warehouse as SQLite, its types, schemas, read-only queries,
+COPY, the per-dialect SQL files, and that a password never shows.
+
+Tests that need the server use the ``pg`` fixture (tests/backends.py) and are skipped
+without WAREHOUSE_TEST_POSTGRES_URL; each warehouse lives in a schema of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from backends import Backend, pg  # noqa: F401  (fixture)
+from ecommerce_warehouse import generator, postgres, sqlfiles
+from ecommerce_warehouse.cli import run_pipeline_cli
+from ecommerce_warehouse.cli import warehouse as warehouse_cli
+from ecommerce_warehouse.database import BulkInsert, open_engine, write_transaction
+from ecommerce_warehouse.errors import WarehouseBusyError
+from ecommerce_warehouse.ingest import INSERT_COLUMNS
+
+GOLD_VIEWS = tuple(name.split("/")[-1] for name in sqlfiles.VIEWS if name.startswith("gold/"))
+SILVER_VIEWS = tuple(name.split("/")[-1] for name in sqlfiles.VIEWS if name.startswith("silver/"))
+
+# Every star table and view, as rows to compare across engines: surrogate keys are
+# replaced by the natural keys they stand for (their numbers are the engine's own: a
+# PostgreSQL identity also spends values on rolled-back and conflicting inserts), and
+# load timestamps (loaded_at, created_at, updated_at) are left out.
+EQUIVALENT = {
+    "dim_users": """
+        select user_id, name, email, registration_date, is_inferred,
+               name_version, email_version, registration_date_version, user_key = -1
+        from dim_users order by user_id""",
+    "dim_products": """
+        select product_id, product_name, category, list_price_cents, is_inferred,
+               product_name_version, category_version, list_price_cents_version, product_key = -1
+        from dim_products order by product_id""",
+    "dim_date": "select * from dim_date order by date_key",
+    "fact_orders": """
+        select fact.transaction_id, customer.user_id, product.product_id, fact.date_key,
+               fact.order_id, fact.quantity, fact.unit_price_cents, fact.total_amount_cents,
+               fact.status, fact.order_timestamp, batch.path
+        from fact_orders as fact
+        inner join dim_users as customer on customer.user_key = fact.user_key
+        inner join dim_products as product on product.product_key = fact.product_key
+        inner join etl_files as batch on batch.file_id = fact.batch_id
+        order by fact.transaction_id""",
+    "raw_transactions": """
+        select files.path, raw.record_number, raw.raw_text, raw.record_hash, raw.load_status,
+               raw.reject_reason, raw.reject_field, raw.reject_message, raw.transaction_id,
+               raw.event_ts, raw.event_date, raw.date_key, raw.quantity, raw.price_cents,
+               raw.user_registration_date, raw.product_unit_price_cents
+        from raw_transactions as raw inner join etl_files as files on files.file_id = raw.batch_id
+        order by files.path, raw.record_number""",
+    "etl_files": """
+        select path, status, records_read, records_loaded, duplicates_skipped, records_rejected, error
+        from etl_files order by path, status""",
+    "silver_transactions": """
+        select files.path, raw.record_number, silver.*
+        from silver_transactions as silver
+        inner join raw_transactions as raw on raw.raw_id = silver.raw_id
+        inner join etl_files as files on files.file_id = raw.batch_id
+        order by files.path, raw.record_number""",
+    **{view: f"select * from {view} order by 1, 2, 3" for view in GOLD_VIEWS + SILVER_VIEWS
+       if view != "silver_transactions"},
+}
+# silver_transactions.raw_id and batch_id are surrogate keys: compared through the
+# (file, record number) they stand for
+SURROGATE = {"silver_transactions": (2, 3)}
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def tricky_batch(folder: Path) -> Path:
+    """Duplicates, a conflicting copy, offsets across midnight, guests, inferred members."""
+    def record(tid, ts, quantity=1, price=9.99, user=None, product=None):
+        return {"transaction_id": tid, "timestamp": ts, "quantity": quantity, "price": price,
+                "user": user, "product": product or {"product_id": "P0001"}}
+    records = [
+        record("X-1", "2025-03-02T00:10:00+05:30", 2, 19.99, {"user_id": "U-late", "name": "Zoë"}),
+        record("X-1", "2025-03-02T00:10:00+05:30", 2, 19.99, {"user_id": "U-late", "name": "Zoë"}),
+        record("X-1", "2025-03-02T00:10:00+05:30", 3, 19.99, {"user_id": "U-late"}),
+        record("X-2", "2025-03-03T23:59:59.999999-01:00", 1, 0.01, None,
+               {"product_id": "P-new", "name": "Tea", "category": "Food", "unit_price": 0.01}),
+        record("X-3", "2025-02-27T08:00:00Z", 4, 1000000.5, {"user_id": "U-only-id"}),
+        record("X-4", "2025-03-01T10:00:00Z", 1, 5, {"user_id": "U-late", "email": "z@example.org"}),
+    ]
+    return write_jsonl(folder / "tricky.jsonl", records)
+
+
+def load_runs(warehouse, runs):
+    for files in runs:
+        result = warehouse.load(*files)
+        assert result.error is None or "refused" in result.error, result.error
+
+
+def test_the_same_batches_give_the_same_warehouse_on_sqlite_and_postgresql(pg, tmp_path):  # noqa: F811
+    days = [p for p, _ in generator.generate(date(2025, 3, 1), date(2025, 3, 3), 120, 11,
+                                             tmp_path / "raw", dirty_rate=0.04)]
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"transaction_id": "B1"', encoding="utf-8")
+    # out of order, one file twice, a refused file: the SCD1 merges and the
+    # watermark work incrementally, run by run
+    runs = [[days[0], days[2]], [tricky_batch(tmp_path), broken, days[1]], [days[0]]]
+    lite = Backend("sqlite", tmp_path / "lite", None).warehouse("equivalence")
+    server = pg.warehouse("equivalence")
+
+    load_runs(lite, runs)
+    load_runs(server, runs)
+
+    for name, sql in EQUIVALENT.items():
+        expected, found = lite.rows(sql), server.rows(sql)
+        assert expected, f"{name} is empty: the comparison would prove nothing"
+        if name in SURROGATE:
+            expected, found = ([tuple(v for i, v in enumerate(row) if i not in SURROGATE[name])
+                                for row in table] for table in (expected, found))
+        assert found == expected, f"{name} differs between SQLite and PostgreSQL"
+
+
+CORPUS = Path(__file__).parent / "corpus"
+# The one corpus file PostgreSQL cannot store: a name with "\u0000" (text cannot hold NUL).
+NUL_FILE = "emoji_names.jsonl"
+
+
+def corpus_files() -> list[Path]:
+    return sorted(path for path in CORPUS.iterdir()
+                  if path.suffix in (".json", ".jsonl", ".ndjson") and path.name != "expected.json")
+
+
+def test_the_bad_input_corpus_gives_the_same_warehouse_on_sqlite_and_postgresql(pg, tmp_path):  # noqa: F811
+    files = [path for path in corpus_files() if path.name != NUL_FILE]
+    assert len(files) > 30
+    lite = Backend("sqlite", tmp_path / "lite", None).warehouse("corpus")
+    server = pg.warehouse("corpus")
+
+    results = [lite.load(*files), server.load(*files)]
+
+    assert [f.status for f in results[0].files] == [f.status for f in results[1].files]
+    assert results[0].error == results[1].error
+    for name, sql in EQUIVALENT.items():
+        expected, found = lite.rows(sql), server.rows(sql)
+        if name in SURROGATE:
+            expected, found = ([tuple(v for i, v in enumerate(row) if i not in SURROGATE[name])
+                                for row in table] for table in (expected, found))
+        assert found == expected, f"{name} differs between SQLite and PostgreSQL"
+
+
+def test_a_nul_character_refuses_the_file_by_name_and_the_others_still_load(pg, tmp_path):  # noqa: F811
+    server = pg.warehouse()
+    good = write_jsonl(tmp_path / "good.jsonl", [{"transaction_id": "G1", "timestamp": "2025-03-01T10:00:00Z",
+                                                   "quantity": 1, "price": 2, "product": {"product_id": "P"}}])
+    result = server.load(CORPUS / NUL_FILE, good)
+    assert [f.status for f in result.files] == ["refused", "loaded"]
+    assert "record 2: user_name holds a NUL character" in result.error
+    assert server.rows("select transaction_id from fact_orders") == [("G1",)]
+    assert server.rows("select status, error from etl_files where status = 'refused'") == [
+        ("refused", "record 2: user_name holds a NUL character (\\u0000), which PostgreSQL text cannot store")]
+
+
+def test_columns_have_postgresql_types_in_the_same_order_as_on_sqlite(pg, tmp_path):  # noqa: F811
+    lite = Backend("sqlite", tmp_path / "lite", None).warehouse("types")
+    server = pg.warehouse("types")
+    lite.load()
+    server.load()
+    sqlite_columns = {}
+    for (table,) in lite.rows("select name from sqlite_master where type in ('table', 'view')"):
+        sqlite_columns[table] = [name for _, name, *_ in lite.rows(f"pragma table_info({table})")]
+    found = server.rows("""select table_name, column_name, data_type, collation_name
+                           from information_schema.columns where table_schema = current_schema()
+                           order by table_name, ordinal_position""")
+    server_columns: dict[str, list[str]] = {}
+    types = {}
+    for table, column, data_type, collation in found:
+        server_columns.setdefault(table, []).append(column)
+        types[(table, column)] = (data_type, collation)
+    assert server_columns == sqlite_columns
+
+    for table, column in [("fact_orders", "order_key"), ("raw_transactions", "raw_id"),
+                          ("dim_users", "user_key"), ("etl_files", "file_id"), ("etl_runs", "run_id")]:
+        assert types[(table, column)][0] == "bigint", (table, column)
+    identity = server.rows("""select table_name from information_schema.columns
+                              where table_schema = current_schema() and is_identity = 'YES'
+                              order by 1""")
+    assert [t for (t,) in identity] == ["dim_products", "dim_users", "dq_check_results", "etl_files",
+                                        "etl_runs", "fact_orders", "raw_transactions"]
+    tables = {t for (t,) in server.rows("""select table_name from information_schema.tables
+                                           where table_schema = current_schema()
+                                             and table_type = 'BASE TABLE'""")}
+    for (table, column), (data_type, collation) in types.items():
+        if table not in tables:
+            continue
+        if column.endswith("_cents"):
+            assert data_type == "bigint", (table, column, data_type)
+        if column.endswith(("_at", "_ts", "_timestamp")):
+            assert data_type == "timestamp with time zone", (table, column, data_type)
+        if column.endswith("_date"):
+            assert data_type == "date", (table, column, data_type)
+        # etl_run_steps keeps its portable file: nothing orders or compares its text
+        if data_type == "text" and table != "etl_run_steps":
+            assert collation == "C", f"{table}.{column} should compare byte-wise, as on SQLite"
+
+
+# --- schemas: several warehouses in one database -------------------------------------------
+
+def test_schema_option_and_environment_variable_keep_warehouses_apart(pg, tmp_path, monkeypatch):  # noqa: F811
+    one = pg.server.new_schema()
+    two = pg.server.new_schema()
+    path = write_jsonl(tmp_path / "a.jsonl", [{"transaction_id": "T1", "timestamp": "2025-03-01T10:00:00Z",
+                                               "quantity": 1, "price": 2, "product": {"product_id": "P"}}])
+    cli = CliRunner()
+
+    by_option = cli.invoke(run_pipeline_cli, ["--db", pg.server.url, "--schema", one, "--input", str(path)])
+    assert by_option.exit_code == 0, by_option.output
+    assert f"?schema={one}" in by_option.stdout
+    by_env = cli.invoke(run_pipeline_cli, ["--db", pg.server.url, "--input", str(path), "--input", str(path)],
+                        env={"WAREHOUSE_SCHEMA": two})
+    assert by_env.exit_code == 0, by_env.output
+
+    counts = pg.server.admin.execute(
+        "select table_schema, count(*) from information_schema.tables"
+        " where table_schema = any(%s) and table_name = 'fact_orders' group by 1", ([one, two],)).fetchall()
+    assert dict(counts) == {one: 1, two: 1}
+    for schema, runs in ((one, 1), (two, 1)):
+        status = cli.invoke(warehouse_cli, ["status", "--db", pg.server.url, "--schema", schema, "--json"])
+        assert status.exit_code == 0, status.output
+        assert len(json.loads(status.stdout)["runs"]) == runs
+
+
+@pytest.mark.parametrize("schema", ["Robert'); drop table students;--", "a b", "UPPER", "pg_catalog",
+                                    "x" * 64, "1abc", ""])
+def test_a_bad_schema_name_is_a_usage_error(schema):
+    result = CliRunner().invoke(warehouse_cli, ["status", "--db", "postgresql+psycopg://u@localhost/db",
+                                                "--schema", schema])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for --schema" in result.stderr
+
+
+def test_with_schema_folds_the_schema_into_a_postgresql_url_only():
+    url = "postgresql+psycopg://ann:pw@db.example.org:5432/course?sslmode=require"
+    assert postgres.with_schema(url, "public") == url
+    assert postgres.with_schema("data/w.db", "public") == "data/w.db"
+    folded = postgres.with_schema(url, "warehouse_ann")
+    assert folded == ("postgresql+psycopg://ann:pw@db.example.org:5432/course"
+                      "?schema=warehouse_ann&sslmode=require")
+    assert postgres.with_schema(folded, "warehouse_ann") == folded
+    with pytest.raises(ValueError, match="contradicts"):
+        postgres.with_schema(folded, "warehouse_bob")
+    with pytest.raises(ValueError, match="SQLite warehouse is a file"):
+        postgres.with_schema("data/w.db", "warehouse_ann")
+    with pytest.raises(ValueError, match="not sqlite"):
+        postgres.with_schema("sqlite:///data/w.db", "warehouse_ann")
+
+
+def test_runs_on_two_schemas_do_not_wait_for_each_other(pg, tmp_path):  # noqa: F811
+    first, second = pg.warehouse("first"), pg.warehouse("second")
+    first.load()
+    second.load()
+    engine = open_engine(first.db)
+    try:
+        with postgres.run_lock(engine, 0):
+            result = second.load()          # another schema: not blocked
+            assert result.error is None
+            with pytest.raises(Exception, match="warehouse is busy"):
+                first.load(wait_seconds=0.2)
+    finally:
+        engine.dispose()
+    assert first.load().error is None      # the lock went with the first run
+
+
+def test_a_reader_in_an_open_transaction_never_holds_a_load_past_wait(pg, tmp_path):  # noqa: F811
+    warehouse = pg.warehouse()
+    first = write_jsonl(tmp_path / "a.jsonl", [{"transaction_id": "T1", "timestamp": "2025-03-01T10:00:00Z",
+                                                "quantity": 1, "price": 2, "product": {"product_id": "P"}}])
+    second = write_jsonl(tmp_path / "b.jsonl", [{"transaction_id": "T2", "timestamp": "2025-03-02T10:00:00Z",
+                                                 "quantity": 1, "price": 2, "product": {"product_id": "P"}}])
+    warehouse.load(first)
+    reader = warehouse.new_connection()
+    try:
+        with reader.transaction():
+            assert reader.execute("select count(*) from gold_daily_sales").fetchone() == (1,)
+            began = time.monotonic()
+            try:
+                outcome = warehouse.load(second, wait_seconds=0.5).status
+            except WarehouseBusyError as exc:
+                outcome = str(exc)
+            waited = time.monotonic() - began
+    finally:
+        reader.close()
+    assert waited < 5, f"the load waited {waited:.1f} s for the reader, past --wait 0.5"
+    assert outcome == "succeeded" or outcome.startswith("warehouse is busy"), outcome
+    assert warehouse.load(second).error is None
+    assert warehouse.rows("select count(*) from fact_orders") == [(2,)]
+
+
+# --- COPY -----------------------------------------------------------------------------------
+
+def test_bronze_rows_arrive_by_copy_with_the_insert_files_columns(pg):  # noqa: F811
+    warehouse = pg.warehouse()
+    warehouse.load()
+    engine = open_engine(warehouse.db)
+    try:
+        with write_transaction(engine) as connection:
+            insert = BulkInsert(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS)
+            assert insert.copy is not None, "PostgreSQL should load Bronze with COPY"
+            portable = sqlfiles.statements("ingest/insert_raw_transaction", "sqlite")[0]
+            listed = re.search(r"\((.*?)\)", portable, re.DOTALL).group(1)
+            assert [c.strip() for c in listed.split(",")] == list(INSERT_COLUMNS)
+            connection.rollback()
+    finally:
+        engine.dispose()
+
+
+# --- warehouse query on PostgreSQL ---------------------------------------------------------------
+
+@pytest.fixture
+def loaded(pg, tmp_path):  # noqa: F811
+    warehouse = pg.warehouse()
+    path = write_jsonl(tmp_path / "a.jsonl", [
+        {"transaction_id": f"T{n}", "timestamp": "2025-03-01T10:00:00Z", "quantity": n, "price": 2.5,
+         "user": {"user_id": f"U{n % 2}"}, "product": {"product_id": "P1"}} for n in range(1, 6)])
+    assert warehouse.load(path).error is None
+    return warehouse
+
+
+def query(db: str, *args: str):
+    return CliRunner().invoke(warehouse_cli, ["query", "--db", db, *args])
+
+
+def one_line_error(result, *fragments) -> str:
+    assert result.exit_code == 1, result.output
+    message = result.stderr.strip()
+    assert message.startswith("Error: ") and "\n" not in message, message
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+def test_query_binds_params_and_limits_rows(loaded):
+    result = query(loaded.db, "select transaction_id, quantity from fact_orders"
+                              " where quantity >= :least order by quantity", "-p", "least=2",
+                   "--limit", "2", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["transaction_id,quantity", "T2,2", "T3,3"]
+    assert "showing the first 2 rows" in result.stderr
+    text = query(loaded.db, "select :who as who", "-p", "who:text=Robert'); drop table fact_orders;--")
+    assert text.exit_code == 0 and "Robert'); drop table fact_orders;--" in text.stdout
+    assert loaded.rows("select count(*) from fact_orders") == [(5,)]
+
+
+@pytest.mark.parametrize("sql", [
+    "insert into dim_date (date_key) values (1)",
+    "update fact_orders set quantity = 0",
+    "create table sneaky (x int)",
+    "select nextval(pg_get_serial_sequence('fact_orders', 'order_key'))",
+    "set transaction read write",
+    "set session characteristics as transaction read write",
+])
+def test_query_runs_in_a_read_only_transaction(loaded, sql):
+    result = query(loaded.db, sql)
+    if result.exit_code == 0:           # a session setting: harmless, the session ends here
+        assert sql.startswith("set session")
+    else:
+        one_line_error(result)
+    assert loaded.rows("select count(*), sum(quantity) from fact_orders") == [(5, 15)]
+    assert loaded.rows("select count(*) from information_schema.tables"
+                       " where table_schema = current_schema() and table_name = 'sneaky'") == [(0,)]
+
+
+def test_query_errors_are_one_line_and_say_where(loaded):
+    one_line_error(query(loaded.db, "select nope\nfrom fact_orders"),
+                   'column "nope" does not exist', "line 1, column 8")
+    one_line_error(query(loaded.db, "select * from fact_orders where x = :x"), "--param x")
+    one_line_error(query(loaded.db, "delete from fact_orders"), "read-only")
+
+
+def test_query_and_status_on_a_missing_schema_say_so(pg):  # noqa: F811
+    db = pg.server.warehouse_url(pg.server.new_schema())
+    one_line_error(query(db, "select 1"), "no warehouse", "schema does not exist")
+    one_line_error(CliRunner().invoke(warehouse_cli, ["status", "--db", db]), "no warehouse")
+
+
+# --- a password never shows -----------------------------------------------------------------------
+
+def with_password(url: str, password: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
+def test_a_password_in_the_url_never_appears_in_output_or_the_run_log(pg, tmp_path):  # noqa: F811
+    secret = "s3cret-Pa55"
+    warehouse = pg.warehouse()
+    db = with_password(warehouse.db, secret)     # trust auth: the server ignores it
+    assert secret in db
+    path = write_jsonl(tmp_path / "a.jsonl", [{"transaction_id": "T1", "timestamp": "2025-03-01T10:00:00Z",
+                                               "quantity": 1, "price": 2, "product": {"product_id": "P"}}])
+    broken = tmp_path / "broken.json"
+    broken.write_text("[{", encoding="utf-8")
+    cli = CliRunner()
+    outputs = [
+        cli.invoke(run_pipeline_cli, ["--db", db, "--input", str(path), "--json"]),
+        cli.invoke(run_pipeline_cli, ["--db", db, "--input", str(path), "-v"]),
+        cli.invoke(run_pipeline_cli, ["--db", db, "--input", str(broken)]),
+        cli.invoke(warehouse_cli, ["status", "--db", db]),
+        cli.invoke(warehouse_cli, ["status", "--db", db, "--json"]),
+        cli.invoke(warehouse_cli, ["query", "--db", db, "select * from etl_runs"]),
+        cli.invoke(warehouse_cli, ["query", "--db", db, "select nope"]),
+        cli.invoke(warehouse_cli, ["rejects", "--db", db]),
+        cli.invoke(warehouse_cli, ["check", "--db", db]),
+    ]
+    unreachable = with_password(re.sub(r"@[^/?]+", "@127.0.0.1:1", pg.server.url), secret)
+    outputs += [
+        cli.invoke(run_pipeline_cli, ["--db", unreachable, "--input", str(path)]),
+        cli.invoke(warehouse_cli, ["query", "--db", unreachable, "select 1"]),
+        cli.invoke(warehouse_cli, ["status", "--db", unreachable]),
+    ]
+    assert [r.exit_code for r in outputs][:2] == [0, 0], outputs[0].output
+    for result in outputs:
+        assert secret not in result.output, result.output
+        assert "Traceback" not in result.output, result.output
+    for result in outputs[-3:]:
+        assert result.exit_code != 0 and "***" in result.stderr, result.output
+    logged = warehouse.rows("select parameters, coalesce(error, '') from etl_runs")
+    assert logged and all(secret not in p + e for p, e in logged)
+    assert all("***" in p for p, _ in logged)
+
+
+# --- the per-dialect SQL files ---------------------------------------------------------------------
+
+VARIANTS = sorted(sqlfiles.SQL_DIR.rglob("*.postgresql.sql"))
+
+
+@pytest.mark.parametrize("path", VARIANTS, ids=lambda p: str(p.relative_to(sqlfiles.SQL_DIR)))
+def test_every_postgresql_variant_has_a_portable_twin_and_says_why(path):
+    twins = [path.with_name(path.name.replace(".postgresql.sql", suffix)) for suffix in (".sql", ".sqlite.sql")]
+    assert any(twin.is_file() for twin in twins), f"{path} has no twin (portable or SQLite)"
+    header = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                       if line.startswith("--"))
+    assert "(PostgreSQL dialect)" in header.splitlines()[0]
+    assert "Why a variant:" in header, f"{path} should say why it differs"
+    name = str(path.relative_to(sqlfiles.SQL_DIR)).removesuffix(".postgresql.sql")
+    assert f"{name}.postgresql.sql" in design_text(), f"DESIGN.md should list {name}.postgresql.sql"
+
+
+def design_text() -> str:
+    return (sqlfiles.SQL_DIR.parent / "DESIGN.md").read_text(encoding="utf-8")
+
+
+TO_CHAR_UTC = "to_char({0} at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+# A variant whose statements are its twin's with these replacements, and nothing else:
+# the difference is exactly what the header says, and a change to the twin that is not
+# carried over fails here.
+SAME_BUT = {
+    **{name: [(f"create view if not exists {name.split('/')[1]} as",
+               f"create or replace view {name.split('/')[1]} as")] for name in sqlfiles.VIEWS},
+    "transform/dim_users": [("event_ts || ' ' || transaction_id as version",
+                             TO_CHAR_UTC.format("event_ts") + "\n            || ' ' || transaction_id as version")],
+    "transform/dim_products": [("event_ts || ' ' || transaction_id as version",
+                                TO_CHAR_UTC.format("event_ts") + "\n            || ' ' || transaction_id as version")],
+    "rejects/reject_examples": [(":reason is null", "cast(:reason as text) is null")],
+    "rejects/rejects_by_reason_and_file": [(":reason is null", "cast(:reason as text) is null")],
+    "status/recent_runs": [("    started_at,", f"    {TO_CHAR_UTC.format('started_at')} as started_at,"),
+                           ("    finished_at,", f"    {TO_CHAR_UTC.format('finished_at')} as finished_at,")],
+    "status/files_summary": [("    min(loaded_at) as", f"    {TO_CHAR_UTC.format('min(loaded_at)')} as"),
+                             ("    max(loaded_at) as", f"    {TO_CHAR_UTC.format('max(loaded_at)')} as")],
+    "checks/fact_orders_freshness": [("select max(order_timestamp) as newest_order",
+                                      "select " + TO_CHAR_UTC.format("max(order_timestamp)")
+                                      + "\n    as newest_order")],
+}
+NET_SUM = "sum(case when sale.status = 'completed' then sale.total_amount_cents else 0 end)"
+NET_AS_BIGINT = (f"{NET_SUM}\n            as net_revenue_cents",
+                 f"cast({NET_SUM}\n            as bigint) as net_revenue_cents")
+SAME_BUT["gold/gold_daily_sales"] = SAME_BUT["gold/gold_daily_sales"] + [
+    NET_AS_BIGINT,
+    ("sum(sale.total_amount_cents) as gross_revenue_cents",
+     "cast(sum(sale.total_amount_cents) as bigint) as gross_revenue_cents"),
+]
+SAME_BUT["gold/gold_customer_lifetime_value"] = SAME_BUT["gold/gold_customer_lifetime_value"] + [NET_AS_BIGINT]
+
+
+@pytest.mark.parametrize("name", sorted(SAME_BUT))
+def test_a_variant_differs_from_its_twin_only_where_it_must(name):
+    portable = "\n".join(sqlfiles.statements(name, "sqlite"))
+    for old, new in SAME_BUT[name]:
+        assert old in portable, f"{name}.sql changed: {old!r} is gone; update {name}.postgresql.sql too"
+        portable = portable.replace(old, new)
+    variant = "\n".join(sqlfiles.statements(name, "postgresql"))
+    assert variant == portable, f"{name}.postgresql.sql differs from {name}.sql beyond the declared change"

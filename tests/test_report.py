@@ -1,0 +1,274 @@
+"""`warehouse report`: one self-contained HTML file with six charts from the Gold views.
+
+The charts are checked twice: in the HTML (one ``rect.mark`` per row of the numbers table,
+the numbers equal to the Gold views) and in a real browser: headless Chromium (Debian's
+``chromium``) renders the file offline, takes a screenshot, and dumps the DOM it built.
+The screenshot must not be blank and must show the colours of every chart's marks; the
+DOM must hold as many marks as each table has rows. Without Chromium that test is
+skipped with the reason; `.ci/run` installs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import sqlite3
+import struct
+import subprocess
+import zlib
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import rows
+from ecommerce_warehouse import report
+from ecommerce_warehouse.cli import warehouse
+from ecommerce_warehouse.database import ensure_schema, open_engine
+from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
+
+SECTIONS = ("daily-net-revenue", "top-products", "category-share", "cohort-retention",
+            "order-status", "rejects")
+
+
+@pytest.fixture(scope="module")
+def warehouse_db(tmp_path_factory) -> Path:
+    """Two calendar months (so the cohort heatmap has two cohorts), with dirty records."""
+    folder = tmp_path_factory.mktemp("report")
+    db = folder / "warehouse.db"
+    run_pipeline(PipelineOptions(db=str(db), start=date(2025, 2, 20), end=date(2025, 3, 12),
+                                 seed=5, transactions=40, raw_dir=folder / "raw", dirty_rate=0.05))
+    return db
+
+
+@pytest.fixture(scope="module")
+def report_file(warehouse_db: Path, tmp_path_factory) -> Path:
+    from click.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("report_out") / "report.html"
+    result = CliRunner().invoke(warehouse, ["report", "--db", str(warehouse_db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(out)
+    return out
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def sections(page: str) -> dict[str, str]:
+    found = dict(re.findall(r'<section class="chart" id="([a-z-]+)"[^>]*>(.*?)</section>', page, re.DOTALL))
+    assert list(found) == list(SECTIONS)
+    return found
+
+
+def table_rows(section: str) -> list[list[str]]:
+    body = re.search(r"<tbody>(.*?)</tbody>", section, re.DOTALL).group(1)
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+def mark_count(section: str) -> int:
+    return len(re.findall(r'<rect class="mark"', section))
+
+
+def mark_colours(section: str) -> set[str]:
+    return set(re.findall(r'<rect class="mark"[^>]*fill="(#[0-9a-f]{6})"', section))
+
+
+# --- the HTML file -----------------------------------------------------------------------------
+
+def test_report_is_one_self_contained_file(report_file: Path):
+    page = report_file.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    for outside in ("http://", "https://", "<script", "<link", " src=", "@import", "url("):
+        assert outside not in page, f"the report refers to something outside it: {outside}"
+    assert page.count("<svg") == len(SECTIONS)
+
+
+def test_one_mark_per_row_of_each_numbers_table(report_file: Path):
+    for key, section in sections(report_file.read_text(encoding="utf-8")).items():
+        declared = int(re.search(rf'id="{key}" data-marks="(\d+)"',
+                                 report_file.read_text(encoding="utf-8")).group(1))
+        assert mark_count(section) == len(table_rows(section)) == declared, key
+        assert declared > 0, f"{key} drew nothing on a warehouse with data"
+
+
+def test_numbers_beside_the_charts_are_the_gold_views(report_file: Path, warehouse_db: Path):
+    found = sections(report_file.read_text(encoding="utf-8"))
+    daily = rows(warehouse_db, "select sales_date, orders, net_revenue_cents from gold_daily_sales "
+                               "order by sales_date")
+    assert table_rows(found["daily-net-revenue"]) == [
+        [day, f"{orders:,}", report.money(cents)] for day, orders, cents in daily]
+    top = rows(warehouse_db, "select revenue_rank, product_name, net_revenue_cents from gold_top_products "
+                             "order by revenue_rank, product_id limit 10")
+    assert [(r[0], r[1], r[3]) for r in table_rows(found["top-products"])] == [
+        (str(rank), report.esc(name), report.money(cents)) for rank, name, cents in top]
+    cohorts = rows(warehouse_db, "select cohort_month, months_since_first, active_customers "
+                                 "from gold_monthly_cohort_retention order by 1, 2")
+    assert len({c for c, _, _ in cohorts}) >= 2
+    assert [(r[0], r[1], r[3]) for r in table_rows(found["cohort-retention"])] == [
+        (c, str(m), f"{a:,}") for c, m, a in cohorts]
+    statuses = dict(rows(warehouse_db, "select status, lines from gold_order_status"))
+    assert {r[0]: r[1] for r in table_rows(found["order-status"])} == {
+        s: f"{n:,}" for s, n in statuses.items()}
+    rejects = dict(rows(warehouse_db, "select reason_code, count(*) from rejected_transactions "
+                                      "group by reason_code"))
+    assert {r[0]: r[1] for r in table_rows(found["rejects"])} == {k: f"{v:,}" for k, v in rejects.items()}
+    months = rows(warehouse_db, "select count(*) from gold_category_sales_monthly")[0][0]
+    assert len(table_rows(found["category-share"])) == months
+
+
+def test_money_is_exact():
+    assert report.money(0) == "0.00"
+    assert report.money(5) == "0.05"
+    assert report.money(123456789) == "1,234,567.89"
+    assert report.money(-250) == "-2.50"
+
+
+def test_report_only_reads_the_warehouse(warehouse_db: Path, tmp_path: Path, cli):
+    before = file_digest(warehouse_db)
+    result = cli.invoke(warehouse, ["report", "--db", str(warehouse_db), "--out",
+                                    str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    assert file_digest(warehouse_db) == before
+    wal = Path(f"{warehouse_db}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, "the report wrote to the warehouse's log"
+
+
+def test_empty_warehouse_gives_a_report_without_marks(tmp_path: Path, cli):
+    db = tmp_path / "empty.db"
+    engine = open_engine(str(db))
+    ensure_schema(engine)
+    engine.dispose()
+    out = tmp_path / "empty.html"
+    result = cli.invoke(warehouse, ["report", "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert 'class="mark"' not in page
+    assert "no sales yet" in page and "no rejected records" in page
+
+
+def test_missing_warehouse_is_a_one_line_error(tmp_path: Path, cli):
+    missing = tmp_path / "nothing.db"
+    result = cli.invoke(warehouse, ["report", "--db", str(missing), "--out", str(tmp_path / "r.html")])
+    assert result.exit_code == 5          # the warehouse cannot be used (README, exit status)
+    assert result.output.count("\n") == 1 and "no warehouse at" in result.output
+    assert not missing.exists() and not (tmp_path / "r.html").exists()
+
+
+def test_a_database_without_gold_views_is_not_a_warehouse(tmp_path: Path, cli):
+    other = tmp_path / "other.db"
+    connection = sqlite3.connect(other)
+    connection.execute("create table t (x)")
+    connection.commit()
+    connection.close()
+    result = cli.invoke(warehouse, ["report", "--db", str(other), "--out", str(tmp_path / "r.html")])
+    assert result.exit_code == 5
+    assert "is not a warehouse" in result.output and "gold_daily_sales" in result.output
+
+
+# --- in a real browser -----------------------------------------------------------------------------
+
+def read_png(path: Path) -> tuple[int, int, list[bytes]]:
+    """Decode an 8-bit RGB or RGBA, non-interlaced PNG with the standard library.
+
+    Returns (width, height, rows of RGB pixels as bytes, 3 bytes per pixel).
+    """
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG file"
+    position, idat, header = 8, [], None
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        chunk = data[position + 8:position + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat.append(chunk)
+        position += 12 + length
+    width, height, depth, colour_type, _, _, interlace = header
+    assert depth == 8 and colour_type in (2, 6) and interlace == 0, header
+    channels = 4 if colour_type == 6 else 3
+    raw = zlib.decompress(b"".join(idat))
+    stride = width * channels
+    previous = bytearray(stride)
+    out = []
+    for row in range(height):
+        start = row * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        if kind == 1:
+            for i in range(channels, stride):
+                line[i] = (line[i] + line[i - channels]) & 0xFF
+        elif kind == 2:
+            line = bytearray((a + b) & 0xFF for a, b in zip(line, previous))
+        elif kind == 3:
+            for i in range(stride):
+                left = line[i - channels] if i >= channels else 0
+                line[i] = (line[i] + ((left + previous[i]) >> 1)) & 0xFF
+        elif kind == 4:
+            for i in range(stride):
+                a = line[i - channels] if i >= channels else 0
+                b = previous[i]
+                c = previous[i - channels] if i >= channels else 0
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF
+        previous = line
+        if channels == 4:
+            del line[3::4]
+        out.append(bytes(line))
+    return width, height, out
+
+
+def colour_counts(pixel_rows: list[bytes]) -> Counter:
+    counts = Counter()
+    for line in pixel_rows:
+        counts.update(line[i:i + 3] for i in range(0, len(line), 3))
+    return counts
+
+
+def hex_rgb(colour: str) -> bytes:
+    return bytes.fromhex(colour[1:])
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+OFFLINE_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-extensions", "--disable-default-apps")
+
+
+def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([CHROMIUM, *OFFLINE_FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine (Debian package "
+                                              "`chromium`; .ci/run installs it)")
+def test_every_chart_renders_in_headless_chromium(report_file: Path, tmp_path: Path):
+    page = report_file.read_text(encoding="utf-8")
+    found = sections(page)
+    url = report_file.absolute().as_uri()
+
+    dumped = chromium(tmp_path / "profile-dom", "--dump-dom", url)
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    dom = sections(dumped.stdout)
+    for key in SECTIONS:
+        assert mark_count(dom[key]) == len(table_rows(dom[key])) == mark_count(found[key]) > 0, key
+
+    shot = tmp_path / "report.png"
+    taken = chromium(tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1200,3000",
+                     "--hide-scrollbars", url)
+    assert taken.returncode == 0 and shot.exists(), taken.stderr[-2000:]
+    width, height, pixels = read_png(shot)
+    assert (width, height) == (1200, 3000)
+    counts = colour_counts(pixels)
+    assert len(counts) > 50, "the screenshot is blank (too few colours)"
+    assert counts.most_common(1)[0][1] < width * height * 0.95, "the screenshot is nearly all one colour"
+
+    owners = Counter(colour for key in SECTIONS for colour in mark_colours(found[key]))
+    for key in SECTIONS:
+        own = [c for c in mark_colours(found[key]) if owners[c] == 1]
+        assert own, f"{key}: no mark colour of its own to look for"
+        painted = sum(counts[hex_rgb(c)] for c in own)
+        assert painted >= 200, f"{key}: its marks are not on the screenshot ({painted} pixels)"
