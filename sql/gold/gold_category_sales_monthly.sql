@@ -4,7 +4,7 @@
 -- reads: fact_orders, dim_products, dim_date
 -- share_of_month = the category's share of that month's net revenue (0..1).
 -- The category is the product's current one (SCD1: history is restated).
-create view if not exists gold_category_sales_monthly as
+create view gold_category_sales_monthly as
 with category_month as (
     select
         calendar.year_month as month,

@@ -4,7 +4,9 @@
 -- reads: fact_orders, dim_users, dim_date
 -- orders and net_revenue_cents count completed orders only; first/last order dates
 -- span every line. avg_order_value_cents = net / orders, rounded half up.
-create view if not exists gold_customer_lifetime_value as
+-- The sums are cast to bigint: PostgreSQL sums a bigint as numeric, and the
+-- average must stay an integer division on both engines.
+create view gold_customer_lifetime_value as
 with customer_orders as (
     select
         customer.user_id,
@@ -12,8 +14,8 @@ with customer_orders as (
         min(calendar.full_date) as first_order_date,
         max(calendar.full_date) as last_order_date,
         count(distinct case when sale.status = 'completed' then sale.order_id end) as orders,
-        sum(case when sale.status = 'completed' then sale.total_amount_cents else 0 end)
-            as net_revenue_cents
+        cast(sum(case when sale.status = 'completed' then sale.total_amount_cents else 0 end)
+            as bigint) as net_revenue_cents
     from fact_orders as sale
     inner join dim_users as customer
         on customer.user_key = sale.user_key

@@ -4,7 +4,9 @@
 -- net_* counts completed lines only; gross_* counts every line (incl. cancelled and
 -- refunded). orders and customers count completed orders and known (non-guest)
 -- customers. avg_order_value_cents = net / orders, rounded half up, in whole cents.
-create view if not exists gold_daily_sales as
+-- The sums are cast to bigint: PostgreSQL sums a bigint as numeric, and the
+-- average must stay an integer division on both engines.
+create view gold_daily_sales as
 with daily as (
     select
         calendar.full_date as sales_date,
@@ -12,9 +14,9 @@ with daily as (
         sum(case when sale.status = 'completed' then sale.quantity else 0 end) as units,
         count(distinct case when sale.status = 'completed' and sale.user_key <> -1
                             then sale.user_key end) as customers,
-        sum(case when sale.status = 'completed' then sale.total_amount_cents else 0 end)
-            as net_revenue_cents,
-        sum(sale.total_amount_cents) as gross_revenue_cents
+        cast(sum(case when sale.status = 'completed' then sale.total_amount_cents else 0 end)
+            as bigint) as net_revenue_cents,
+        cast(sum(sale.total_amount_cents) as bigint) as gross_revenue_cents
     from fact_orders as sale
     inner join dim_date as calendar
         on calendar.date_key = sale.date_key

@@ -5,7 +5,7 @@
 -- A customer's cohort is the month (YYYY-MM) of their first completed order;
 -- active_customers counts cohort members with a completed order that many months
 -- later; retention_rate = active_customers / cohort_size. Guests are excluded.
-create view if not exists gold_monthly_cohort_retention as
+create view gold_monthly_cohort_retention as
 with customer_month as (
     select distinct
         sale.user_key,

@@ -2,7 +2,7 @@
 -- keys: status ('completed', 'cancelled', 'refunded')
 -- reads: fact_orders
 -- share_of_lines = lines with this status / all lines (0..1).
-create view if not exists gold_order_status as
+create view gold_order_status as
 with status_lines as (
     select
         status,

@@ -2,7 +2,7 @@
 -- keys: product_id; revenue_rank 1 = highest net revenue (ties share a rank)
 -- reads: fact_orders, dim_products
 -- units and net_revenue_cents count completed lines only.
-create view if not exists gold_top_products as
+create view gold_top_products as
 with product_sales as (
     select
         product.product_id,

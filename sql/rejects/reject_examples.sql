@@ -11,7 +11,7 @@ with numbered_reject as (
         raw_text,
         row_number() over (partition by reason_code order by raw_id) as example_number
     from rejected_transactions
-    where (:reason is null or reason_code = :reason)
+    where (cast(:reason as text) is null or reason_code = :reason)
 )
 
 select reason_code, source_file, record_number, field, message, raw_text

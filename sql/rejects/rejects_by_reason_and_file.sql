@@ -9,6 +9,6 @@ select
     min(record_number) as first_record,
     max(field) as field
 from rejected_transactions
-where (:reason is null or reason_code = :reason)
+where (cast(:reason as text) is null or reason_code = :reason)
 group by reason_code, source_file
 order by reason_code, source_file

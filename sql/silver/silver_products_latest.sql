@@ -4,7 +4,7 @@
 -- Rule (SCD1 source): each attribute takes its value from the newest snapshot
 -- (latest event_ts, ties broken by the greatest transaction_id) in which it is not
 -- null. A product seen only by id is inferred (is_inferred = 1).
-create view if not exists silver_products_latest as
+create view silver_products_latest as
 with product_snapshot as (
     select
         product_id,

@@ -4,7 +4,7 @@
 -- reads: raw_transactions where load_status = 'loaded'
 -- Timestamps are UTC, event_date is the UTC date, money is in integer cents,
 -- order_id defaults to transaction_id and status to 'completed'.
-create view if not exists silver_transactions as
+create view silver_transactions as
 select
     raw_id,
     batch_id,

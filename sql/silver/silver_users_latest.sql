@@ -5,7 +5,7 @@
 -- (latest event_ts, ties broken by the greatest transaction_id) in which it is not
 -- null, so a late record never overwrites newer values and a missing attribute
 -- never erases a known one. A user seen only by id is inferred (is_inferred = 1).
-create view if not exists silver_users_latest as
+create view silver_users_latest as
 with user_snapshot as (
     select
         user_id,

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
@@ -269,9 +269,16 @@ class BulkInsert:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create every table, index and view that is missing (idempotent)."""
+    """Create every table, index and view that is missing (idempotent).
+
+    Table files say `create table if not exists`. View files say plain `create view`
+    (the one form both engines accept), so a view is created only when it is missing:
+    an existing view is never replaced under a reader's open transaction.
+    """
     with write_transaction(engine) as connection:
         for name in sqlfiles.SCHEMA:
             run_sql(connection, name, {"now": utc_now()})
+        existing = set(inspect(connection).get_view_names())
         for name in sqlfiles.VIEWS:
-            run_sql(connection, name)
+            if name.split("/")[-1] not in existing:
+                run_sql(connection, name)
