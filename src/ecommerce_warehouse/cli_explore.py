@@ -40,7 +40,7 @@ when rows were cut, a notice says so on stderr.
 
 Exit status: 0 on success; 1 when the SQL is refused or fails, or the warehouse
 cannot be read; 2 for a usage error.
-"""
+"""  # noqa: S608 - help text that mentions SQL, not a query
 
 STATUS_HELP = f"""Show what is in the warehouse and what happened to it.
 

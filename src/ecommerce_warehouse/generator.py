@@ -121,7 +121,7 @@ class Catalogue:
         """The product as listed on ``day``: name, category and list price."""
         ordinal = day.toordinal() + product.phase
         version = ordinal // product.price_period
-        factor = random.Random(f"{self.seed}:{product.product_id}:price:{version}").uniform(0.85, 1.15)
+        factor = random.Random(f"{self.seed}:{product.product_id}:price:{version}").uniform(0.85, 1.15)  # noqa: S311 - synthetic data, not security
         price = max(99, int(product.base_price_cents * factor) // 100 * 100 + 99)
         category = product.categories[0]
         if product.category_period:
@@ -138,7 +138,7 @@ def build_catalogue(seed: int) -> Catalogue:
     """The users and products of ``seed``, drawn once with Faker."""
     fake = Faker("en_US")
     fake.seed_instance(seed)
-    rng = random.Random(f"{seed}:catalogue")
+    rng = random.Random(f"{seed}:catalogue")  # noqa: S311 - synthetic data, not security
     first_day = date(2022, 1, 1).toordinal()
     users = []
     for number in range(1, USER_COUNT + 1):
@@ -202,7 +202,7 @@ _STATUS = _Picker(*STATUS)
 def day_records(catalogue: Catalogue, day: date, transactions: int,
                 dirty_rate: float = 0.0) -> Iterator[dict]:
     """The order lines of one day's file, in order."""
-    rng = random.Random(f"{catalogue.seed}:{day.isoformat()}")
+    rng = random.Random(f"{catalogue.seed}:{day.isoformat()}")  # noqa: S311 - synthetic data, not security
     pick_user = _Picker(catalogue.users, cumulative=catalogue.user_weights)
     pick_product = _Picker(catalogue.products, cumulative=catalogue.product_weights)
     users_seen: dict[tuple, dict] = {}       # snapshots of this file, by (user, day)
