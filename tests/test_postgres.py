@@ -460,10 +460,9 @@ TO_CHAR_UTC = "to_char({0} at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\
 # the difference is exactly what the header says, and a change to the twin that is not
 # carried over fails here.
 SAME_BUT = {
-    "transform/dim_users": [("event_ts || ' ' || transaction_id as version",
-                             TO_CHAR_UTC.format("event_ts") + "\n            || ' ' || transaction_id as version")],
-    "transform/dim_products": [("event_ts || ' ' || transaction_id as version",
-                                TO_CHAR_UTC.format("event_ts") + "\n            || ' ' || transaction_id as version")],
+    "silver/silver_transactions": [("event_ts || ' ' || transaction_id as snapshot_version",
+                                    TO_CHAR_UTC.format("event_ts")
+                                    + "\n        || ' ' || transaction_id as snapshot_version")],
     "status/recent_runs": [("    started_at,", f"    {TO_CHAR_UTC.format('started_at')} as started_at,"),
                            ("    finished_at,", f"    {TO_CHAR_UTC.format('finished_at')} as finished_at,")],
     "status/files_summary": [("    min(loaded_at) as", f"    {TO_CHAR_UTC.format('min(loaded_at)')} as"),

@@ -4,6 +4,8 @@
 -- reads: raw_transactions where load_status = 'loaded'
 -- Timestamps are UTC, event_date is the UTC date, money is in integer cents,
 -- order_id defaults to transaction_id and status to 'completed'.
+-- snapshot_version '<event_ts> <transaction_id>' orders snapshots for the SCD1 merges:
+-- event_ts is fixed width, so text order is time order, ties broken by transaction_id.
 create view silver_transactions as
 select
     raw_id,
@@ -24,6 +26,7 @@ select
     product_id,
     product_name,
     product_category,
-    product_unit_price_cents
+    product_unit_price_cents,
+    event_ts || ' ' || transaction_id as snapshot_version
 from raw_transactions
 where load_status = 'loaded'

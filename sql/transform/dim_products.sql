@@ -12,7 +12,7 @@ insert into dim_products (
 with staged_snapshot as (
     select
         product_id,
-        event_ts || ' ' || transaction_id as version,
+        snapshot_version as version,
         product_name,
         product_category,
         product_unit_price_cents

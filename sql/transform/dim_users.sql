@@ -14,7 +14,7 @@ insert into dim_users (
 with staged_snapshot as (
     select
         user_id,
-        event_ts || ' ' || transaction_id as version,
+        snapshot_version as version,
         user_name,
         user_email,
         user_registration_date
