@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -48,3 +49,19 @@ def rows(db: Path, sql: str, params=()) -> list[tuple]:
 @pytest.fixture
 def cli() -> CliRunner:
     return CliRunner()
+
+
+def line(tid: str, day: str, quantity: int = 1, price: float = 10.0, user: str | None = "U1") -> dict:
+    """One valid order line (JSON-ready), for tests that write small batches by hand."""
+    return {
+        "transaction_id": tid, "timestamp": f"{day}T12:00:00Z", "quantity": quantity, "price": price,
+        "user": {"user_id": user, "name": f"Name {user}"} if user else None,
+        "product": {"product_id": "P1", "name": "Mug", "category": "Home", "unit_price": price},
+    }
+
+
+def batch(tmp_path: Path, name: str, records: list[dict]) -> Path:
+    """Write records as a JSON Lines batch file in tmp_path; return its path."""
+    path = tmp_path / name
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path

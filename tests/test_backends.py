@@ -14,26 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from backends import backend, warehouse  # noqa: F401  (fixtures)
+from conftest import batch, line
 from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.cli import run_pipeline_cli
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from faults_helpers import assert_one_line_error, child_command, console_script, finish, run, start, wait_for
 
 RUN_PIPELINE = console_script("run_pipeline")
-
-
-def line(tid: str, day: str, quantity: int = 1, price: float = 10.0, user: str | None = "U1") -> dict:
-    return {
-        "transaction_id": tid, "timestamp": f"{day}T12:00:00Z", "quantity": quantity, "price": price,
-        "user": {"user_id": user, "name": f"Name {user}"} if user else None,
-        "product": {"product_id": "P1", "name": "Mug", "category": "Home", "unit_price": price},
-    }
-
-
-def batch(tmp_path: Path, name: str, records: list[dict]) -> Path:
-    path = tmp_path / name
-    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
-    return path
 
 
 def invoke(command, *args: str):

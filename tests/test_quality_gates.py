@@ -9,24 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import load, rows
+from conftest import batch, line, load, rows
 from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.cli import run_pipeline_cli, warehouse
 from ecommerce_warehouse.errors import QualityGateError
-
-
-def line(tid: str, day: str, quantity: int = 1, price: float = 10.0, user: str | None = "U1") -> dict:
-    return {
-        "transaction_id": tid, "timestamp": f"{day}T12:00:00Z", "quantity": quantity, "price": price,
-        "user": {"user_id": user, "name": f"Name {user}"} if user else None,
-        "product": {"product_id": "P1", "name": "Mug", "category": "Home", "unit_price": price},
-    }
-
-
-def batch(tmp_path: Path, name: str, records: list[dict]) -> Path:
-    path = tmp_path / name
-    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
-    return path
 
 
 def corrupt(db: Path, sql: str) -> None:
