@@ -5,7 +5,7 @@
 -- not, exactly as with the portable file.
 -- Why a variant: COPY ... FROM STDIN is PostgreSQL's bulk load; SQLite has none.
 copy raw_transactions (
-    batch_id, source_file, loaded_at, record_number, raw_text, record_hash, load_status,
+    batch_id, source_file, loaded_at, record_number, raw_text, load_status,
     reject_reason, reject_field, reject_message,
     transaction_id, order_id, event_ts, event_date, date_key,
     quantity, price_cents, order_status,

@@ -3,7 +3,7 @@
 -- valid ones as 'loaded' (mark_later_copies.sql then demotes repeated transaction_ids),
 -- invalid ones as 'rejected' with the reason found by the contract check.
 insert into raw_transactions (
-    batch_id, source_file, loaded_at, record_number, raw_text, record_hash, load_status,
+    batch_id, source_file, loaded_at, record_number, raw_text, load_status,
     reject_reason, reject_field, reject_message,
     transaction_id, order_id, event_ts, event_date, date_key,
     quantity, price_cents, order_status,
@@ -11,7 +11,7 @@ insert into raw_transactions (
     product_id, product_name, product_category, product_unit_price_cents
 )
 values (
-    :batch_id, :source_file, :loaded_at, :record_number, :raw_text, :record_hash, :load_status,
+    :batch_id, :source_file, :loaded_at, :record_number, :raw_text, :load_status,
     :reject_reason, :reject_field, :reject_message,
     :transaction_id, :order_id, :event_ts, :event_date, :date_key,
     :quantity, :price_cents, :order_status,

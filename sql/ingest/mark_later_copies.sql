@@ -2,7 +2,9 @@
 -- (grain: one raw_transactions row of this batch that repeats a transaction_id)
 -- reads: raw_transactions (this batch, and earlier loaded rows with the same ids)
 -- Valid records arrive as 'loaded'. A record whose transaction_id was loaded before it
--- (a lower raw_id: an earlier file, or earlier in this file) is a later copy:
+-- (a lower raw_id: an earlier file, or earlier in this file) is a later copy; the ingest
+-- has given such records, and their first versions, a record_hash (the others have
+-- none, which keeps this statement cheap on a file without copies):
 --   identical content (same record_hash)  -> 'duplicate', skipped and counted;
 --   different content                     -> 'rejected' as conflicting_duplicate.
 -- The first version stays loaded, whatever the later copies say.
@@ -23,6 +25,7 @@ with later_copy as (
         )
     where copy.batch_id = :batch_id
       and copy.load_status = 'loaded'
+      and copy.record_hash is not null
       and original.raw_id < copy.raw_id
 )
 

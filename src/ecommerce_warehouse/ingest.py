@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from . import contract, sqlfiles
+from . import contract
 from .database import BulkInsert, query_sql, run_sql, utc_now, write_transaction
 from .errors import InputFileError
 from .reader import RawRecord, file_format, read_records
@@ -24,9 +24,10 @@ from .reader import RawRecord, file_format, read_records
 INSERT_CHUNK = 5_000
 # The parameters of sql/ingest/insert_raw_transaction.sql, in the order rows are built.
 INSERT_COLUMNS = (
-    "batch_id", "source_file", "loaded_at", "record_number", "raw_text", "record_hash",
-    "load_status", "reject_reason", "reject_field", "reject_message", *contract.COLUMNS,
+    "batch_id", "source_file", "loaded_at", "record_number", "raw_text", "load_status",
+    "reject_reason", "reject_field", "reject_message", *contract.COLUMNS,
 )
+LOAD_STATUS = INSERT_COLUMNS.index("load_status")
 
 @dataclass
 class FileResult:
@@ -81,16 +82,47 @@ def bronze_row(record: RawRecord, batch: tuple) -> tuple:
     """
     rejection = record.error
     columns = contract.NO_COLUMNS
-    digest = None
     if rejection is None:
-        columns, rejection = contract.check(record.value)
-        if rejection is None:
-            digest = contract.record_hash(record.value)
+        columns, rejection = contract.check(record.value, record.text)
     if rejection is None:
-        disposition = ("loaded", None, None, None)
-    else:
-        disposition = ("rejected", rejection.code, rejection.field, rejection.message)
-    return (*batch, record.number, record.text, digest, *disposition, *columns)
+        return batch + (record.number, record.text, "loaded", None, None, None) + columns
+    return batch + (record.number, record.text, "rejected", rejection.code, rejection.field,
+                    rejection.message) + columns
+
+
+def mark_later_copies(connection, file_id: int, after_raw_id: int) -> tuple[int, int]:
+    """Demote this file's later copies of already loaded transaction_ids.
+
+    Only records whose transaction_id was loaded before get a record_hash, computed here
+    for each copy and its first version; sql/ingest/mark_later_copies.sql then marks an
+    identical copy 'duplicate' and a different one 'rejected'. Returns (duplicates,
+    conflicting copies). The file's rows are those after ``after_raw_id``.
+    """
+    hashes = BulkInsert(connection, "ingest/set_record_hash", ("raw_id", "record_hash"))
+    duplicates = conflicting = 0
+    after = after_raw_id
+    while True:
+        page = query_sql(connection, "ingest/later_copies", {
+            "after_raw_id": after, "page_size": INSERT_CHUNK}).all()
+        if not page:
+            break
+        rows = []
+        for pair in page:
+            copy_hash = pair.record_hash or contract.record_hash(contract.decode(pair.raw_text))
+            original_hash = pair.original_record_hash or contract.record_hash(
+                contract.decode(pair.original_raw_text))
+            rows.append((pair.raw_id, copy_hash))
+            if pair.original_record_hash is None:
+                rows.append((pair.original_raw_id, original_hash))
+            if copy_hash == original_hash:
+                duplicates += 1
+            else:
+                conflicting += 1
+        hashes.run(rows)
+        after = page[-1].raw_id
+    if duplicates or conflicting:
+        run_sql(connection, "ingest/mark_later_copies", {"batch_id": file_id})
+    return duplicates, conflicting
 
 
 def ingest_file(engine: Engine, path: Path, run_id: int | None = None,
@@ -113,19 +145,32 @@ def ingest_file(engine: Engine, path: Path, run_id: int | None = None,
                 "run_id": run_id, "path": shown_path, "sha256": sha256,
                 "file_format": fmt, "loaded_at": loaded_at,
             }).scalar_one()
+            last_raw_id = query_sql(connection, "ingest/last_raw_id").scalar_one()
             insert = BulkInsert(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS)
             batch = (file_id, shown_path, loaded_at)
             chunk = []
-            for read, record in enumerate(read_records(path), start=1):
-                chunk.append(bronze_row(record, batch))
+            read = rejected = 0
+            for record in read_records(path):
+                row = bronze_row(record, batch)
+                chunk.append(row)
+                read += 1
+                if row[LOAD_STATUS] == "rejected":
+                    rejected += 1
                 if len(chunk) >= INSERT_CHUNK:
                     insert.run(chunk)
                     chunk.clear()
                     if on_progress:
                         on_progress(read)
             insert.run(chunk)
-            for name in sqlfiles.INGEST_FINISH:
-                run_sql(connection, name, {"batch_id": file_id})
+            duplicates, conflicting = mark_later_copies(connection, file_id, last_raw_id)
+            rejected += conflicting
+            if rejected:
+                run_sql(connection, "ingest/copy_rejects", {"batch_id": file_id})
+            run_sql(connection, "ingest/close_file", {
+                "file_id": file_id, "records_read": read,
+                "records_loaded": read - rejected - duplicates,
+                "duplicates_skipped": duplicates, "records_rejected": rejected,
+            })
             counts = query_sql(connection, "ingest/file_counts", {"file_id": file_id}).one()
     except InputFileError as exc:
         with write_transaction(engine) as connection:

@@ -14,12 +14,12 @@ import codecs
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 
-from .contract import INVALID_JSON, LENIENT_DECODER, Rejection, decode
+from .contract import INVALID_JSON, LENIENT_DECODER, Rejection, decode, decode_line
 from .errors import InputFileError
 
 FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -28,9 +28,12 @@ MAX_RECORD_CHARS = 64 << 20
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
-@dataclass(frozen=True)
-class RawRecord:
-    """One record as read: its 1-based number, exact text, decoded value or why not."""
+class RawRecord(NamedTuple):
+    """One record as read: its 1-based number, exact text, decoded value or why not.
+
+    The value is a typed ``contract.Line`` when the record decoded straight into the
+    contract's shape (the common case), otherwise whatever JSON value it holds.
+    """
 
     number: int
     text: str
@@ -69,6 +72,10 @@ def _json_lines(path: Path) -> Iterator[RawRecord]:
                 # Bronze keeps the bad bytes visible as \xNN escapes
                 yield RawRecord(number, line.decode("utf-8", "backslashreplace"), error=Rejection(
                     INVALID_JSON, None, f"line {number} is not valid UTF-8 (byte {exc.start + 1} of the line)"))
+                continue
+            value = decode_line(line)
+            if value is not None:
+                yield RawRecord(number, text, value)
                 continue
             try:
                 value = decode(line)
@@ -207,12 +214,44 @@ class _ArrayReader:
                 if segment.endswith(","):
                     segment = segment[:-1].rstrip()
                 if segment.endswith("}"):
-                    try:
-                        value = orjson.loads(segment)
-                    except orjson.JSONDecodeError:
-                        return None
+                    value = decode_line(segment)
+                    if value is None:
+                        try:
+                            value = orjson.loads(segment)
+                        except orjson.JSONDecodeError:
+                            return None
                     return value, None, start, start + len(segment)
         return None
+
+    def _one_per_line(self, number: int) -> Iterator[RawRecord]:
+        """Take records laid out one per line as ``{...},`` (how the generator, and most
+        exporters, write an array) while that layout holds; return the last record number.
+
+        Such a line is taken whole only when the text before its comma decodes as one
+        object of the contract's shape: an object is self-delimiting, so it ends exactly
+        where the general parser would end it. Anything else (the last record, other
+        layouts, a record the contract refuses) is left to the general parser.
+        """
+        while True:
+            buffer, pos = self.buffer, self.pos
+            find = buffer.find
+            newline = -1
+            while buffer.startswith("{", pos):
+                newline = find("\n", pos)
+                if newline == -1 or buffer[newline - 1] != ",":
+                    break
+                text = buffer[pos:newline - 1]
+                value = decode_line(text)
+                if value is None:
+                    break
+                number += 1
+                yield RawRecord(number, text, value)
+                pos = newline + 1
+            self.pos = pos
+            if newline != -1 or self.eof or not buffer.startswith("{", pos):
+                return number
+            self._compact()                 # the line goes on in the next chunk
+            self._fill()
 
     # -- grammar -------------------------------------------------------------------
     def _elements(self) -> Iterator[RawRecord]:
@@ -227,6 +266,10 @@ class _ArrayReader:
         else:
             number = 0
             while True:
+                taken = yield from self._one_per_line(number)
+                if taken > number and self._next_char() == "]":   # the last line's comma
+                    raise self._refuse(self.pos, "a trailing comma before ']'")
+                number = taken
                 if self._next_char() == "":
                     raise self._refuse(self.pos, "the file ends inside the array (missing ']')")
                 value, error, start, end = self._decode_value()

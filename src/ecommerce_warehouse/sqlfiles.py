@@ -47,13 +47,6 @@ VIEWS = (
     "gold/gold_order_status",
 )
 
-# The end of one file's ingest, after its records are in Bronze as 'loaded'/'rejected'.
-INGEST_FINISH = (
-    "ingest/mark_later_copies",
-    "ingest/copy_rejects",
-    "ingest/count_file_records",
-)
-
 # The transform: dimensions first (the fact looks their keys up), then the fact.
 TRANSFORM = (
     "transform/dim_users",
