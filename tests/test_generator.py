@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import random
+import tracemalloc
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
 
+import orjson
 import pytest
 
 from ecommerce_warehouse import generator
@@ -127,3 +130,46 @@ def test_dirty_rate_produces_invalid_records(tmp_path):
               or r.get("timestamp") == "yesterday-ish"
               or (isinstance(r.get("price"), (int, float)) and r["price"] < 0)]
     assert broken
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> generator.Catalogue:
+    return generator.build_catalogue(11)
+
+
+@pytest.mark.parametrize("day", [date(2025, 3, 6), date(2025, 3, 9)])
+def test_written_lines_are_orjson_of_the_records(catalogue, day):
+    """The writer assembles each line from pre-serialised parts; it must be exactly the bytes
+    orjson writes for the record (late lines, guests, discounts and all)."""
+    lines = list(generator.day_json_lines(catalogue, day, 5_000))
+    expected = [orjson.dumps(record) for record in generator.day_records(catalogue, day, 5_000)]
+    assert lines == expected
+    assert any(b'"user":null' in line for line in lines)
+    assert any(f'"timestamp":"{day:%Y-%m-%d}'.encode() not in line for line in lines)   # late lines
+
+
+@pytest.mark.parametrize(("seed", "count"), [(1, 1), (2, 37), (3, 20_000)])
+def test_moment_counts_draw_what_sorted_choices_drew(seed, count):
+    """The per-second counts replace a sorted list of ``count`` moments: same moments, same draws."""
+    ours, theirs = random.Random(seed), random.Random(seed)
+    counts = generator._moment_counts(ours, count)
+    hours = theirs.choices(range(24), weights=generator.HOUR_WEIGHTS, k=count)
+    moments = sorted(hour * 3600 + theirs.randrange(3600) for hour in hours)
+
+    assert [second for second, c in enumerate(counts) for _ in range(c)] == moments
+    assert ours.getstate() == theirs.getstate()
+
+
+def test_memory_does_not_grow_with_the_lines_of_a_day(catalogue, tmp_path):
+    """Lines are streamed to the file in chunks: a day five times longer peaks about as high
+    (the only growth allowed is the per-file snapshot caches, bounded by the catalogue)."""
+    def peak(lines: int) -> int:
+        tracemalloc.start()
+        try:
+            generator.write_day(catalogue, date(2025, 3, 6), lines, tmp_path / str(lines))
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(10_000), peak(50_000)
+    assert large - small < 1_200_000, (small, large)

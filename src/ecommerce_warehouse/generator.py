@@ -26,9 +26,10 @@ import tempfile
 from bisect import bisect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from itertools import accumulate
+from datetime import date, timedelta
+from itertools import accumulate, islice, repeat
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 from faker import Faker
@@ -190,77 +191,209 @@ class _Picker:
         self.cumulative = tuple(cumulative) if cumulative else tuple(accumulate(weights))
         self.total = self.cumulative[-1]
 
-    def __call__(self, rng: random.Random):
-        return self.items[bisect(self.cumulative, rng.random() * self.total)]
+    def bound(self, rng: random.Random) -> Callable[[], object]:
+        """A function that draws one item from ``rng`` (a closure: cheaper to call than a method)."""
+        items, cumulative, total, draw = self.items, self.cumulative, self.total, rng.random
+
+        def pick():
+            return items[bisect(cumulative, draw() * total)]
+        return pick
 
 
 _LINES_PER_ORDER = _Picker(*LINES_PER_ORDER)
 _QUANTITY = _Picker(*QUANTITY)
 _STATUS = _Picker(*STATUS)
+SECONDS_PER_DAY = 86_400
+WRITE_CHUNK_LINES = 1_000     # lines joined into one write: few writes, little memory
+PROGRESS_STEP = 10_000        # on_line is called every this many lines (a multiple of the chunk)
+
+
+class _UserSnapshot(NamedTuple):
+    record: dict       # what Catalogue.user_snapshot returns
+    json: bytes        # the same, as orjson writes it
+
+
+class _ProductSnapshot(NamedTuple):
+    record: dict       # what Catalogue.product_snapshot returns
+    json: bytes
+    cents: int         # the list price in cents
+    price_json: bytes  # the list price as orjson writes it
+
+
+class _Snapshots(dict):
+    """One file's snapshots of one kind on one event day, by catalogue index, made on first use."""
+
+    def __init__(self, make: Callable[[int], object]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, index: int):
+        snapshot = self[index] = self.make(index)
+        return snapshot
+
+
+def _dumps(value) -> bytes:
+    """``orjson.dumps(value)``, copied to a bytes object of its own size: orjson's result keeps
+    a buffer of about 4 KiB, which adds up when thousands of them are kept (snapshots, chunks)."""
+    return bytes(memoryview(orjson.dumps(value)))
+
+
+def _user_snapshots(catalogue: Catalogue, day: date) -> _Snapshots:
+    def make(index: int) -> _UserSnapshot:
+        record = catalogue.user_snapshot(catalogue.users[index], day)
+        return _UserSnapshot(record, _dumps(record))
+    return _Snapshots(make)
+
+
+def _product_snapshots(catalogue: Catalogue, day: date) -> _Snapshots:
+    def make(index: int) -> _ProductSnapshot:
+        record = catalogue.product_snapshot(catalogue.products[index], day)
+        price = record["unit_price"]
+        return _ProductSnapshot(record, _dumps(record), round(price * 100), _dumps(price))
+    return _Snapshots(make)
+
+
+def _moment_counts(rng: random.Random, count: int) -> list[int]:
+    """How many of ``count`` order moments fall on each second of the day.
+
+    Draws exactly what ``sorted(hour * 3600 + rng.randrange(3600) for hour in
+    rng.choices(range(24), weights=HOUR_WEIGHTS, k=count))`` draws (all the hours first,
+    then one offset per hour) and leaves ``rng`` in the same state, but keeps 86,400
+    counts instead of ``count`` numbers, so memory does not grow with the size of a day.
+    """
+    hours = random.Random()  # noqa: S311 - synthetic data, not security
+    hours.setstate(rng.getstate())      # a second cursor on the stream, reading the hours ...
+    skip = rng.random
+    for _ in repeat(None, count):        # ... while rng moves on past them to the offsets
+        skip()
+    cumulative = list(accumulate(HOUR_WEIGHTS))
+    total = cumulative[-1] + 0.0
+    draw_hour = hours.random
+    bits = rng.getrandbits
+    counts = [0] * SECONDS_PER_DAY
+    for _ in repeat(None, count):
+        hour = bisect(cumulative, draw_hour() * total, 0, 23)    # as random.choices does
+        offset = bits(12)                                        # rng.randrange(3600), as
+        while offset >= 3600:                                    # random._randbelow does
+            offset = bits(12)
+        counts[hour * 3600 + offset] += 1
+    return counts
+
+
+def _clock_times(counts: list[int]) -> Iterator[str]:
+    """'HH:MM:SSZ' for each counted moment, in time order."""
+    for second, moments in enumerate(counts):
+        if moments:
+            yield from repeat(f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}Z", moments)
+
+
+# One drawn order line (a plain tuple: a million of them are made per file): order number,
+# line number in the order, days late, "HH:MM:SSZ", status, user (None for a guest
+# checkout), product, quantity, paid cents.
+_Line = tuple[int, int, int, str, str, "_UserSnapshot | None", "_ProductSnapshot", int, int]
+
+
+def _draw_lines(catalogue: Catalogue, day: date, transactions: int, rng: random.Random) -> Iterator[_Line]:
+    """Every random draw of one day's lines, in order; each line is yielded as soon as it is drawn."""
+    wanted = lines_for_day(day, transactions)
+    clocks = _clock_times(_moment_counts(rng, max(1, wanted)))
+    draw = rng.random
+    pick_user = _Picker(range(len(catalogue.users)), cumulative=catalogue.user_weights).bound(rng)
+    pick_product = _Picker(range(len(catalogue.products)), cumulative=catalogue.product_weights).bound(rng)
+    pick_status, pick_size, pick_quantity = _STATUS.bound(rng), _LINES_PER_ORDER.bound(rng), _QUANTITY.bound(rng)
+    event_days = [day - timedelta(days=late) for late in range(3)]   # by days late
+    users_seen = [_user_snapshots(catalogue, event_day) for event_day in event_days]
+    products_seen = [_product_snapshots(catalogue, event_day) for event_day in event_days]
+    made = 0
+    sequence = 0
+    while made < wanted:
+        sequence += 1
+        clock = next(clocks)
+        days_late = rng.choice((1, 2)) if draw() < LATE_SHARE else 0
+        user = users_seen[days_late][pick_user()] if draw() >= GUEST_SHARE else None
+        status = pick_status()
+        discount = rng.uniform(0.05, 0.2) if draw() < 0.1 else 0.0
+        size = min(pick_size(), wanted - made)
+        chosen: list[int] = []
+        while len(chosen) < size:
+            index = pick_product()
+            if index not in chosen:
+                chosen.append(index)
+        products = products_seen[days_late]
+        for line, index in enumerate(chosen, start=1):
+            product = products[index]
+            # round(cents * (1 - 0.0)) is cents: skip the float work for the 90% without a discount
+            paid_cents = round(product.cents * (1 - discount)) if discount else product.cents
+            made += 1
+            yield sequence, line, days_late, clock, status, user, product, pick_quantity(), paid_cents
+
+
+def _day_rng(catalogue: Catalogue, day: date) -> random.Random:
+    return random.Random(f"{catalogue.seed}:{day.isoformat()}")  # noqa: S311 - synthetic data, not security
+
+
+def _timestamp_dates(day: date) -> list[str]:
+    """'YYYY-MM-DDT' of the event day, by days late."""
+    return [f"{day - timedelta(days=late):%Y-%m-%d}T" for late in range(3)]
+
+
+def _as_records(lines: Iterator[_Line], day: date) -> Iterator[dict]:
+    tag = f"{day:%Y%m%d}"
+    dates = _timestamp_dates(day)
+    for sequence, line, days_late, clock, status, user, product, quantity, paid_cents in lines:
+        yield {
+            "transaction_id": f"TX-{tag}-{sequence:06d}-{line}",
+            "order_id": f"ORD-{tag}-{sequence:06d}",
+            "timestamp": dates[days_late] + clock,
+            "status": status,
+            "quantity": quantity,
+            "price": paid_cents / 100,
+            "user": user.record if user else None,
+            "product": product.record,
+        }
+
+
+def _as_json(lines: Iterator[_Line], day: date) -> Iterator[bytes]:
+    """Each line exactly as ``orjson.dumps`` writes its record, put together from parts
+    serialised once per order (ids, time, status) or once per snapshot (user, product)."""
+    tag = f"{day:%Y%m%d}".encode()
+    dates = [text.encode() for text in _timestamp_dates(day)]
+    head = order = user_json = b""
+    for sequence, line, days_late, clock, status, user, product, quantity, paid_cents in lines:
+        if line == 1:
+            head = b'{"transaction_id":"TX-%s-%06d-' % (tag, sequence)
+            order = b'","order_id":"ORD-%s-%06d","timestamp":"%s%s","status":"%s","quantity":' % (
+                tag, sequence, dates[days_late], clock.encode(), status.encode())
+            user_json = user.json if user else b"null"
+        price = product.price_json if paid_cents == product.cents else orjson.dumps(paid_cents / 100)
+        yield b'%s%d%s%d,"price":%s,"user":%s,"product":%s}' % (
+            head, line, order, quantity, price, user_json, product.json)
 
 
 def day_records(catalogue: Catalogue, day: date, transactions: int,
                 dirty_rate: float = 0.0) -> Iterator[dict]:
     """The order lines of one day's file, in order."""
-    rng = random.Random(f"{catalogue.seed}:{day.isoformat()}")  # noqa: S311 - synthetic data, not security
-    pick_user = _Picker(catalogue.users, cumulative=catalogue.user_weights)
-    pick_product = _Picker(catalogue.products, cumulative=catalogue.product_weights)
-    users_seen: dict[tuple, dict] = {}       # snapshots of this file, by (user, day)
-    products_seen: dict[tuple, dict] = {}
-    wanted = lines_for_day(day, transactions)
-    hours = rng.choices(range(24), weights=HOUR_WEIGHTS, k=max(1, wanted))
-    moments = sorted(hour * 3600 + rng.randrange(3600) for hour in hours)
-    midnight = datetime.combine(day, time(), tzinfo=UTC)
+    rng = _day_rng(catalogue, day)
+    records = _as_records(_draw_lines(catalogue, day, transactions, rng), day)
+    if not dirty_rate:
+        yield from records
+        return
     recent: list[dict] = []                  # for dirty duplicates of earlier lines
-    made = 0
-    sequence = 0
-    while made < wanted:
-        seconds = moments[sequence]
-        sequence += 1
-        days_late = rng.choice((1, 2)) if rng.random() < LATE_SHARE else 0
-        event_day = day - timedelta(days=days_late)
-        timestamp = (midnight + timedelta(days=-days_late, seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        user = None
-        if rng.random() >= GUEST_SHARE:
-            user = pick_user(rng)
-            key = (user.user_id, event_day)
-            if key not in users_seen:
-                users_seen[key] = catalogue.user_snapshot(user, event_day)
-            user = users_seen[key]
-        status = _STATUS(rng)
-        discount = rng.uniform(0.05, 0.2) if rng.random() < 0.1 else 0.0
-        size = min(_LINES_PER_ORDER(rng), wanted - made)
-        products = []
-        while len(products) < size:
-            product = pick_product(rng)
-            if product not in products:
-                products.append(product)
-        order_id = f"ORD-{day:%Y%m%d}-{sequence:06d}"
-        line_prefix = f"TX-{day:%Y%m%d}-{sequence:06d}-"
-        for line, product in enumerate(products, start=1):
-            key = (product.product_id, event_day)
-            if key not in products_seen:
-                products_seen[key] = catalogue.product_snapshot(product, event_day)
-            listed = products_seen[key]
-            paid_cents = round(round(listed["unit_price"] * 100) * (1 - discount))
-            record = {
-                "transaction_id": f"{line_prefix}{line}",
-                "order_id": order_id,
-                "timestamp": timestamp,
-                "status": status,
-                "quantity": _QUANTITY(rng),
-                "price": paid_cents / 100,
-                "user": user,
-                "product": listed,
-            }
-            if dirty_rate:
-                if rng.random() < dirty_rate:
-                    record = _make_dirty(rng, record, recent)
-                recent.append(record)
-                if len(recent) > 1000:
-                    del recent[:500]
-            made += 1
-            yield record
+    for record in records:
+        if rng.random() < dirty_rate:        # drawn between two lines, as the lines are lazy
+            record = _make_dirty(rng, record, recent)
+        recent.append(record)
+        if len(recent) > 1000:
+            del recent[:500]
+        yield record
+
+
+def day_json_lines(catalogue: Catalogue, day: date, transactions: int,
+                   dirty_rate: float = 0.0) -> Iterator[bytes]:
+    """The lines of ``day_records``, each as ``orjson.dumps(record)``."""
+    if dirty_rate:
+        return map(_dumps, day_records(catalogue, day, transactions, dirty_rate))
+    return _as_json(_draw_lines(catalogue, day, transactions, _day_rng(catalogue, day)), day)
 
 
 def _make_dirty(rng: random.Random, record: dict, earlier: list[dict]) -> dict:
@@ -303,7 +436,8 @@ def write_day(catalogue: Catalogue, day: date, transactions: int, out_dir: Path,
     """Write one day's JSON array (one record per line); return its path and line count.
 
     The file is written under a temporary name and renamed into place, so a killed
-    generator never leaves a partial file under the final name.
+    generator never leaves a partial file under the final name. Lines are streamed in
+    chunks of WRITE_CHUNK_LINES, so memory does not grow with the size of the day.
     """
     target = batch_path(out_dir, day)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -313,15 +447,16 @@ def write_day(catalogue: Catalogue, day: date, transactions: int, out_dir: Path,
     os.chmod(temporary, 0o666 & ~_umask())      # mkstemp makes 0600; give the usual mode
     count = 0
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write("[")
-            for record in day_records(catalogue, day, transactions, dirty_rate):
-                out.write(",\n" if count else "\n")
-                out.write(orjson.dumps(record).decode())
-                count += 1
-                if on_line is not None and count % 10_000 == 0:
+        with os.fdopen(handle, "wb") as out:
+            lines = day_json_lines(catalogue, day, transactions, dirty_rate)
+            out.write(b"[")
+            while chunk := list(islice(lines, WRITE_CHUNK_LINES)):   # bounded memory, few writes
+                out.write(b",\n" if count else b"\n")
+                out.write(b",\n".join(chunk))
+                count += len(chunk)
+                if on_line is not None and count % PROGRESS_STEP == 0:
                     on_line(lines_before + count)
-            out.write("\n]\n")
+            out.write(b"\n]\n")
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
