@@ -12,7 +12,7 @@ from ecommerce_warehouse import sqlfiles
 
 SQL_DIR = sqlfiles.SQL_DIR
 ALL_SQL = sorted(SQL_DIR.rglob("*.sql"))
-MANIFESTS = sqlfiles.SCHEMA + sqlfiles.VIEWS + sqlfiles.INGEST_FINISH + sqlfiles.TRANSFORM
+MANIFESTS = sqlfiles.SCHEMA + sqlfiles.VIEWS + sqlfiles.TRANSFORM
 
 
 @pytest.mark.parametrize("path", ALL_SQL, ids=lambda p: str(p.relative_to(SQL_DIR)))

@@ -62,11 +62,12 @@ SEARCH_FROM = date(2025, 3, 1)
 # A 1-minute load average at or above this before the bench (or this + 1 while it runs,
 # the bench itself keeping one CPU busy) means other work competed for the CPU.
 BUSY_LOAD = 0.8
-PEERS = ("pandas", "sqlite-utils", "sqlite3-executemany")
+PEERS = ("pandas", "sqlite-utils", "sqlite3-executemany", "bronze-floor")
 PEER_TITLES = {
     "pandas": "pandas json_normalize + to_sql",
     "sqlite-utils": "sqlite-utils insert --nl",
     "sqlite3-executemany": "sqlite3 executemany (floor)",
+    "bronze-floor": "our Bronze rows, executemany only",
 }
 
 Progress = Callable[[str], None]
@@ -284,6 +285,36 @@ def _work_executemany(json_path: str, db: str) -> dict:
     return {"seconds": seconds, "lines": len(rows)}
 
 
+def _work_bronze_floor(json_path: str, db: str) -> dict:
+    """Our own Bronze rows, built beforehand (not timed), into our own raw_transactions."""
+    from . import ingest
+    from .reader import read_records
+    from .sqlfiles import statements
+    batch = (1, json_path, "2025-01-01T00:00:00.000000Z")
+    rows = [ingest.bronze_row(record, batch) for record in read_records(Path(json_path))]
+    columns = ", ".join(ingest.INSERT_COLUMNS)
+    placeholders = ", ".join("?" for _ in ingest.INSERT_COLUMNS)
+    began = time.perf_counter()
+    connection = sqlite3.connect(db, isolation_level=None)
+    try:
+        connection.execute("pragma journal_mode = wal")
+        connection.execute("pragma synchronous = normal")
+        for name in ("schema/etl_files", "schema/raw_transactions"):
+            for statement in statements(name, "sqlite"):
+                connection.execute(statement)
+        connection.execute("insert into etl_files (file_id, path, sha256, file_format, status, loaded_at) "
+                           "values (1, 'bench', 'bench', 'json', 'loading', '')")
+        connection.execute("begin")
+        for start in range(0, len(rows), 5_000):
+            connection.executemany(f"insert into raw_transactions ({columns}) values ({placeholders})",  # noqa: S608 - column names from ingest.INSERT_COLUMNS; no values
+                                   rows[start:start + 5_000])
+        connection.execute("commit")
+    finally:
+        connection.close()
+    seconds = time.perf_counter() - began
+    return {"seconds": seconds, "lines": len(rows)}
+
+
 WORKERS: dict[str, Callable[..., dict]] = {
     "baseline": _work_baseline,
     "generate": _work_generate,
@@ -292,6 +323,7 @@ WORKERS: dict[str, Callable[..., dict]] = {
     "pandas": _work_pandas,
     "sqlite-utils": _work_sqlite_utils,
     "sqlite3-executemany": _work_executemany,
+    "bronze-floor": _work_bronze_floor,
 }
 
 
@@ -624,6 +656,13 @@ def _compare(folder: Path, json_path: Path, lines: int, ours: float, timeout: fl
                            db=str(peers_dir / "executemany.db"))
     record("sqlite3-executemany", figures,
            "pre-flattened tuples (flattening not timed), one table, no constraints, one transaction")
+
+    say(f"[{lines:,}] compare: our Bronze rows through executemany alone ...")
+    figures = run_in_child("bronze-floor", timeout, json_path=str(json_path),
+                           db=str(peers_dir / "bronze_floor.db"))
+    record("bronze-floor", figures,
+           "the rows our ingest writes (raw text + typed columns; built beforehand, not timed) "
+           "into our raw_transactions table with its keys, one transaction: SQLite's own share")
     return {"ours_ingest_seconds": round(ours, 4), "lines": lines, "peers": results}
 
 
