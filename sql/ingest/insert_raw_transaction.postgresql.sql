@@ -6,7 +6,6 @@
 -- Why a variant: COPY ... FROM STDIN is PostgreSQL's bulk load; SQLite has none.
 copy raw_transactions (
     batch_id, source_file, loaded_at, record_number, raw_text, load_status,
-    reject_reason, reject_field, reject_message,
     transaction_id, order_id, event_ts, event_date, date_key,
     quantity, price_cents, order_status,
     user_id, user_name, user_email, user_registration_date,

@@ -25,9 +25,10 @@ INSERT_CHUNK = 5_000
 # The parameters of sql/ingest/insert_raw_transaction.sql, in the order rows are built.
 INSERT_COLUMNS = (
     "batch_id", "source_file", "loaded_at", "record_number", "raw_text", "load_status",
-    "reject_reason", "reject_field", "reject_message", *contract.COLUMNS,
+    *contract.COLUMNS,
 )
-LOAD_STATUS = INSERT_COLUMNS.index("load_status")
+# The parameters of sql/ingest/set_reject_reason.sql, for the rejected records.
+REASON_COLUMNS = ("batch_id", "record_number", "reject_reason", "reject_field", "reject_message")
 
 @dataclass
 class FileResult:
@@ -74,20 +75,26 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def bronze_row(record: RawRecord, batch: tuple) -> tuple:
+def judge(record: RawRecord) -> tuple[tuple, contract.Rejection | None]:
+    """A record's typed columns and, if the contract refuses it, why."""
+    if record.error is not None:
+        return contract.NO_COLUMNS, record.error
+    return contract.check(record.value, record.text)
+
+
+def bronze_row(record: RawRecord, batch: tuple,
+               judged: tuple[tuple, contract.Rejection | None] | None = None) -> tuple:
     """The raw_transactions row of one record, in INSERT_COLUMNS order.
 
-    ``batch`` is (batch_id, source_file, loaded_at). A valid record is 'loaded' (the
-    file's duplicate check may demote it later); an invalid one is 'rejected' with its reason.
+    ``batch`` is (batch_id, source_file, loaded_at); ``judged`` is what judge(record)
+    said, when the caller has it already. A valid record is 'loaded' (the
+    file's duplicate check may demote it later); an invalid one is 'rejected', and its
+    reason goes in afterwards (sql/ingest/set_reject_reason.sql): the row has no reject
+    columns, because binding three NULLs to every valid row cost a fifth of the insert.
     """
-    rejection = record.error
-    columns = contract.NO_COLUMNS
-    if rejection is None:
-        columns, rejection = contract.check(record.value, record.text)
-    if rejection is None:
-        return batch + (record.number, record.text, "loaded", None, None, None) + columns
-    return batch + (record.number, record.text, "rejected", rejection.code, rejection.field,
-                    rejection.message) + columns
+    columns, rejection = judge(record) if judged is None else judged
+    return batch + (record.number, record.text,
+                    "loaded" if rejection is None else "rejected") + columns
 
 
 def mark_later_copies(connection, file_id: int, after_raw_id: int) -> tuple[int, int]:
@@ -148,20 +155,27 @@ def ingest_file(engine: Engine, path: Path, run_id: int | None = None,
             last_raw_id = query_sql(connection, "ingest/last_raw_id").scalar_one()
             insert = BulkInsert(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS)
             batch = (file_id, shown_path, loaded_at)
-            chunk = []
+            reasons = BulkInsert(connection, "ingest/set_reject_reason", REASON_COLUMNS)
+            chunk, rejections = [], []
             read = rejected = 0
             for record in read_records(path):
-                row = bronze_row(record, batch)
-                chunk.append(row)
+                judged = judge(record)
+                chunk.append(bronze_row(record, batch, judged))
+                rejection = judged[1]
                 read += 1
-                if row[LOAD_STATUS] == "rejected":
+                if rejection is not None:
                     rejected += 1
+                    rejections.append((file_id, record.number, rejection.code, rejection.field,
+                                       rejection.message))
                 if len(chunk) >= INSERT_CHUNK:
                     insert.run(chunk)
+                    reasons.run(rejections)
                     chunk.clear()
+                    rejections.clear()
                     if on_progress:
                         on_progress(read)
             insert.run(chunk)
+            reasons.run(rejections)
             duplicates, conflicting = mark_later_copies(connection, file_id, last_raw_id)
             rejected += conflicting
             if rejected:

@@ -14,6 +14,7 @@ import codecs
 import json
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -39,6 +40,11 @@ class RawRecord(NamedTuple):
     text: str
     value: object = None
     error: Rejection | None = None
+
+
+# RawRecord(number, text, value) without the Python-level __new__ of a NamedTuple: the
+# fast path below makes one per record.
+_new_record = partial(tuple.__new__, RawRecord)
 
 
 def file_format(path: Path) -> str:
@@ -105,8 +111,7 @@ class _ArrayReader:
         self.pos = 0
         self.eof = False
         self.bytes_read = 0
-        self.line_base = 1      # line number of buffer[0]
-        self.column_base = 0    # characters before buffer[0] on its line
+        self.dropped = 0        # characters of the file before buffer[0] (after a BOM)
         self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
 
     def records(self) -> Iterator[RawRecord]:
@@ -139,22 +144,36 @@ class _ArrayReader:
     def _compact(self) -> None:
         if self.pos < CHUNK_BYTES:
             return
-        dropped = self.buffer[: self.pos]
-        newlines = dropped.count("\n")
-        if newlines:
-            self.line_base += newlines
-            self.column_base = len(dropped) - dropped.rfind("\n") - 1
-        else:
-            self.column_base += len(dropped)
+        self.dropped += self.pos
         self.buffer = self.buffer[self.pos:]
         self.pos = 0
 
     def _where(self, pos: int) -> str:
-        before = self.buffer[:pos]
-        newlines = before.count("\n")
-        line = self.line_base + newlines
-        column = (pos - before.rfind("\n") if newlines else self.column_base + pos + 1)
-        return f"line {line}, column {column}"
+        """'line L, column C' of buffer[pos], counted from the file's start.
+
+        Only an error needs it, so the file is read again up to that point rather than
+        counting lines all the way through every file that is fine.
+        """
+        target = self.dropped + pos      # characters before the position
+        line, last_newline, seen = 1, -1, 0
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        with open(self.path, "rb") as handle:
+            first = True
+            while seen < target:
+                data = handle.read(CHUNK_BYTES)
+                text = decoder.decode(data, final=not data)
+                if first and text.startswith("\ufeff"):
+                    text = text[1:]
+                first = False
+                if not text:
+                    break
+                text = text[: target - seen]
+                newlines = text.count("\n")
+                if newlines:
+                    line += newlines
+                    last_newline = seen + text.rfind("\n")
+                seen += len(text)
+        return f"line {line}, column {target - last_newline}"
 
     def _refuse(self, pos: int, what: str) -> InputFileError:
         return InputFileError(
@@ -245,7 +264,7 @@ class _ArrayReader:
                 if value is None:
                     break
                 number += 1
-                yield RawRecord(number, text, value)
+                yield _new_record((number, text, value, None))
                 pos = newline + 1
             self.pos = pos
             if newline != -1 or self.eof or not buffer.startswith("{", pos):
