@@ -16,8 +16,9 @@ Everything here is Python that PostgreSQL alone needs; the SQL itself stays in `
   also waits at most ``--wait`` for any other lock (``lock_timeout``), as SQLite's busy
   timeout does.
 - **COPY.** A bulk-insert SQL file whose PostgreSQL variant is ``copy <table> (<columns>)
-  from stdin`` is fed with psycopg 3's ``cursor.copy`` (``CopyRows``), about 2.5 times
-  faster than row inserts (DESIGN.md).
+  from stdin`` is fed with psycopg 3's ``cursor.copy`` (``CopyRows``), in binary format
+  when the table's column types allow it. ``warehouse bench --postgres URL``
+  (bench_postgres.py) measures it against row inserts; figures in DESIGN.md.
 - **Read-only queries.** ``warehouse query``, ``status`` and ``rejects`` read through
   connections whose transactions are read-only (``read_only_engine``, ``run_query``).
 
@@ -288,8 +289,19 @@ class CopyRows:
     """Stream rows into ``copy <table> (<columns>) from stdin`` with psycopg 3.
 
     The rows are tuples in the order of ``columns`` (as for BulkInsert); the file's
-    column list may name them in another order. One COPY per ``run``, inside the
-    connection's transaction.
+    column list may name them in another order. One COPY per ``run`` (per chunk), inside
+    the connection's transaction, so the server's queue of per-row foreign-key checks
+    stays one chunk long.
+
+    **Binary when it can.** A COPY waits for the server, not for Python; in binary
+    format the server skips its text input functions (timestamps and dates cost the
+    most), about a sixth of its time on Bronze (DESIGN.md). So when every column of the
+    target table has a type listed in ``BINARY_TYPES``, each chunk goes as ``format
+    binary``: text and integers as they are, ISO-8601 timestamps and dates parsed into
+    datetime/date here (``fromisoformat``, in C). A chunk holding a timestamp or date
+    text that does not parse that way goes in text format instead, so the server reads
+    it exactly as before; ``binary=False`` forces text. Values are always dumped by
+    psycopg, never formatted into SQL.
 
     PostgreSQL text cannot hold the NUL character (a JSON ``"\u0000"``), which SQLite
     stores: a row with one is refused as bad input naming the record when the rows
@@ -297,7 +309,8 @@ class CopyRows:
     refused whole and the other files still load.
     """
 
-    def __init__(self, connection: Connection, name: str, statement: str, columns: tuple[str, ...]):
+    def __init__(self, connection: Connection, name: str, statement: str, columns: tuple[str, ...],
+                 binary: bool = True):
         match = COPY_FROM_STDIN.fullmatch(statement.strip())
         if match is None:
             raise SqlFileError(f"{name}: expected copy <table> (<columns>) from stdin")
@@ -308,20 +321,37 @@ class CopyRows:
         self.statement = statement
         self.columns = columns
         self.index = None if listed == columns else [columns.index(column) for column in listed]
+        self.format = "text"
+        if binary:
+            oids = _column_types(connection, match["table"], listed)
+            if oids is not None:
+                self.format = "binary"
+                self.oids = oids
+                self.binary_statement = f"{statement.strip()} with (format binary)"
+                # (position in the file's column order, parser) of each timestamp and date
+                self.parsers = tuple((i, BINARY_TYPES[oid]) for i, oid in enumerate(oids)
+                                     if BINARY_TYPES[oid] is not None)
 
     def run(self, rows: Sequence[tuple]) -> None:
         if not rows:
             return
+        values = self._binary_values(rows) if self.format == "binary" else None
         cursor = self.connection.connection.driver_connection.cursor()
         try:
-            with cursor.copy(self.statement) as copy:
-                if self.index is None:
-                    for row in rows:
+            if values is not None:
+                with cursor.copy(self.binary_statement) as copy:
+                    copy.set_types(self.oids)
+                    for row in values:
                         copy.write_row(row)
-                else:
-                    index = self.index
-                    for row in rows:
-                        copy.write_row([row[i] for i in index])
+            else:
+                with cursor.copy(self.statement) as copy:
+                    if self.index is None:
+                        for row in rows:
+                            copy.write_row(row)
+                    else:
+                        index = self.index
+                        for row in rows:
+                            copy.write_row([row[i] for i in index])
         except Exception as exc:
             # Let SQLAlchemy see a driver error as it would from execute(): wrapped, so
             # write_transaction's handling applies and the transaction rolls back.
@@ -334,8 +364,28 @@ class CopyRows:
         finally:
             cursor.close()
 
+    def _binary_values(self, rows: Sequence[tuple]) -> list[list] | None:
+        """The chunk's rows in the file's column order, with the text of each timestamp
+        and date parsed; None if a text does not parse (the chunk then goes as text)."""
+        index = self.index
+        parsers = self.parsers
+        values = []
+        try:
+            for row in rows:
+                row = list(row) if index is None else [row[i] for i in index]
+                for i, parse in parsers:
+                    value = row[i]
+                    if type(value) is str:
+                        row[i] = parse(value)
+                values.append(row)
+        except (ValueError, OverflowError):
+            return None
+        return values
+
     def _refuse_nul(self, rows: Sequence[tuple], exc: Exception) -> None:
-        if "NUL" not in str(exc):
+        # text format: psycopg refuses it ("... cannot contain NUL"); binary: the server
+        # does ('invalid byte sequence for encoding "UTF8": 0x00')
+        if "NUL" not in str(exc) and "0x00" not in str(exc):
             return
         for row in rows:
             for column, value in zip(self.columns, row):
@@ -347,6 +397,44 @@ class CopyRows:
                             f"record {found['record_number']}: {column} holds a NUL character "
                             "(\\u0000), which PostgreSQL text cannot store") from exc
                     return
+
+
+def _timestamptz(text: str) -> datetime:
+    """An ISO-8601 timestamp with an offset (``...Z``) as an aware datetime; ValueError else."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:      # the server would read it in its session time zone
+        raise ValueError(text)
+    return moment
+
+
+# Column types a COPY sends in binary, by type OID, with the parser that turns a value's
+# ISO-8601 text into what psycopg dumps for the type (None: the value goes as it is).
+# Bronze values are str, int or None; dumped in binary, a value of another Python type
+# (a float for an integer, say) is refused by psycopg, where text format would have let
+# the server try to read its text.
+BINARY_TYPES = {
+    25: None,                     # text
+    1043: None,                   # varchar
+    21: None,                     # smallint
+    23: None,                     # integer
+    20: None,                     # bigint
+    1184: _timestamptz,           # timestamptz
+    1082: date.fromisoformat,     # date
+}
+
+
+def _column_types(connection: Connection, table: str, columns: Sequence[str]) -> list[int] | None:
+    """The type OIDs of ``columns`` of ``table`` (found on the search_path), in that order;
+    None if the table is not found or a column's type is not in BINARY_TYPES."""
+    found = dict(connection.execute(text(
+        "select attribute.attname, attribute.atttypid::bigint"
+        " from pg_catalog.pg_attribute as attribute"
+        " where attribute.attrelid = to_regclass(:table)"
+        " and attribute.attnum > 0 and not attribute.attisdropped"), {"table": table}).all())
+    oids = [found.get(column) for column in columns]
+    if any(oid not in BINARY_TYPES for oid in oids):
+        return None
+    return oids
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -1,0 +1,501 @@
+"""Time Bronze loads on PostgreSQL: COPY against row inserts (``warehouse bench --postgres URL``).
+
+``run_postgres_benchmark(url, sizes)`` answers one question with figures: how much faster
+does ingest put a file's records into ``raw_transactions`` with COPY than it would with
+row inserts? For each size N it
+
+1. generates N order lines (one average day, with the project's generator, as bench.py
+   does) into a temporary folder;
+2. builds the file's Bronze rows once, as ingest does (``reader.read_records`` +
+   ``ingest.bronze_row``, columns ``ingest.INSERT_COLUMNS``), and spills them to a
+   temporary file in chunks of ``ingest.INSERT_CHUNK`` rows, so memory stays one chunk
+   whatever N (and building them is never timed);
+3. opens a fresh warehouse in a schema of its own on the server (a random name, dropped
+   at the end) and times loading the same rows, each time into an emptied
+   ``raw_transactions``, one transaction per load, commit included:
+
+   - ``copy``: the path ingest takes, ``BulkInsert`` with
+     ``ingest/insert_raw_transaction.postgresql.sql`` (COPY, binary format);
+   - ``copy_text``: the same COPY in text format (how it loaded before; for reference);
+   - ``inserts``: row inserts, the portable ``ingest/insert_raw_transaction.sql``
+     compiled for psycopg and run with executemany per chunk, exactly as ``BulkInsert``
+     runs a statement file (psycopg 3 pipelines executemany);
+   - ``ingest_file``: the whole ``ingest.ingest_file`` of the generated file (read,
+     check, COPY, duplicate check, counts), for context.
+
+   The four alternate within each round, starting one later each round, and each
+   figure is the median of ``repeat`` rounds (3 by default), so other work on the
+   machine falls on every path alike. Each load also reports the CPU seconds of this
+   process (``time.process_time``) and, when the server runs on this machine and its
+   backend's /proc entry is readable, of the server backend: on a busy machine CPU
+   seconds are steadier than wall seconds, and they show which side the time is spent on.
+
+Nothing here asserts a speed. A load is timed from creating its loader to the end of
+its commit, without the time spent reading the spilled rows back.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError
+
+from . import bench, database, postgres, sqlfiles
+from .errors import DatabaseError, WarehouseError
+
+DEFAULT_REPEAT = 3
+INSERT_FILE = "ingest/insert_raw_transaction"
+# The timed paths, in the order of the first round (each round starts one later).
+PATHS = ("copy", "copy_text", "inserts", "ingest_file")
+TITLES = {
+    "copy": "COPY, binary (ingest's path)",
+    "copy_text": "COPY, text format (before)",
+    "inserts": "row inserts (executemany)",
+    "ingest_file": "whole ingest_file (context)",
+}
+SCHEMA_PREFIX = "bench_"
+
+Progress = Callable[[str], None]
+
+
+class PostgresBenchError(WarehouseError):
+    """The PostgreSQL benchmark cannot run (or a load failed); the message says why."""
+
+
+# --- the server and this machine -----------------------------------------------------------
+
+def server_url(url: str) -> str:
+    """The URL to connect with: a postgresql+psycopg URL, without any ?schema= (the
+    benchmark makes a schema of its own)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise PostgresBenchError(f"--postgres {database.redacted(url)} is not a database URL") from exc
+    if parsed.get_backend_name() != postgres.DIALECT or parsed.get_driver_name() != postgres.DRIVER:
+        raise PostgresBenchError(
+            f"--postgres {database.redacted(url)}: give a PostgreSQL URL for psycopg 3, "
+            "e.g. postgresql+psycopg://USER@HOST:5432/DATABASE")
+    parsed = parsed.difference_update_query([postgres.SCHEMA_PARAMETER])
+    return parsed.render_as_string(hide_password=False)
+
+
+def backend_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) the server backend ``pid`` has used, if it runs on this
+    machine and its /proc entry is readable; else None."""
+    try:
+        if not Path(f"/proc/{pid}/comm").read_text().startswith("postgres"):
+            return None
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def server_info(engine: Engine) -> dict:
+    """The server's version and the settings that weigh on a bulk load."""
+    names = ("server_version", "shared_buffers", "max_wal_size", "synchronous_commit",
+             "wal_level", "full_page_writes", "wal_compression")
+    with engine.connect() as connection:
+        settings = dict(connection.execute(
+            text("select name, current_setting(name) from pg_catalog.pg_settings"
+                 " where name = any(:names)"), {"names": list(names)}).all())
+        pid = connection.execute(text("select pg_backend_pid()")).scalar_one()
+    settings["server_cpu_measured"] = backend_cpu_seconds(pid) is not None
+    return settings
+
+
+def psycopg_info() -> dict:
+    import psycopg
+
+    return {"version": psycopg.__version__, "implementation": psycopg.pq.__impl__,
+            "libpq": psycopg.pq.version()}
+
+
+# --- the rows, built once and spilled --------------------------------------------------------
+
+class SpilledRows:
+    """Bronze rows pickled chunk by chunk into a file: written once, read back per load."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.rows = 0
+        self.chunks = 0
+
+    def write(self, rows: Iterator[tuple], chunk_size: int) -> None:
+        with open(self.path, "wb") as handle:
+            chunk: list[tuple] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) >= chunk_size:
+                    self._dump(handle, chunk)
+                    chunk = []
+            if chunk:
+                self._dump(handle, chunk)
+
+    def _dump(self, handle, chunk: list[tuple]) -> None:
+        pickle.dump(chunk, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.rows += len(chunk)
+        self.chunks += 1
+
+    def read(self) -> Iterator[list[tuple]]:
+        with open(self.path, "rb") as handle:
+            for _ in range(self.chunks):
+                yield pickle.load(handle)  # noqa: S301 - our own file, written above
+
+
+def build_bronze_rows(path: Path, batch: tuple, spill: SpilledRows) -> float:
+    """Spill the Bronze rows of ``path`` as ingest builds them; return the seconds taken."""
+    from . import ingest
+    from .reader import read_records
+
+    began = time.perf_counter()
+    spill.write((ingest.bronze_row(record, batch) for record in read_records(path)), ingest.INSERT_CHUNK)
+    return time.perf_counter() - began
+
+
+# --- the loaders --------------------------------------------------------------------------------
+
+def copy_loader(connection: Connection) -> Callable[[list[tuple]], None]:
+    """Ingest's own path: BulkInsert with the COPY variant of the insert file."""
+    from .ingest import INSERT_COLUMNS
+
+    insert = database.BulkInsert(connection, INSERT_FILE, INSERT_COLUMNS)
+    if insert.copy is None:
+        raise PostgresBenchError(f"sql/{INSERT_FILE}.postgresql.sql is not a COPY, so there is "
+                                 "no COPY path to time")
+    return insert.run
+
+
+def copy_text_loader(connection: Connection) -> Callable[[list[tuple]], None]:
+    """The same COPY, in text format."""
+    from .ingest import INSERT_COLUMNS
+
+    (statement,) = sqlfiles.statements(INSERT_FILE, postgres.DIALECT)
+    return postgres.CopyRows(connection, INSERT_FILE, statement, INSERT_COLUMNS, binary=False).run
+
+
+def insert_loader(connection: Connection) -> Callable[[list[tuple]], None]:
+    """Row inserts: the portable insert file, compiled for psycopg, run as BulkInsert runs
+    a statement file (executemany of the chunk; dicts for a named paramstyle)."""
+    from .ingest import INSERT_COLUMNS
+
+    portable = sqlfiles.SQL_DIR / f"{INSERT_FILE}.sql"
+    (statement,) = sqlfiles.split_statements(portable.read_text(encoding="utf-8"))
+    compiled = text(statement).compile(dialect=connection.dialect)
+    if set(compiled.params) != set(INSERT_COLUMNS):
+        raise PostgresBenchError(f"{portable} binds {sorted(compiled.params)}, "
+                                 f"expected {sorted(INSERT_COLUMNS)}")
+    sql = compiled.string
+    order = compiled.positiontup
+    columns = INSERT_COLUMNS
+    if order is None:                          # psycopg's pyformat: named parameters
+        def reorder(rows):
+            return [dict(zip(columns, row)) for row in rows]
+    elif tuple(order) == columns:
+        def reorder(rows):
+            return rows
+    else:
+        index = [columns.index(name) for name in order]
+
+        def reorder(rows):
+            return [tuple(row[i] for i in index) for row in rows]
+
+    def run(rows: list[tuple]) -> None:
+        if rows:
+            connection.exec_driver_sql(sql, reorder(rows))
+
+    return run
+
+
+LOADERS = {"copy": copy_loader, "copy_text": copy_text_loader, "inserts": insert_loader}
+
+
+# --- one timed load ---------------------------------------------------------------------------
+
+def _backend_pid(connection: Connection) -> int:
+    return connection.execute(text("select pg_backend_pid()")).scalar_one()
+
+
+def timed_load(engine: Engine, path_name: str, spill: SpilledRows) -> dict:
+    """Load the spilled rows with one path in one transaction; its seconds and CPU seconds."""
+    make = LOADERS[path_name]
+    seconds = cpu = 0.0
+    with database.write_transaction(engine) as connection:
+        pid = _backend_pid(connection)
+        server_before = backend_cpu_seconds(pid)
+        wall, clock = time.perf_counter(), time.process_time()
+        load = make(connection)
+        seconds += time.perf_counter() - wall
+        cpu += time.process_time() - clock
+        for chunk in spill.read():                 # reading the spill is not timed
+            wall, clock = time.perf_counter(), time.process_time()
+            load(chunk)
+            seconds += time.perf_counter() - wall
+            cpu += time.process_time() - clock
+        wall, clock = time.perf_counter(), time.process_time()
+    seconds += time.perf_counter() - wall          # the commit
+    cpu += time.process_time() - clock
+    server_after = backend_cpu_seconds(pid)
+    server = None if server_before is None or server_after is None else server_after - server_before
+    return {"seconds": seconds, "client_cpu_seconds": cpu, "server_cpu_seconds": server}
+
+
+def timed_ingest(engine: Engine, file_path: Path) -> dict:
+    """The whole ingest_file of the generated file (its own transaction and registry row)."""
+    from .ingest import ingest_file
+
+    pid, server_before = _pooled_backend(engine)
+    wall, clock = time.perf_counter(), time.process_time()
+    result = ingest_file(engine, file_path)
+    seconds, cpu = time.perf_counter() - wall, time.process_time() - clock
+    if result.status != "loaded":
+        raise PostgresBenchError(f"ingest of {file_path} ended {result.status}: {result.error}")
+    # ingest ran on the engine's one pooled connection when the backend is the same after it
+    pid_after, server_after = _pooled_backend(engine)
+    server = None
+    if pid_after == pid and server_before is not None and server_after is not None:
+        server = server_after - server_before
+    return {"seconds": seconds, "client_cpu_seconds": cpu, "server_cpu_seconds": server,
+            "file_id": result.file_id, "records_read": result.records_read}
+
+
+def _pooled_backend(engine: Engine) -> tuple[int, float | None]:
+    with engine.connect() as connection:
+        pid = _backend_pid(connection)
+    return pid, backend_cpu_seconds(pid)
+
+
+def empty_bronze(engine: Engine, ingested_file_id: int | None = None) -> None:
+    """Empty Bronze (and the rejects that point at it) between loads, outside the timing;
+    forget an ingested file's registry row so the next round can ingest it again."""
+    with database.write_transaction(engine) as connection:
+        connection.execute(text("truncate table raw_transactions, rejected_transactions"))
+        if ingested_file_id is not None:
+            connection.execute(text("delete from etl_files where file_id = :file_id"),
+                               {"file_id": ingested_file_id})
+
+
+# --- one size ---------------------------------------------------------------------------------
+
+def _median(samples: Sequence[float | None]) -> float | None:
+    known = [value for value in samples if value is not None]
+    return round(statistics.median(known), 4) if known else None
+
+
+def path_figures(samples: list[dict], rows: int) -> dict:
+    seconds = _median([sample["seconds"] for sample in samples])
+    return {
+        "seconds": seconds,
+        "rows_per_second": round(rows / seconds, 1) if seconds else None,
+        "client_cpu_seconds": _median([sample["client_cpu_seconds"] for sample in samples]),
+        "server_cpu_seconds": _median([sample["server_cpu_seconds"] for sample in samples]),
+        "samples_seconds": [round(sample["seconds"], 4) for sample in samples],
+    }
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    return round(numerator / denominator, 2) if numerator and denominator else None
+
+
+def _cpu_total(figures: dict) -> float | None:
+    if figures["client_cpu_seconds"] is None or figures["server_cpu_seconds"] is None:
+        return None
+    return figures["client_cpu_seconds"] + figures["server_cpu_seconds"]
+
+
+def measure_size(url: str, lines: int, seed: int, repeat: int, workdir: Path, say: Progress) -> dict:
+    """Generate ``lines`` lines, build their Bronze rows once, and time every path."""
+    from . import generator
+    from .reader import file_format
+
+    day = bench.average_day()
+    say(f"generating {lines:,} lines for {day}")
+    began = time.perf_counter()
+    file_path, count = generator.write_day(generator.build_catalogue(seed), day, lines, workdir)
+    generate_seconds = time.perf_counter() - began
+
+    schema = f"{SCHEMA_PREFIX}{uuid.uuid4().hex[:12]}"
+    engine = database.open_engine(postgres.with_schema(url, schema))
+    try:
+        database.ensure_schema(engine)
+        with database.write_transaction(engine) as connection:
+            # the batch the timed rows belong to (its registry row stays 'loading')
+            file_id = database.query_sql(connection, "ingest/register_file", {
+                "run_id": None, "path": str(file_path), "sha256": f"bench:{uuid.uuid4().hex}",
+                "file_format": file_format(file_path), "loaded_at": database.utc_now(),
+            }).scalar_one()
+        say(f"building the Bronze rows of {count:,} lines (once)")
+        spill = SpilledRows(workdir / "bronze-rows.pickle")
+        build_seconds = build_bronze_rows(file_path, (file_id, str(file_path), database.utc_now()), spill)
+        copy_format = _copy_format(engine)
+
+        samples: dict[str, list[dict]] = {name: [] for name in PATHS}
+        for round_number in range(repeat):
+            order = PATHS[round_number % len(PATHS):] + PATHS[:round_number % len(PATHS)]
+            for name in order:
+                say(f"round {round_number + 1}/{repeat}: {TITLES[name]}")
+                if name == "ingest_file":
+                    sample = timed_ingest(engine, file_path)
+                    empty_bronze(engine, sample["file_id"])
+                    if sample["records_read"] != spill.rows:
+                        raise PostgresBenchError(f"ingest read {sample['records_read']:,} records, "
+                                                 f"the benchmark built {spill.rows:,} rows")
+                else:
+                    sample = timed_load(engine, name, spill)
+                    empty_bronze(engine)
+                samples[name].append(sample)
+    finally:
+        drop_schema(engine, schema)
+
+    paths = {name: path_figures(samples[name], spill.rows) for name in PATHS}
+    paths["copy"]["format"] = copy_format
+    paths["copy_text"]["format"] = "text"
+    copy, inserts, copy_text = paths["copy"], paths["inserts"], paths["copy_text"]
+    return {
+        "lines": count,
+        "day": day.isoformat(),
+        "schema": schema,
+        "file_bytes": file_path.stat().st_size,
+        "bronze_rows": spill.rows,
+        "chunk_rows": _chunk_rows(),
+        "chunks": spill.chunks,
+        "generate_seconds": round(generate_seconds, 4),
+        "bronze_build_seconds": round(build_seconds, 4),
+        "repeat": repeat,
+        "paths": paths,
+        "inserts_over_copy": _ratio(inserts["seconds"], copy["seconds"]),
+        "inserts_over_copy_cpu": _ratio(_cpu_total(inserts), _cpu_total(copy)),
+        "copy_text_over_copy": _ratio(copy_text["seconds"], copy["seconds"]),
+    }
+
+
+def _chunk_rows() -> int:
+    from .ingest import INSERT_CHUNK
+
+    return INSERT_CHUNK
+
+
+def _copy_format(engine: Engine) -> str:
+    """The format ingest's COPY uses on this warehouse ('binary' or 'text')."""
+    from .ingest import INSERT_COLUMNS
+
+    with database.write_transaction(engine) as connection:
+        insert = database.BulkInsert(connection, INSERT_FILE, INSERT_COLUMNS)
+        return insert.copy.format if insert.copy is not None else "none"
+
+
+def drop_schema(engine: Engine, schema: str) -> None:
+    """Drop the benchmark's schema (and everything in it)."""
+    from psycopg import sql
+
+    try:
+        engine.dispose()
+        with engine.begin() as connection:
+            cursor = connection.connection.cursor()
+            cursor.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
+            cursor.close()
+    finally:
+        engine.dispose()
+
+
+# --- the whole benchmark ----------------------------------------------------------------------
+
+def run_postgres_benchmark(url: str, sizes: Sequence[int], seed: int = bench.DEFAULT_SEED,
+                           repeat: int = DEFAULT_REPEAT, progress: Progress | None = None) -> dict:
+    """Measure every size on the server at ``url``; return one JSON-ready document."""
+    say = progress or (lambda line: None)
+    if not sizes or any(n < 1 for n in sizes):
+        raise PostgresBenchError("every size must be at least 1 line")
+    if repeat < 1:
+        raise PostgresBenchError("repeat at least once")
+    url = server_url(url)
+    machine = bench.machine_info()
+    machine["source_digest"] = bench.source_digest()
+    try:
+        probe = database.open_engine(url)
+    except DatabaseError as exc:
+        raise PostgresBenchError(str(exc)) from exc
+    try:
+        server = server_info(probe)
+    except Exception as exc:
+        raise PostgresBenchError(f"cannot reach {database.redacted(url)}: {postgres.one_line(exc)}") from exc
+    finally:
+        probe.dispose()
+    document: dict = {
+        "machine": machine,
+        "server": {"url": database.redacted(url), **server},
+        "psycopg": psycopg_info(),
+        "seed": seed,
+        "repeat": repeat,
+        "runs": [],
+    }
+    root = Path(tempfile.mkdtemp(prefix="warehouse-bench-postgres-"))
+    try:
+        for size in sizes:
+            folder = root / f"n{size}"
+            folder.mkdir()
+            document["runs"].append(measure_size(url, size, seed, repeat, folder, say))
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    document["load_average_at_end"] = bench.load_average()
+    document["finished_at"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return document
+
+
+# --- the report -------------------------------------------------------------------------------
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _times(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}×"
+
+
+def format_postgres_report(document: dict) -> str:
+    """The PostgreSQL benchmark document as plain text."""
+    server, driver = document["server"], document["psycopg"]
+    out = bench.describe_machine(document["machine"])
+    out.append(f"server    PostgreSQL {server.get('server_version')} at {server['url']} "
+               f"(synchronous_commit {server.get('synchronous_commit')}, shared_buffers "
+               f"{server.get('shared_buffers')}, wal_level {server.get('wal_level')}); "
+               f"psycopg {driver['version']} ({driver['implementation']} implementation)")
+    end = document.get("load_average_at_end")
+    if end:
+        out.append(f"load      1-minute load average {end[0]:.2f} at the end")
+    out.append(f"method    each path loads the same Bronze rows into an emptied raw_transactions, "
+               f"one transaction, commit included; paths alternate; medians of {document['repeat']} rounds")
+    for run in document["runs"]:
+        out.append("")
+        out.append(f"{run['lines']:,} order lines ({run['day']}, seed {document['seed']}) → "
+                   f"{run['bronze_rows']:,} Bronze rows in {run['chunks']} chunk{'s' if run['chunks'] != 1 else ''} "
+                   f"of up to {run['chunk_rows']:,} "
+                   f"(built once in {run['bronze_build_seconds']:.2f} s)")
+        out.append(f"  {'path':<31}{'seconds':>9}{'rows/s':>11}{'client CPU s':>14}{'server CPU s':>14}"
+                   f"   rounds (s)")
+        for name in PATHS:
+            figures = run["paths"][name]
+            title = TITLES[name]
+            if name == "copy":
+                title = f"COPY, {figures.get('format')} (ingest's path)"
+            rounds = ", ".join(f"{value:.2f}" for value in figures["samples_seconds"])
+            out.append(f"  {title:<31}{_seconds(figures['seconds']):>9}"
+                       f"{bench._rate(figures['rows_per_second']):>11}"
+                       f"{_seconds(figures['client_cpu_seconds']):>14}"
+                       f"{_seconds(figures['server_cpu_seconds']):>14}   {rounds}")
+        out.append(f"  row inserts ÷ COPY: {_times(run['inserts_over_copy'])} (seconds), "
+                   f"{_times(run['inserts_over_copy_cpu'])} (client + server CPU); "
+                   f"text COPY ÷ binary COPY: {_times(run['copy_text_over_copy'])}")
+    return "\n".join(out)
