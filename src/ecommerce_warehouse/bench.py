@@ -288,6 +288,7 @@ def _work_executemany(json_path: str, db: str) -> dict:
 def _work_bronze_floor(json_path: str, db: str) -> dict:
     """Our own Bronze rows, built beforehand (not timed), into our own raw_transactions."""
     from . import ingest
+    from .database import SQLITE_PRAGMAS
     from .reader import read_records
     from .sqlfiles import statements
     batch = (1, json_path, "2025-01-01T00:00:00.000000Z")
@@ -297,9 +298,9 @@ def _work_bronze_floor(json_path: str, db: str) -> dict:
     began = time.perf_counter()
     connection = sqlite3.connect(db, isolation_level=None)
     try:
-        connection.execute("pragma journal_mode = wal")
-        connection.execute("pragma synchronous = normal")
-        for name in ("schema/etl_files", "schema/raw_transactions"):
+        for pragma in SQLITE_PRAGMAS:              # the warehouse's own settings
+            connection.execute(pragma)
+        for name in ("schema/etl_runs", "schema/etl_files", "schema/raw_transactions"):
             for statement in statements(name, "sqlite"):
                 connection.execute(statement)
         connection.execute("insert into etl_files (file_id, path, sha256, file_format, status, loaded_at) "
