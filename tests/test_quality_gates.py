@@ -137,3 +137,18 @@ def test_rejects_command_summarises_by_reason_and_file(tmp_path, cli):
     assert examples["out_of_range"]["field"] == "quantity"
     text = cli.invoke(warehouse, ["rejects", "--db", str(db), "--reason", "out_of_range"])
     assert "out_of_range" in text.output and "missing_field" not in text.output
+
+
+def test_bronze_rows_of_an_unregistered_file_fail_the_reconcile_check(tmp_path, cli):
+    """Bronze's batch_id is a declared foreign key on SQLite but not on PostgreSQL (COPY
+    speed); the reconcile check is the guard on both."""
+    db = tmp_path / "w.db"
+    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    # a plain sqlite3 connection does not enforce foreign keys: a row of batch 99 slips in
+    corrupt(db, "insert into raw_transactions (batch_id, source_file, record_number, raw_text,"
+                " load_status, loaded_at) values (99, 'ghost.jsonl', 1, '{}', 'rejected', 'x')")
+    bad = cli.invoke(warehouse, ["check", "--db", str(db), "--json"])
+    assert bad.exit_code == 3
+    (reconcile,) = [r for r in json.loads(bad.stdout) if r["check"] == "etl_files_counts_reconcile"]
+    assert reconcile["status"] == "fail"
+    assert [row["file_id"] for row in reconcile["sample"]] == [99]

@@ -1,10 +1,13 @@
 -- etl_files_counts_reconcile: per loaded file, records read = loaded + duplicates + rejected,
--- and each count matches the file's rows in Bronze
+-- and each count matches the file's rows in Bronze; and every Bronze batch_id names a
+-- registered file (declared as a foreign key on SQLite; on PostgreSQL this is the guard)
 -- severity: error
--- grain of failing rows: one row per file whose counts do not add up
+-- grain of failing rows: one row per file whose counts do not add up, or per unregistered batch_id
 -- reads: etl_files, raw_transactions
 -- scope: the Bronze rows of this run (raw_id in (:from_raw_id, :to_raw_id]); `warehouse check`
 --        passes the whole range, so on demand it covers everything.
+-- in a transform: runs on a second connection while the transform files run (it reads
+--        only Bronze and the registry, which they never write; checks.BRONZE_ONLY)
 with staged_file as (
     select distinct batch_id
     from raw_transactions
@@ -25,22 +28,24 @@ bronze_count as (
 )
 
 select
-    registry.file_id,
+    staged_file.batch_id as file_id,
     registry.path,
     registry.records_read,
     registry.records_loaded,
     registry.duplicates_skipped,
     registry.records_rejected
-from etl_files as registry
+from staged_file
+left join etl_files as registry
+    on registry.file_id = staged_file.batch_id
 left join bronze_count
-    on bronze_count.batch_id = registry.file_id
-where registry.status = 'loaded'
-  and registry.file_id in (select batch_id from staged_file)
-  and (
-      registry.records_read
-          <> registry.records_loaded + registry.duplicates_skipped + registry.records_rejected
-      or registry.records_read <> coalesce(bronze_count.records, 0)
-      or registry.records_loaded <> coalesce(bronze_count.loaded, 0)
-      or registry.duplicates_skipped <> coalesce(bronze_count.duplicates, 0)
-      or registry.records_rejected <> coalesce(bronze_count.rejected, 0)
-  )
+    on bronze_count.batch_id = staged_file.batch_id
+where registry.file_id is null           -- Bronze rows of a file nobody registered
+   or (registry.status = 'loaded'
+       and (
+           registry.records_read
+               <> registry.records_loaded + registry.duplicates_skipped + registry.records_rejected
+           or registry.records_read <> coalesce(bronze_count.records, 0)
+           or registry.records_loaded <> coalesce(bronze_count.loaded, 0)
+           or registry.duplicates_skipped <> coalesce(bronze_count.duplicates, 0)
+           or registry.records_rejected <> coalesce(bronze_count.rejected, 0)
+       ))

@@ -1,7 +1,9 @@
 """Run the SQL transforms over what was staged since the last successful transform.
 
 All transform files run in one transaction together with the watermark update, so the
-star tables move from one consistent state to the next or not at all.
+star tables move from one consistent state to the next or not at all. The checks run in
+it too, before the commit; the two that read only Bronze and the file registry run on a
+second connection while the transform files run (``checks.ChecksAlongside``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from . import sqlfiles
-from .checks import CheckResult, failed, record_results, run_checks
+from .checks import CheckResult, ChecksAlongside, failed, record_results, run_checks
 from .database import query_sql, run_sql, utc_now, write_transaction
 from .errors import QualityGateError, TransformError
 from .runs import Run
@@ -54,20 +56,22 @@ def transform(engine: Engine, run: Run) -> TransformResult:
                 return result
             params = {"from_raw_id": watermark, "to_raw_id": high_water, "now": utc_now()}
             fact_rows = query_sql(connection, "transform/fact_size").scalar_one()
+            scope = {"from_raw_id": watermark, "to_raw_id": high_water, "from_order_key": fact_rows}
             bulk = high_water - watermark >= max(BULK_LINES, fact_rows)
-            for name in sqlfiles.TRANSFORM:
-                if bulk and name == "transform/fact_orders":
-                    run_sql(connection, "transform/fact_orders_drop_indexes")
+            # the checks that read only Bronze run meanwhile, on a second connection
+            with ChecksAlongside(connection, scope) as alongside:
+                for name in sqlfiles.TRANSFORM:
+                    if bulk and name == "transform/fact_orders":
+                        run_sql(connection, "transform/fact_orders_drop_indexes")
+                    began = time.perf_counter()
+                    changed = run_sql(connection, name, params)
+                    if bulk and name == "transform/fact_orders":
+                        run_sql(connection, "schema/fact_orders_indexes")
+                    target = name.split("/")[-1]
+                    result.changed[target] = changed
+                    run.step("transform", target, changed, time.perf_counter() - began, connection)
                 began = time.perf_counter()
-                changed = run_sql(connection, name, params)
-                if bulk and name == "transform/fact_orders":
-                    run_sql(connection, "schema/fact_orders_indexes")
-                target = name.split("/")[-1]
-                result.changed[target] = changed
-                run.step("transform", target, changed, time.perf_counter() - began, connection)
-            began = time.perf_counter()
-            result.checks = run_checks(connection, {
-                "from_raw_id": watermark, "to_raw_id": high_water, "from_order_key": fact_rows})
+                result.checks = run_checks(connection, scope, alongside.results())
             run.step("checks", None, sum(r.failing_rows for r in result.checks),
                      time.perf_counter() - began, connection)
             if failed(result.checks):

@@ -1,0 +1,108 @@
+"""The transform's faster paths give the same answers as the plain ones.
+
+- The Bronze-only checks run on a second connection while the transform runs
+  (``checks.ChecksAlongside``): they must find exactly what the same checks find on the
+  transform's own connection, and a failure they find must still stop the transform.
+- The fact's status CHECK is spelt with ``=``/``or`` (not ``in (...)``): it must still
+  refuse any other status.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import batch, line, load, rows
+from ecommerce_warehouse import checks, sqlfiles
+from ecommerce_warehouse.checks import BRONZE_ONLY, ChecksAlongside, run_checks
+from ecommerce_warehouse.cli import warehouse
+from ecommerce_warehouse.database import open_engine, write_transaction
+
+
+def corrupt(db: Path, sql: str) -> None:
+    connection = sqlite3.connect(db)
+    connection.execute(sql)
+    connection.commit()
+    connection.close()
+
+
+def ingest(cli, db: Path, path: Path) -> None:
+    result = cli.invoke(warehouse, ["ingest", "--db", str(db), str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_bronze_only_checks_are_in_the_manifest():
+    assert set(BRONZE_ONLY) <= set(sqlfiles.CHECKS)
+    for name in BRONZE_ONLY:
+        reads = sqlfiles.header_value(name, "sqlite", "reads") or ""
+        assert "fact_orders" not in reads and "dim_" not in reads and "silver" not in reads
+
+
+def test_checks_alongside_find_what_the_transform_connection_finds(tmp_path, cli):
+    db = tmp_path / "w.db"
+    records = [line(f"T{n}", "2025-03-01") for n in range(1, 6)]
+    ingest(cli, db, batch(tmp_path, "a.jsonl", records + [records[0]]))   # T1 twice: a duplicate
+    # a buggy tool marks the skipped copy loaded and miscounts the file
+    corrupt(db, "update raw_transactions set load_status = 'loaded' where load_status = 'duplicate'")
+    corrupt(db, "update etl_files set records_read = records_read + 1")
+    engine = open_engine(str(db))
+    scope = {"from_raw_id": 0, "to_raw_id": 2**62, "from_order_key": 0}
+    with write_transaction(engine) as connection:
+        with ChecksAlongside(connection, scope) as alongside:
+            found = alongside.results()
+        plain = run_checks(connection, scope)
+    engine.dispose()
+    assert set(found) == set(BRONZE_ONLY)
+    by_name = {f"checks/{result.name}": result for result in plain}
+    for name, result in found.items():
+        assert result.as_dict() == by_name[name].as_dict()
+        assert result.status == "fail"
+    assert found["checks/raw_transactions_one_loaded_copy"].sample == [
+        {"transaction_id": "T1", "loaded_copies": 2}]
+
+
+@pytest.mark.parametrize("damage, check", [
+    ("update etl_files set records_loaded = records_loaded + 1", "etl_files_counts_reconcile"),
+    ("update raw_transactions set load_status = 'loaded' where load_status = 'duplicate'",
+     "raw_transactions_one_loaded_copy"),
+])
+def test_a_bronze_check_failing_alongside_stops_the_transform(tmp_path, cli, monkeypatch,
+                                                             damage, check):
+    monkeypatch.setattr(checks, "ALONGSIDE_LINES", 0)     # a small run goes alongside too
+    db = tmp_path / "w.db"
+    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    records = [line("T2", "2025-03-02"), line("T3", "2025-03-02")]
+    ingest(cli, db, batch(tmp_path, "b.jsonl", records + [records[0]]))
+    corrupt(db, damage)
+    before = rows(db, "select * from fact_orders order by order_key")
+    result = cli.invoke(warehouse, ["transform", "--db", str(db)])
+    assert result.exit_code == 3, result.output
+    assert check in result.output and "rolled back" in result.output
+    assert rows(db, "select * from fact_orders order by order_key") == before
+    assert rows(db, f"""select status from dq_check_results where check_name = '{check}'
+                        order by result_id desc limit 1""") == [("fail",)]
+
+
+def test_a_small_run_checks_bronze_on_its_own_connection(tmp_path, cli):
+    db = tmp_path / "w.db"
+    ingest(cli, db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    engine = open_engine(str(db))
+    with write_transaction(engine) as connection:
+        small = ChecksAlongside(connection, {"from_raw_id": 0, "to_raw_id": 1, "from_order_key": 0})
+        with small:
+            assert small.results() == {}
+    engine.dispose()
+    assert not small.parallel
+
+
+def test_the_fact_still_refuses_an_unknown_status(tmp_path):
+    db = tmp_path / "w.db"
+    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    connection = sqlite3.connect(db)
+    for status in ("completed", "cancelled", "refunded"):
+        connection.execute("update fact_orders set status = ?", (status,))
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+        connection.execute("update fact_orders set status = 'shipped'")
+    connection.close()
