@@ -23,6 +23,14 @@ inner join raw_transactions as original
     )
 where copy.raw_id > :after_raw_id
   and copy.load_status = 'loaded'
-  and original.raw_id < copy.raw_id
+  -- answered from the partial index alone, before the first version is looked up: on a
+  -- file without copies this is the only work per record
+  and exists (
+      select 1
+      from raw_transactions as earlier
+      where earlier.transaction_id = copy.transaction_id
+        and earlier.load_status = 'loaded'
+        and earlier.raw_id < copy.raw_id
+  )
 order by copy.raw_id
 limit :page_size
