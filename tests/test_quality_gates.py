@@ -152,3 +152,40 @@ def test_bronze_rows_of_an_unregistered_file_fail_the_reconcile_check(tmp_path, 
     (reconcile,) = [r for r in json.loads(bad.stdout) if r["check"] == "etl_files_counts_reconcile"]
     assert reconcile["status"] == "fail"
     assert [row["file_id"] for row in reconcile["sample"]] == [99]
+
+
+ENFORCED = {"checks/fact_orders_keys", "checks/fact_orders_foreign_keys",
+            "checks/fact_orders_status_values", "checks/fact_orders_money_non_negative"}
+
+
+def test_only_checks_backed_by_a_declared_constraint_are_trusted_in_a_transform():
+    from ecommerce_warehouse.checks import enforced_by
+    assert {name for name in sqlfiles.CHECKS if enforced_by(name, "sqlite")} == ENFORCED
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("user_key", 999_999), ("product_key", 999_999), ("date_key", 19_000_101),
+    ("status", "shipped"), ("status", None), ("unit_price_cents", -1),
+    ("total_amount_cents", -1), ("quantity", 0), ("transaction_id", "T1"), ("transaction_id", None),
+])
+def test_the_trusted_constraints_refuse_a_bad_fact_row(tmp_path, column, value):
+    """What the transform takes on trust, the engine really refuses (so the skipped checks
+    could not have found anything in the rows a transform writes)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from ecommerce_warehouse.database import open_engine
+    db = tmp_path / "w.db"
+    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    engine = open_engine(str(db))
+    try:
+        with engine.begin() as connection:
+            good = dict(connection.execute(text("select * from fact_orders")).mappings().one())
+            del good["order_key"]
+            bad = {**good, "transaction_id": "T2", column: value}
+            columns = ", ".join(bad)
+            values = ", ".join(f":{name}" for name in bad)
+            with pytest.raises(IntegrityError):
+                connection.execute(text(f"insert into fact_orders ({columns}) values ({values})"), bad)
+    finally:
+        engine.dispose()

@@ -1,5 +1,9 @@
 -- fact_orders_money_non_negative: no negative or missing money, no quantity below 1
 -- severity: error
+-- enforced by: fact_orders' `not null` and `check (... >= 0 / >= 1)` on the money and quantity
+--   (inside a transform the rows it would look at were just inserted under that
+--   constraint, so the transform records it as passed without running it;
+--   `warehouse check` runs it over every row, to catch rows written around it)
 -- grain of failing rows: one row per offending fact line
 -- reads: fact_orders
 -- scope: the rows this run added (order_key > :from_order_key); `warehouse check` passes 0,

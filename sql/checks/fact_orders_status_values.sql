@@ -1,5 +1,9 @@
 -- fact_orders_status_values: status is one of the accepted values
 -- severity: error
+-- enforced by: fact_orders' `status not null check (...)`
+--   (inside a transform the rows it would look at were just inserted under that
+--   constraint, so the transform records it as passed without running it;
+--   `warehouse check` runs it over every row, to catch rows written around it)
 -- grain of failing rows: one row per fact line with another status
 -- reads: fact_orders
 -- scope: the rows this run added (order_key > :from_order_key); `warehouse check` passes 0,

@@ -71,7 +71,7 @@ def transform(engine: Engine, run: Run) -> TransformResult:
                     result.changed[target] = changed
                     run.step("transform", target, changed, time.perf_counter() - began, connection)
                 began = time.perf_counter()
-                result.checks = run_checks(connection, scope, alongside.results())
+                result.checks = run_checks(connection, scope, alongside.results(), in_transform=True)
             run.step("checks", None, sum(r.failing_rows for r in result.checks),
                      time.perf_counter() - began, connection)
             if failed(result.checks):
