@@ -7,4 +7,7 @@
 -- that freshness is judged against the clock, not against the data.
 select max(order_timestamp) as newest_order
 from fact_orders
+-- the newest order is on the newest date_key (its UTC date): found through the
+-- fact's date_key index, so the check reads one day's rows, not the whole fact
+where date_key = (select max(date_key) from fact_orders)
 having max(order_timestamp) < :stale_before

@@ -136,15 +136,17 @@ def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increm
         sizes=tuple(sizes or (transactions,)), seed=seed, compare=compare, increment=increment,
         keep=keep, timeout=timeout or None,
     )
+    _run_and_print(lambda progress: bench.run_benchmark(options, progress), bench.format_report, as_json)
+
+
+def _run_and_print(run, format_text, as_json: bool) -> None:
+    """Run a benchmark (progress lines to stderr on a terminal) and print its document."""
     progress = (lambda line: click.echo(line, err=True)) if sys.stderr.isatty() else None
     try:
-        document = bench.run_benchmark(options, progress)
+        document = run(progress)
     except WarehouseError as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(json.dumps(document, indent=2))
-    else:
-        click.echo(bench.format_report(document))
+    click.echo(json.dumps(document, indent=2) if as_json else format_text(document))
 
 
 def _postgres_bench(ctx, url: str, sizes: tuple[int, ...], seed: int, as_json: bool) -> None:
@@ -154,15 +156,9 @@ def _postgres_bench(ctx, url: str, sizes: tuple[int, ...], seed: int, as_json: b
         if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
             raise click.UsageError(f"--{name} is for the SQLite bench; with --postgres only "
                                    "--transactions/--scale, --seed and --json apply")
-    progress = (lambda line: click.echo(line, err=True)) if sys.stderr.isatty() else None
-    try:
-        document = bench_postgres.run_postgres_benchmark(url, sizes, seed=seed, progress=progress)
-    except WarehouseError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(json.dumps(document, indent=2))
-    else:
-        click.echo(bench_postgres.format_postgres_report(document))
+    _run_and_print(
+        lambda progress: bench_postgres.run_postgres_benchmark(url, sizes, seed=seed, progress=progress),
+        bench_postgres.format_postgres_report, as_json)
 
 
 def register_bench_commands(group: click.Group) -> None:
