@@ -334,8 +334,9 @@ def query(db: str, *args: str):
     return CliRunner().invoke(warehouse_cli, ["query", "--db", db, *args])
 
 
-def one_line_error(result, *fragments) -> str:
-    assert result.exit_code == 1, result.output
+def one_line_error(result, *fragments, exit_code: int = 1) -> str:
+    """A one-line error; exit 1 for a problem with the SQL, 5 when the warehouse cannot be used."""
+    assert result.exit_code == exit_code, result.output
     message = result.stderr.strip()
     assert message.startswith("Error: ") and "\n" not in message, message
     assert "Traceback" not in result.output
@@ -384,8 +385,8 @@ def test_query_errors_are_one_line_and_say_where(loaded):
 
 def test_query_and_status_on_a_missing_schema_say_so(pg):  # noqa: F811
     db = pg.server.warehouse_url(pg.server.new_schema())
-    one_line_error(query(db, "select 1"), "no warehouse", "schema does not exist")
-    one_line_error(CliRunner().invoke(warehouse_cli, ["status", "--db", db]), "no warehouse")
+    one_line_error(query(db, "select 1"), "no warehouse", "schema does not exist", exit_code=5)
+    one_line_error(CliRunner().invoke(warehouse_cli, ["status", "--db", db]), "no warehouse", exit_code=5)
 
 
 # --- a password never shows -----------------------------------------------------------------------

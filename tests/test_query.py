@@ -37,8 +37,9 @@ def query(cli, db: Path, *args: str, **kwargs):
     return cli.invoke(warehouse, ["query", "--db", str(db), *args], **kwargs)
 
 
-def assert_one_line_error(result, *fragments: str):
-    assert result.exit_code == 1, result.output
+def assert_one_line_error(result, *fragments: str, exit_code: int = 1):
+    """A one-line error; exit 1 for a problem with the SQL, 5 when the warehouse cannot be used."""
+    assert result.exit_code == exit_code, result.output
     assert isinstance(result.exception, SystemExit)
     message = result.stderr.strip()
     assert message.startswith("Error: ")
@@ -347,22 +348,22 @@ def test_the_file_itself_is_opened_read_only(db):
 
 def test_missing_warehouse_is_not_created(cli, tmp_path):
     missing = tmp_path / "nowhere" / "warehouse.db"
-    assert_one_line_error(query(cli, missing, "select 1"), "no warehouse at", str(missing))
+    assert_one_line_error(query(cli, missing, "select 1"), "no warehouse at", str(missing), exit_code=5)
     assert not missing.exists()
     assert not missing.parent.exists()
 
 
 def test_a_folder_is_not_a_warehouse(cli, tmp_path):
-    assert_one_line_error(query(cli, tmp_path, "select 1"), "is a folder")
+    assert_one_line_error(query(cli, tmp_path, "select 1"), "is a folder", exit_code=5)
 
 
 def test_a_file_that_is_not_sqlite(cli, tmp_path):
     text_file = tmp_path / "notes.db"
     text_file.write_text("just some notes, long enough to fill a header", encoding="utf-8")
-    assert_one_line_error(query(cli, text_file, "select 1"), "is not a SQLite database file")
+    assert_one_line_error(query(cli, text_file, "select 1"), "is not a SQLite database file", exit_code=5)
     empty = tmp_path / "empty.db"
     empty.touch()
-    assert_one_line_error(query(cli, empty, "select 1"), "is empty")
+    assert_one_line_error(query(cli, empty, "select 1"), "is empty", exit_code=5)
 
 
 def test_db_can_come_from_the_environment(cli, db):
@@ -383,7 +384,7 @@ def test_a_server_that_cannot_be_read_is_a_one_line_error_without_the_password(c
     # role does not exist (or no server answers): a one-line error that hides the password.
     message = assert_one_line_error(
         query(cli, "postgresql+psycopg://reader:secret@localhost/warehouse", "select 1"),
-        "postgresql", "reader:***@localhost")
+        "postgresql", "reader:***@localhost", exit_code=5)
     assert "secret" not in message
 
 

@@ -150,7 +150,7 @@ def test_empty_warehouse(cli, db_path):
 def test_missing_warehouse_is_a_one_line_error(cli, tmp_path):
     missing = tmp_path / "missing.db"
     result = cli.invoke(warehouse, ["status", "--db", str(missing)])
-    assert result.exit_code == 1
+    assert result.exit_code == 5          # README: 5, the warehouse cannot be used
     assert result.stderr.strip() == (f"Error: no warehouse at {missing}: the file does not exist "
                                      "(build one with `warehouse run`)")
     assert not missing.exists()
@@ -163,7 +163,7 @@ def test_a_sqlite_file_that_is_no_warehouse(cli, tmp_path):
     connection.commit()
     connection.close()
     result = cli.invoke(warehouse, ["status", "--db", str(other)])
-    assert result.exit_code == 1
+    assert result.exit_code == 5
     message = result.stderr.strip()
     assert message.startswith("Error: ") and "\n" not in message
     assert "is not a warehouse" in message and "etl_runs" in message

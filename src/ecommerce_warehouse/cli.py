@@ -19,7 +19,7 @@ from . import __version__, postgres, settings
 from .cli_bench import register_bench_commands
 from .cli_classroom import register_classroom_commands
 from .cli_explore import register_explore_commands
-from .errors import WarehouseError
+from .errors import WarehouseError, fail
 from .pipeline import (
     PipelineOptions,
     PipelineResult,
@@ -121,13 +121,6 @@ def progress_printer(verbose: bool) -> Progress | None:
     if verbose:
         return Progress(live=False)
     return None
-
-
-def fail(exc: WarehouseError):
-    """Turn a library error into a one-line error with the error's own exit code."""
-    error = click.ClickException(str(exc))
-    error.exit_code = exc.exit_code
-    raise error from exc
 
 
 # --- the one-shot job --------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import bench
-from .errors import WarehouseError
+from .errors import WarehouseError, fail
 
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)([kKmM]?)$")
 
@@ -145,7 +145,7 @@ def _run_and_print(run, format_text, as_json: bool) -> None:
     try:
         document = run(progress)
     except WarehouseError as exc:
-        raise click.ClickException(str(exc)) from exc
+        fail(exc)
     click.echo(json.dumps(document, indent=2) if as_json else format_text(document))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import datadict, report, walkthrough
-from .errors import WarehouseError
+from .errors import WarehouseError, fail
 
 WALKTHROUGH_HELP = f"""Build a small warehouse step by step, explaining each step.
 
@@ -71,12 +71,6 @@ def register_classroom_commands(group: click.Group) -> None:
     group.add_command(walkthrough_command)
     group.add_command(docs_command)
     group.add_command(build_report_command(db_option))
-
-
-def fail(exc: WarehouseError):
-    error = click.ClickException(str(exc))
-    error.exit_code = exc.exit_code
-    raise error from exc
 
 
 @click.command(name="walkthrough", help=WALKTHROUGH_HELP,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .errors import WarehouseError
+from .errors import WarehouseError, fail
 from .query import DEFAULT_LIMIT, FORMATS, parse_params, render, run_query, truncation_notice
 from .status import RUN_LIMIT, collect_status, format_status
 
@@ -78,7 +78,7 @@ def build_query_command(db_option) -> click.Command:
         try:
             result = run_query(db, text, parse_params(params), limit)
         except WarehouseError as exc:
-            raise click.ClickException(str(exc)) from exc
+            fail(exc)
         click.echo(render(result, output_format))
         if result.truncated:
             click.echo(truncation_notice(result), err=True)
@@ -112,7 +112,7 @@ def build_status_command(db_option, json_option) -> click.Command:
         try:
             found = collect_status(db)
         except WarehouseError as exc:
-            raise click.ClickException(str(exc)) from exc
+            fail(exc)
         if as_json:
             click.echo(json.dumps(found.as_dict(), indent=2))
         else:

@@ -1,5 +1,9 @@
 """The exceptions this package raises on purpose; the CLI turns each into a one-line error."""
 
+from typing import NoReturn
+
+import click
+
 
 class WarehouseError(Exception):
     """Base class: something the user can fix; the message says what and where.
@@ -54,3 +58,10 @@ class TransformError(WarehouseError):
 
 class SqlFileError(WarehouseError):
     """A SQL file of the project is missing or cannot be read."""
+
+
+def fail(exc: WarehouseError) -> NoReturn:
+    """Raise a library error again for click: one line on stderr, the error's own exit code."""
+    error = click.ClickException(str(exc))
+    error.exit_code = exc.exit_code
+    raise error from exc
