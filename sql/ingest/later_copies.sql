@@ -9,7 +9,6 @@
 select
     copy.raw_id,
     copy.raw_text,
-    copy.record_hash,
     original.raw_id as original_raw_id,
     original.raw_text as original_raw_text,
     original.record_hash as original_record_hash

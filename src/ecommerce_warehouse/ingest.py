@@ -162,12 +162,14 @@ def mark_later_copies(connection, file_id: int, after_raw_id: int) -> tuple[int,
         if not page:
             break
         rows = []
+        first_versions = {}     # raw_id -> hash: a first version with many copies is hashed once
         for pair in page:
-            copy_hash = pair.record_hash or contract.record_hash(contract.decode(pair.raw_text))
-            original_hash = pair.original_record_hash or contract.record_hash(
-                contract.decode(pair.original_raw_text))
+            copy_hash = contract.record_hash(contract.decode(pair.raw_text))
             rows.append((pair.raw_id, copy_hash))
-            if pair.original_record_hash is None:
+            original_hash = pair.original_record_hash or first_versions.get(pair.original_raw_id)
+            if original_hash is None:
+                original_hash = contract.record_hash(contract.decode(pair.original_raw_text))
+                first_versions[pair.original_raw_id] = original_hash
                 rows.append((pair.original_raw_id, original_hash))
             if copy_hash == original_hash:
                 duplicates += 1
