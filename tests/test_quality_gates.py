@@ -93,6 +93,28 @@ def test_warnings_are_recorded_and_shown_never_fatal(tmp_path, cli):
     assert rows(db, "select count(*) from fact_orders") == [(120,)]
 
 
+def test_volume_check_judges_the_days_a_run_adds_and_check_judges_every_day(tmp_path, cli):
+    """In a transform the volume warning is about the days the run loaded (a small batch
+    into a big warehouse counts a week of lines, not the whole fact); `warehouse check`
+    judges every day."""
+    db = tmp_path / "w.db"
+    records = [line(f"D{day}-{n}", f"2025-03-{day:02d}") for day in range(1, 9) for n in range(10)]
+    records += [line(f"D9-{n}", "2025-03-09") for n in range(40)]     # 40 lines vs a median of 10
+    load(db, batch(tmp_path, "a.jsonl", records))
+    # a normal day later: its run judges 2025-03-10 only (median of 03-03 … 03-09 is 10)
+    load(db, batch(tmp_path, "b.jsonl", [line(f"D10-{n}", "2025-03-10") for n in range(10)]))
+    # a late line for 2025-03-09 (now 41 lines) makes that day the run's again
+    load(db, batch(tmp_path, "c.jsonl", [line("D9-late", "2025-03-09")]))
+    assert rows(db, """select run_id, status, sample from dq_check_results
+                       where check_name = 'daily_volume_anomaly' order by run_id""") == [
+        (1, "warn", '[{"full_date": "2025-03-09", "lines": 40, "median_of_previous_7": 10}]'),
+        (2, "pass", None),
+        (3, "warn", '[{"full_date": "2025-03-09", "lines": 41, "median_of_previous_7": 10}]')]
+    full = cli.invoke(warehouse, ["check", "--db", str(db), "--json"])
+    (volume,) = [r for r in json.loads(full.stdout) if r["check"] == "daily_volume_anomaly"]
+    assert volume["sample"] == [{"full_date": "2025-03-09", "lines": 41, "median_of_previous_7": 10}]
+
+
 def test_transform_checks_only_what_the_run_added_and_check_covers_everything(tmp_path, cli):
     """Row-level checks in a transform look at the run's own rows (each published row was
     checked when it was published); `warehouse check` looks at every row."""
