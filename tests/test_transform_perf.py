@@ -5,6 +5,8 @@
   transform's own connection, and a failure they find must still stop the transform.
 - The fact's status CHECK is spelt with ``=``/``or`` (not ``in (...)``): it must still
   refuse any other status.
+- A small transform runs with a bigger SQLite page cache (``increment_cache``): the
+  connection goes back to the pool with its own cache size.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import pytest
 
 from conftest import batch, line, load, rows
 from ecommerce_warehouse import checks, sqlfiles
+from ecommerce_warehouse import transform as transform_module
 from ecommerce_warehouse.checks import BRONZE_ONLY, ChecksAlongside, run_checks
 from ecommerce_warehouse.cli import warehouse
-from ecommerce_warehouse.database import open_engine, write_transaction
+from ecommerce_warehouse.database import INCREMENT_CACHE_KIB, open_engine, write_transaction
+from ecommerce_warehouse.runs import Run
 
 
 def corrupt(db: Path, sql: str) -> None:
@@ -106,3 +110,29 @@ def test_the_fact_still_refuses_an_unknown_status(tmp_path):
     with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
         connection.execute("update fact_orders set status = 'shipped'")
     connection.close()
+
+
+def test_a_small_transform_has_the_bigger_cache_and_gives_it_back(tmp_path, cli, monkeypatch):
+    db = tmp_path / "w.db"
+    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01")]))
+    ingest(cli, db, batch(tmp_path, "b.jsonl", [line("T3", "2025-03-02")]))   # 1 line into 2
+    seen = []
+    real_run_sql = transform_module.run_sql
+
+    def run_sql(connection, name, params=None):
+        if name == "transform/fact_orders":
+            seen.append(connection.exec_driver_sql("pragma cache_size").scalar())
+        return real_run_sql(connection, name, params)
+
+    monkeypatch.setattr(transform_module, "run_sql", run_sql)
+    engine = open_engine(str(db))
+    try:
+        transform_module.transform(engine, Run(engine, "transform", {}))
+        assert engine.pool.checkedin() == 1         # the one connection the transform used
+        with engine.connect() as connection:
+            after = connection.exec_driver_sql("pragma cache_size").scalar()
+    finally:
+        engine.dispose()
+    assert seen == [-INCREMENT_CACHE_KIB]
+    assert after == -2000                           # SQLite's default, back on the connection
+    assert rows(db, "select count(*) from fact_orders") == [(3,)]

@@ -40,6 +40,29 @@ SQLITE_PRAGMAS = (
 )
 
 
+# The page cache of a transform that adds fewer lines than the fact holds (KiB). Such a
+# batch lands at scattered places in the fact's foreign-key indexes; SQLite's default
+# cache (2 MB: 125 pages of 16 KiB) evicts those index pages between one line and the
+# next, so each is read again and again. 10,000 lines into a 1M-line fact: its insert
+# 114 -> 58 ms with 16 MB (measured). Not for bulk transforms: the cache also sizes the
+# sorter's in-memory runs, and there 16 MB made the GROUP BYs slower and RSS +40 MB.
+INCREMENT_CACHE_KIB = 16_384
+
+
+@contextmanager
+def increment_cache(connection: Connection) -> Iterator[None]:
+    """SQLite: the bigger page cache for the block, then the connection's own again."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = int(connection.exec_driver_sql("pragma cache_size").scalar())
+    connection.exec_driver_sql(f"pragma cache_size = -{INCREMENT_CACHE_KIB:d}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"pragma cache_size = {before:d}")
+
+
 def utc_now() -> str:
     """The current time as ISO-8601 UTC text, as stored in load timestamps."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import sqlfiles
 from .checks import CheckResult, ChecksAlongside, failed, record_results, run_checks
-from .database import query_sql, run_sql, utc_now, write_transaction
+from .database import increment_cache, query_sql, run_sql, utc_now, write_transaction
 from .errors import QualityGateError, TransformError
 from .runs import Run
 
@@ -59,7 +60,8 @@ def transform(engine: Engine, run: Run) -> TransformResult:
             scope = {"from_raw_id": watermark, "to_raw_id": high_water, "from_order_key": fact_rows}
             bulk = high_water - watermark >= max(BULK_LINES, fact_rows)
             # the checks that read only Bronze run meanwhile, on a second connection
-            with ChecksAlongside(connection, scope) as alongside:
+            cache = nullcontext() if bulk else increment_cache(connection)
+            with cache, ChecksAlongside(connection, scope) as alongside:
                 for name in sqlfiles.TRANSFORM:
                     if bulk and name == "transform/fact_orders":
                         run_sql(connection, "transform/fact_orders_drop_indexes")
