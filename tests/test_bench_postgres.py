@@ -93,7 +93,8 @@ def test_binary_and_text_copy_store_the_same_bronze_rows(pg):  # noqa: F811
 
             def row(number: int, event_ts: str | None, registered: str | None) -> tuple:
                 values = dict.fromkeys(INSERT_COLUMNS)
-                values.update(batch_id=file_id, source_file="f", loaded_at="2025-03-01T10:15:00.000000Z",
+                values.update(raw_id=10**6 + number, batch_id=file_id, source_file="f",
+                              loaded_at="2025-03-01T10:15:00.000000Z",
                               record_number=number, raw_text=f'{{"n": {number}, "s": "é"}}',
                               load_status="loaded", transaction_id=f"T{number}", event_ts=event_ts,
                               event_date=event_ts and event_ts[:10], date_key=20250301, quantity=2**31 - 1,
@@ -105,11 +106,17 @@ def test_binary_and_text_copy_store_the_same_bronze_rows(pg):  # noqa: F811
             statement = binary.copy.statement
             textual = postgres.CopyRows(connection, "x", statement, INSERT_COLUMNS, binary=False)
             assert textual.format == "text"
-            binary.run([row(1, "2025-03-01T23:59:59.999999Z", "2022-02-28"), row(2, None, None)])
+            binary.run([row(1, "2025-03-01T23:59:59.999999Z", "2022-02-28")])
+            binary.run([row(2, None, None)])                        # the same COPY goes on
+            binary.finish()
             textual.run([row(3, "2025-03-01T23:59:59.999999Z", "2022-02-28"), row(4, None, None)])
+            textual.finish()
             unparsed = [row(5, "2025-03-01T10:00:00", None)]      # no offset: not for binary
             assert binary.copy._binary_values(unparsed) is None
-            binary.run(unparsed)                                    # so it goes as text
+            binary.run([row(6, "2025-03-01T23:59:59.999999Z", None)])
+            binary.run(unparsed)                                    # so it goes as text,
+            binary.run([row(7, "2025-03-01T23:59:59.999999Z", None)])   # in a COPY of its own
+            binary.finish()
             stored = connection.execute(text(
                 "select record_number, raw_text, event_ts, event_date, user_registration_date,"
                 " quantity, price_cents, user_name, loaded_at from raw_transactions"
@@ -122,4 +129,4 @@ def test_binary_and_text_copy_store_the_same_bronze_rows(pg):  # noqa: F811
     assert by_number[1][0] == '{"n": 1, "s": "é"}'
     assert by_number[1][1].isoformat() == "2025-03-01T23:59:59.999999+00:00"
     assert by_number[2][1] is None and by_number[2][3] is None
-    assert 5 in by_number
+    assert sorted(by_number) == [1, 2, 3, 4, 5, 6, 7]

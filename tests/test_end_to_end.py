@@ -150,6 +150,24 @@ def test_file_counts_reconcile_with_bronze(db_path, two_days):
     assert facts[0][0] > 0
 
 
+
+def test_each_file_is_one_raw_id_range_in_record_order(db_path, two_days):
+    """The ingest gives a file's records the raw_ids after the highest in Bronze, one each
+    in file order: the grain (batch_id, record_number) holds without an index of its own,
+    and each rejected record's reason sits on its own row."""
+    load(db_path, *two_days)
+    for (batch_id,) in rows(db_path, "select file_id from etl_files order by file_id"):
+        ids = rows(db_path, "select raw_id, record_number from raw_transactions"
+                            " where batch_id = ? order by raw_id", (batch_id,))
+        first = ids[0][0]
+        assert ids == [(first + n, n + 1) for n in range(len(ids))]
+    assert rows(db_path, "select count(*) from (select distinct batch_id, record_number"
+                         " from raw_transactions) as record") == rows(db_path, "select count(*) from raw_transactions")
+    assert rows(db_path, "select count(*) from raw_transactions where load_status = 'rejected'"
+                         " and (reject_reason is null or reject_message is null)") == [(0,)]
+    assert rows(db_path, "select count(*) from raw_transactions where load_status <> 'rejected'"
+                         " and reject_reason is not null") == [(0,)]
+
 def test_fact_totals_match_an_independent_recomputation(db_path, two_days):
     load(db_path, *two_days)
     expected = expected_lines(two_days)

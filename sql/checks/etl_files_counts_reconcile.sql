@@ -5,17 +5,12 @@
 -- grain of failing rows: one row per file whose counts do not add up, or per unregistered batch_id
 -- reads: etl_files, raw_transactions
 -- scope: the Bronze rows of this run (raw_id in (:from_raw_id, :to_raw_id]); `warehouse check`
---        passes the whole range, so on demand it covers everything.
+--        passes the whole range, so on demand it covers everything. A file's rows are
+--        one contiguous raw_id range committed together, so a run's range holds every
+--        row of each file it touches.
 -- in a transform: runs on a second connection while the transform files run (it reads
 --        only Bronze and the registry, which they never write; checks.BRONZE_ONLY)
-with staged_file as (
-    select distinct batch_id
-    from raw_transactions
-    where raw_id > :from_raw_id
-      and raw_id <= :to_raw_id
-),
-
-bronze_count as (
+with bronze_count as (
     select
         batch_id,
         count(*) as records,
@@ -23,29 +18,28 @@ bronze_count as (
         sum(case when load_status = 'duplicate' then 1 else 0 end) as duplicates,
         sum(case when load_status = 'rejected' then 1 else 0 end) as rejected
     from raw_transactions
-    where batch_id in (select batch_id from staged_file)
+    where raw_id > :from_raw_id
+      and raw_id <= :to_raw_id
     group by batch_id
 )
 
 select
-    staged_file.batch_id as file_id,
+    bronze_count.batch_id as file_id,
     registry.path,
     registry.records_read,
     registry.records_loaded,
     registry.duplicates_skipped,
     registry.records_rejected
-from staged_file
+from bronze_count
 left join etl_files as registry
-    on registry.file_id = staged_file.batch_id
-left join bronze_count
-    on bronze_count.batch_id = staged_file.batch_id
+    on registry.file_id = bronze_count.batch_id
 where registry.file_id is null           -- Bronze rows of a file nobody registered
    or (registry.status = 'loaded'
        and (
            registry.records_read
                <> registry.records_loaded + registry.duplicates_skipped + registry.records_rejected
-           or registry.records_read <> coalesce(bronze_count.records, 0)
-           or registry.records_loaded <> coalesce(bronze_count.loaded, 0)
-           or registry.duplicates_skipped <> coalesce(bronze_count.duplicates, 0)
-           or registry.records_rejected <> coalesce(bronze_count.rejected, 0)
+           or registry.records_read <> bronze_count.records
+           or registry.records_loaded <> bronze_count.loaded
+           or registry.duplicates_skipped <> bronze_count.duplicates
+           or registry.records_rejected <> bronze_count.rejected
        ))

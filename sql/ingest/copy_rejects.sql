@@ -1,5 +1,6 @@
 -- copy_rejects: quarantine this batch's rejected records (grain: raw_id)
--- reads: raw_transactions (this batch, load_status = 'rejected')
+-- reads: raw_transactions (this batch: the rows after :after_raw_id, the highest raw_id
+--        before the file's rows went in; load_status = 'rejected')
 insert into rejected_transactions (
     raw_id, batch_id, source_file, record_number, reason_code, field, message,
     transaction_id, raw_text, rejected_at
@@ -16,5 +17,5 @@ select
     raw_text,
     loaded_at
 from raw_transactions
-where batch_id = :batch_id
+where raw_id > :after_raw_id
   and load_status = 'rejected'

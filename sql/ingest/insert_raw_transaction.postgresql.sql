@@ -5,7 +5,7 @@
 -- not, exactly as with the portable file.
 -- Why a variant: COPY ... FROM STDIN is PostgreSQL's bulk load; SQLite has none.
 copy raw_transactions (
-    batch_id, source_file, loaded_at, record_number, raw_text, load_status,
+    raw_id, batch_id, source_file, loaded_at, record_number, raw_text, load_status,
     transaction_id, order_id, event_ts, event_date, date_key,
     quantity, price_cents, order_status,
     user_id, user_name, user_email, user_registration_date,

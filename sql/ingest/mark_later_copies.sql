@@ -23,7 +23,7 @@ with later_copy as (
             where earliest.transaction_id = copy.transaction_id
               and earliest.load_status = 'loaded'
         )
-    where copy.batch_id = :batch_id
+    where copy.raw_id > :after_raw_id       -- this batch's rows (see later_copies.sql)
       and copy.load_status = 'loaded'
       and copy.record_hash is not null
       and original.raw_id < copy.raw_id

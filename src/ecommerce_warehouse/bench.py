@@ -292,7 +292,8 @@ def _work_bronze_floor(json_path: str, db: str) -> dict:
     from .reader import read_records
     from .sqlfiles import statements
     batch = (1, json_path, "2025-01-01T00:00:00.000000Z")
-    rows = [ingest.bronze_row(record, batch) for record in read_records(Path(json_path))]
+    rows = [ingest.bronze_row(record, raw_id, batch)
+            for raw_id, record in enumerate(read_records(Path(json_path)), start=1)]
     columns = ", ".join(ingest.INSERT_COLUMNS)
     placeholders = ", ".join("?" for _ in ingest.INSERT_COLUMNS)
     began = time.perf_counter()

@@ -15,15 +15,21 @@ row inserts? For each size N it
    ``raw_transactions``, one transaction per load, commit included:
 
    - ``copy``: the path ingest takes, ``BulkInsert`` with
-     ``ingest/insert_raw_transaction.postgresql.sql`` (COPY, binary format);
-   - ``copy_text``: the same COPY in text format (how it loaded before; for reference);
+     ``ingest/insert_raw_transaction.postgresql.sql`` (COPY, binary format, one COPY for
+     all the chunks);
+   - ``copy_text``: the same COPY in text format (for reference);
    - ``inserts``: row inserts, the portable ``ingest/insert_raw_transaction.sql``
      compiled for psycopg and run with executemany per chunk, exactly as ``BulkInsert``
      runs a statement file (psycopg 3 pipelines executemany);
    - ``ingest_file``: the whole ``ingest.ingest_file`` of the generated file (read,
      check, COPY, duplicate check, counts), for context.
 
-   The four alternate within each round, starting one later each round, and each
+   - ``read_back``: reading the spilled rows back and nothing else. Every path above
+     but ``ingest_file`` includes it (a COPY goes on storing rows on the server while
+     the next chunk is read, so the reading cannot be left out of the timing); it is the
+     same for each.
+
+   The paths alternate within each round, starting one later each round, and each
    figure is the median of ``repeat`` rounds (3 by default), so other work on the
    machine falls on every path alike. Each load also reports the CPU seconds of this
    process (``time.process_time``) and, when the server runs on this machine and its
@@ -31,7 +37,7 @@ row inserts? For each size N it
    seconds are steadier than wall seconds, and they show which side the time is spent on.
 
 Nothing here asserts a speed. A load is timed from creating its loader to the end of
-its commit, without the time spent reading the spilled rows back.
+its commit, reading the spilled rows back included.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -57,12 +64,13 @@ from .errors import DatabaseError, WarehouseError
 DEFAULT_REPEAT = 3
 INSERT_FILE = "ingest/insert_raw_transaction"
 # The timed paths, in the order of the first round (each round starts one later).
-PATHS = ("copy", "copy_text", "inserts", "ingest_file")
+PATHS = ("copy", "copy_text", "inserts", "ingest_file", "read_back")
 TITLES = {
     "copy": "COPY, binary (ingest's path)",
-    "copy_text": "COPY, text format (before)",
+    "copy_text": "COPY, text format",
     "inserts": "row inserts (executemany)",
     "ingest_file": "whole ingest_file (context)",
+    "read_back": "reading the rows back (in each)",
 }
 SCHEMA_PREFIX = "bench_"
 
@@ -160,13 +168,22 @@ def build_bronze_rows(path: Path, batch: tuple, spill: SpilledRows) -> float:
     from .reader import read_records
 
     began = time.perf_counter()
-    spill.write((ingest.bronze_row(record, batch) for record in read_records(path)), ingest.INSERT_CHUNK)
+    records = enumerate(read_records(path), start=1)
+    spill.write((ingest.bronze_row(record, raw_id, batch) for raw_id, record in records), ingest.INSERT_CHUNK)
     return time.perf_counter() - began
 
 
 # --- the loaders --------------------------------------------------------------------------------
 
-def copy_loader(connection: Connection) -> Callable[[list[tuple]], None]:
+class Loader(Protocol):
+    """What a timed path does with the rows: ``run`` each chunk, then ``finish``."""
+
+    def run(self, rows: list[tuple]) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def copy_loader(connection: Connection) -> Loader:
     """Ingest's own path: BulkInsert with the COPY variant of the insert file."""
     from .ingest import INSERT_COLUMNS
 
@@ -174,51 +191,66 @@ def copy_loader(connection: Connection) -> Callable[[list[tuple]], None]:
     if insert.copy is None:
         raise PostgresBenchError(f"sql/{INSERT_FILE}.postgresql.sql is not a COPY, so there is "
                                  "no COPY path to time")
-    return insert.run
+    return insert
 
 
-def copy_text_loader(connection: Connection) -> Callable[[list[tuple]], None]:
+def copy_text_loader(connection: Connection) -> Loader:
     """The same COPY, in text format."""
     from .ingest import INSERT_COLUMNS
 
     (statement,) = sqlfiles.statements(INSERT_FILE, postgres.DIALECT)
-    return postgres.CopyRows(connection, INSERT_FILE, statement, INSERT_COLUMNS, binary=False).run
+    return postgres.CopyRows(connection, INSERT_FILE, statement, INSERT_COLUMNS, binary=False)
 
 
-def insert_loader(connection: Connection) -> Callable[[list[tuple]], None]:
+class _RowInserts:
     """Row inserts: the portable insert file, compiled for psycopg, run as BulkInsert runs
     a statement file (executemany of the chunk; dicts for a named paramstyle)."""
-    from .ingest import INSERT_COLUMNS
 
-    portable = sqlfiles.SQL_DIR / f"{INSERT_FILE}.sql"
-    (statement,) = sqlfiles.split_statements(portable.read_text(encoding="utf-8"))
-    compiled = text(statement).compile(dialect=connection.dialect)
-    if set(compiled.params) != set(INSERT_COLUMNS):
-        raise PostgresBenchError(f"{portable} binds {sorted(compiled.params)}, "
-                                 f"expected {sorted(INSERT_COLUMNS)}")
-    sql = compiled.string
-    order = compiled.positiontup
-    columns = INSERT_COLUMNS
-    if order is None:                          # psycopg's pyformat: named parameters
-        def reorder(rows):
-            return [dict(zip(columns, row)) for row in rows]
-    elif tuple(order) == columns:
-        def reorder(rows):
-            return rows
-    else:
-        index = [columns.index(name) for name in order]
+    def __init__(self, connection: Connection):
+        from .ingest import INSERT_COLUMNS
 
-        def reorder(rows):
-            return [tuple(row[i] for i in index) for row in rows]
+        portable = sqlfiles.SQL_DIR / f"{INSERT_FILE}.sql"
+        (statement,) = sqlfiles.split_statements(portable.read_text(encoding="utf-8"))
+        compiled = text(statement).compile(dialect=connection.dialect)
+        if set(compiled.params) != set(INSERT_COLUMNS):
+            raise PostgresBenchError(f"{portable} binds {sorted(compiled.params)}, "
+                                     f"expected {sorted(INSERT_COLUMNS)}")
+        self.connection = connection
+        self.sql = compiled.string
+        order = compiled.positiontup
+        columns = INSERT_COLUMNS
+        if order is None:                          # psycopg's pyformat: named parameters
+            self.reorder = lambda rows: [dict(zip(columns, row)) for row in rows]
+        elif tuple(order) == columns:
+            self.reorder = lambda rows: rows
+        else:
+            index = [columns.index(name) for name in order]
+            self.reorder = lambda rows: [tuple(row[i] for i in index) for row in rows]
 
-    def run(rows: list[tuple]) -> None:
+    def run(self, rows: list[tuple]) -> None:
         if rows:
-            connection.exec_driver_sql(sql, reorder(rows))
+            self.connection.exec_driver_sql(self.sql, self.reorder(rows))
 
-    return run
+    def finish(self) -> None:
+        pass
 
 
-LOADERS = {"copy": copy_loader, "copy_text": copy_text_loader, "inserts": insert_loader}
+class _ReadBack:
+    """Nothing loaded: the time to read the spilled rows back, which every path includes."""
+
+    def __init__(self, _connection: Connection):
+        pass
+
+    def run(self, rows: list[tuple]) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+LOADERS: dict[str, Callable[[Connection], Loader]] = {
+    "copy": copy_loader, "copy_text": copy_text_loader, "inserts": _RowInserts, "read_back": _ReadBack,
+}
 
 
 # --- one timed load ---------------------------------------------------------------------------
@@ -228,24 +260,19 @@ def _backend_pid(connection: Connection) -> int:
 
 
 def timed_load(engine: Engine, path_name: str, spill: SpilledRows) -> dict:
-    """Load the spilled rows with one path in one transaction; its seconds and CPU seconds."""
+    """Load the spilled rows with one path in one transaction; its seconds and CPU seconds
+    (reading the rows back included: a COPY stores rows on the server meanwhile)."""
     make = LOADERS[path_name]
-    seconds = cpu = 0.0
     with database.write_transaction(engine) as connection:
         pid = _backend_pid(connection)
         server_before = backend_cpu_seconds(pid)
         wall, clock = time.perf_counter(), time.process_time()
         load = make(connection)
-        seconds += time.perf_counter() - wall
-        cpu += time.process_time() - clock
-        for chunk in spill.read():                 # reading the spill is not timed
-            wall, clock = time.perf_counter(), time.process_time()
-            load(chunk)
-            seconds += time.perf_counter() - wall
-            cpu += time.process_time() - clock
-        wall, clock = time.perf_counter(), time.process_time()
-    seconds += time.perf_counter() - wall          # the commit
-    cpu += time.process_time() - clock
+        for chunk in spill.read():
+            load.run(chunk)
+        load.finish()
+    seconds = time.perf_counter() - wall           # the commit included
+    cpu = time.process_time() - clock
     server_after = backend_cpu_seconds(pid)
     server = None if server_before is None or server_after is None else server_after - server_before
     return {"seconds": seconds, "client_cpu_seconds": cpu, "server_cpu_seconds": server}

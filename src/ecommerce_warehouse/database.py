@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -264,7 +265,9 @@ class BulkInsert:
     file's ``:name`` parameters to the driver's own style once; the rows then go to the
     driver's executemany as they are (reordered only if the driver's order differs).
     When the file's variant for the engine is ``copy <table> (<columns>) from stdin``
-    (PostgreSQL), the rows are streamed to it with COPY instead (``postgres.CopyRows``).
+    (PostgreSQL), the rows are streamed to it with COPY instead (``postgres.CopyRows``):
+    one COPY across ``run`` calls, so use it as a context manager (or call ``finish``)
+    and ``finish`` before the connection runs any other statement.
     """
 
     def __init__(self, connection: Connection, name: str, columns: tuple[str, ...]):
@@ -294,6 +297,22 @@ class BulkInsert:
         if rows:
             batch = rows if self.reorder is None else [self.reorder(row) for row in rows]
             self.connection.exec_driver_sql(self.sql, batch)
+
+    def finish(self) -> None:
+        """Every row given so far is in the table (ends a COPY in progress; else nothing)."""
+        if self.copy is not None:
+            self.copy.finish()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type, exc, _traceback) -> None:
+        if self.copy is None:
+            return
+        if exc is None:
+            self.copy.finish()
+        else:
+            self.copy.abort(exc)
 
 
 def ensure_schema(engine: Engine) -> None:

@@ -24,6 +24,10 @@ class InputFileError(WarehouseError):
         self.reason = message
 
 
+class NulCharacterError(WarehouseError):
+    """A value holds the NUL character, which PostgreSQL text cannot store (SQLite can)."""
+
+
 class OutputError(WarehouseError):
     """Generated files cannot be written (disk full, no permission, not a folder)."""
 

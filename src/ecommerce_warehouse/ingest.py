@@ -20,17 +20,17 @@ from sqlalchemy.engine import Engine
 
 from . import contract
 from .database import BulkInsert, query_sql, run_sql, utc_now, write_transaction
-from .errors import InputFileError
+from .errors import InputFileError, NulCharacterError
 from .reader import RawRecord, file_format, read_records
 
 INSERT_CHUNK = 5_000
 # The parameters of sql/ingest/insert_raw_transaction.sql, in the order rows are built.
 INSERT_COLUMNS = (
-    "batch_id", "source_file", "loaded_at", "record_number", "raw_text", "load_status",
+    "raw_id", "batch_id", "source_file", "loaded_at", "record_number", "raw_text", "load_status",
     *contract.COLUMNS,
 )
 # The parameters of sql/ingest/set_reject_reason.sql, for the rejected records.
-REASON_COLUMNS = ("batch_id", "record_number", "reject_reason", "reject_field", "reject_message")
+REASON_COLUMNS = ("raw_id", "reject_reason", "reject_field", "reject_message")
 
 @dataclass
 class FileResult:
@@ -84,48 +84,71 @@ def judge(record: RawRecord) -> tuple[tuple, contract.Rejection | None]:
     return contract.check(record.value, record.text)
 
 
-def bronze_row(record: RawRecord, batch: tuple,
+def bronze_row(record: RawRecord, raw_id: int, batch: tuple,
                judged: tuple[tuple, contract.Rejection | None] | None = None) -> tuple:
     """The raw_transactions row of one record, in INSERT_COLUMNS order.
 
-    ``batch`` is (batch_id, source_file, loaded_at); ``judged`` is what judge(record)
-    said, when the caller has it already. A valid record is 'loaded' (the
-    file's duplicate check may demote it later); an invalid one is 'rejected', and its
-    reason goes in afterwards (sql/ingest/set_reject_reason.sql): the row has no reject
-    columns, because binding three NULLs to every valid row cost a fifth of the insert.
+    ``raw_id`` is the row's key (the ingest gives a file's records the ids after the
+    highest in Bronze, in file order); ``batch`` is (batch_id, source_file, loaded_at);
+    ``judged`` is what judge(record) said, when the caller has it already. A valid
+    record is 'loaded' (the file's duplicate check may demote it later); an invalid one
+    is 'rejected', and its reason goes in afterwards (sql/ingest/set_reject_reason.sql):
+    the row has no reject columns, because binding three NULLs to every valid row cost a
+    fifth of the insert.
     """
     columns, rejection = judge(record) if judged is None else judged
-    return batch + (record.number, record.text,
-                    "loaded" if rejection is None else "rejected") + columns
+    return (raw_id, *batch, record.number, record.text,
+            "loaded" if rejection is None else "rejected", *columns)
 
 
-def load_records(connection, path: Path, batch: tuple,
+def load_records(connection, path: Path, batch: tuple, after_raw_id: int,
                  on_progress: Callable[[int], None] | None) -> tuple[int, int]:
-    """Write every record of the file to Bronze, in chunks; return (read, rejected)."""
-    insert = BulkInsert(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS)
+    """Write every record of the file to Bronze, in chunks; return (read, rejected).
+
+    The records get the raw_ids after ``after_raw_id`` (the highest in Bronze; the
+    caller holds the write lock), one each in file order, valid or not. The reject
+    reasons follow by UPDATE once a chunk's worth have gathered, and at the end: on
+    PostgreSQL the rows stream through one COPY, which must end before the UPDATE runs.
+    """
     reasons = BulkInsert(connection, "ingest/set_reject_reason", REASON_COLUMNS)
-    file_id = batch[0]
     chunk, rejections = [], []
     read = rejected = 0
-    for record in read_records(path):
-        judged = judge(record)
-        chunk.append(bronze_row(record, batch, judged))
-        rejection = judged[1]
-        read += 1
-        if rejection is not None:
-            rejected += 1
-            rejections.append((file_id, record.number, rejection.code, rejection.field,
-                               rejection.message))
-        if len(chunk) >= INSERT_CHUNK:
-            insert.run(chunk)
-            reasons.run(rejections)
-            chunk.clear()
-            rejections.clear()
-            if on_progress:
-                on_progress(read)
-    insert.run(chunk)
+    with BulkInsert(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS) as insert:
+        for record in read_records(path):
+            judged = judge(record)
+            read += 1
+            raw_id = after_raw_id + read
+            chunk.append(bronze_row(record, raw_id, batch, judged))
+            rejection = judged[1]
+            if rejection is not None:
+                rejected += 1
+                rejections.append((raw_id, rejection.code, rejection.field, rejection.message))
+            if len(chunk) >= INSERT_CHUNK:
+                insert.run(chunk)
+                chunk.clear()
+                if len(rejections) >= INSERT_CHUNK:
+                    insert.finish()
+                    reasons.run(rejections)
+                    rejections.clear()
+                if on_progress:
+                    on_progress(read)
+        insert.run(chunk)
     reasons.run(rejections)
     return read, rejected
+
+
+def nul_refusal(path: Path) -> InputFileError:
+    """The file refused for a value PostgreSQL text cannot hold, naming the first such record.
+
+    Only called once the server has refused the file's COPY, so the file is read again
+    to find the record (no record is kept in memory for it meanwhile).
+    """
+    for number, record in enumerate(read_records(path), start=1):
+        for column, value in zip(INSERT_COLUMNS, bronze_row(record, number, ("", "", ""))):
+            if isinstance(value, str) and "\x00" in value:
+                return InputFileError(path, f"record {record.number}: {column} holds a NUL character "
+                                            "(\\u0000), which PostgreSQL text cannot store")
+    return InputFileError(path, "a value holds a NUL character (\\u0000), which PostgreSQL text cannot store")
 
 
 @contextmanager
@@ -145,7 +168,7 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def mark_later_copies(connection, file_id: int, after_raw_id: int) -> tuple[int, int]:
+def mark_later_copies(connection, after_raw_id: int) -> tuple[int, int]:
     """Demote this file's later copies of already loaded transaction_ids.
 
     Only records whose transaction_id was loaded before get a record_hash, computed here
@@ -178,7 +201,7 @@ def mark_later_copies(connection, file_id: int, after_raw_id: int) -> tuple[int,
         hashes.run(rows)
         after = page[-1].raw_id
     if duplicates or conflicting:
-        run_sql(connection, "ingest/mark_later_copies", {"batch_id": file_id})
+        run_sql(connection, "ingest/mark_later_copies", {"after_raw_id": after_raw_id})
     return duplicates, conflicting
 
 
@@ -205,11 +228,14 @@ def ingest_file(engine: Engine, path: Path, run_id: int | None = None,
             last_raw_id = query_sql(connection, "ingest/last_raw_id").scalar_one()
             batch = (file_id, shown_path, loaded_at)
             with paused_gc():
-                read, rejected = load_records(connection, path, batch, on_progress)
-            duplicates, conflicting = mark_later_copies(connection, file_id, last_raw_id)
+                try:
+                    read, rejected = load_records(connection, path, batch, last_raw_id, on_progress)
+                except NulCharacterError:
+                    raise nul_refusal(path) from None
+            duplicates, conflicting = mark_later_copies(connection, last_raw_id)
             rejected += conflicting
             if rejected:
-                run_sql(connection, "ingest/copy_rejects", {"batch_id": file_id})
+                run_sql(connection, "ingest/copy_rejects", {"after_raw_id": last_raw_id})
             run_sql(connection, "ingest/close_file", {
                 "file_id": file_id, "records_read": read,
                 "records_loaded": read - rejected - duplicates,
