@@ -81,13 +81,16 @@ Examples:
 
 \b
 --postgres URL times PostgreSQL instead (the SQLite steps above are not run):
-for each size it builds the file's Bronze rows once, then loads them into a
-fresh schema on that server (a random name, dropped at the end) through
-  COPY, binary   ingest's own path (BulkInsert with the COPY file)
+for each size it builds the file's Bronze rows once (spilled to a temporary
+file), then loads them into a fresh schema on that server (a random name,
+dropped at the end) through
+  COPY, binary   ingest's own path (BulkInsert with the COPY file: one COPY
+                 streams every chunk)
   COPY, text     the same COPY in text format, for reference
   row inserts    the portable INSERT file, executemany per chunk
-and runs the whole ingest of the file for context; the paths alternate and
-each figure is the median of 3 rounds. It prints seconds, rows/s, client
+and runs the whole ingest of the file for context. Each path's time includes
+reading the spilled rows back, which is also timed alone. The paths alternate
+and each figure is the median of 3 rounds. It prints seconds, rows/s, client
 and server CPU seconds and the ratio row inserts ÷ COPY. With it, only
 --transactions/--scale, --seed and --json apply. Example:
   warehouse bench --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test \\
