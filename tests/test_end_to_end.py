@@ -314,6 +314,8 @@ def test_truncated_json_file_is_refused_whole_and_other_files_still_load(db_path
     assert (status, read) == ("refused", 0)
     assert re.search(r"\bline 3, column \d+", error), error
     assert sorted(tid for (tid,) in rows(db_path, "select transaction_id from fact_orders")) == ["G1", "G2"]
+    # the run summary's Bronze count (from the registry) is Bronze's own
+    assert [(result.tables["raw_transactions"],)] == rows(db_path, "select count(*) from raw_transactions") == [(2,)]
 
 
 def test_not_an_array_json_file_is_refused_with_its_position(db_path, tmp_path):
