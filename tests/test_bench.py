@@ -69,7 +69,7 @@ def test_compare_reports_a_ratio_or_a_skip_note(document):
     compare = document["runs"][0]["compare"]
     assert [p["name"] for p in compare["peers"]] == list(bench.PEERS)
     by_name = {peer["name"]: peer for peer in compare["peers"]}
-    for always in ("sqlite3-executemany", "bronze-floor"):   # stdlib sqlite3 is always there
+    for always in bench.PEERS[2:]:                           # stdlib sqlite3 is always there
         assert by_name[always]["status"] == "ok"
     for peer in compare["peers"]:
         if peer["status"] == "skipped":
@@ -142,6 +142,31 @@ def test_missing_peers_are_skipped_with_a_note(tmp_path, monkeypatch):
     compare = bench._compare(tmp_path, tmp_path / "x.json", 10, 1.0, None, lambda line: None)
     status = {p["name"]: p["status"] for p in compare["peers"]}
     assert status == {"pandas": "skipped", "sqlite-utils": "skipped", "sqlite3-executemany": "ok",
-                      "bronze-floor": "ok"}
+                      "bronze-floor": "ok", "bronze-floor-rollback": "ok", "bronze-floor-raw-text": "ok",
+                      "bronze-floor-typed": "ok"}
     assert "pip install pandas" in compare["peers"][0]["note"]
-    assert [peer["ours_ratio"] for peer in compare["peers"][2:]] == [2.0, 2.0]
+    assert [peer["ours_ratio"] for peer in compare["peers"][2:]] == [2.0] * 5
+
+
+@pytest.mark.parametrize("variant", sorted(bench.BRONZE_VARIANTS))
+def test_each_bronze_floor_stores_what_it_says(tmp_path, variant):
+    """The floors time storing our own Bronze rows, or the part of them a variant keeps."""
+    import sqlite3
+
+    from ecommerce_warehouse import generator
+    path, count = generator.write_day(generator.build_catalogue(1), bench.average_day(), 50, tmp_path)
+    db = tmp_path / f"{variant}.db"
+    figures = bench._work_bronze_floor(str(path), str(db), variant)
+    assert figures["lines"] == count and figures["seconds"] > 0
+    connection = sqlite3.connect(db)
+    try:
+        journal = connection.execute("pragma journal_mode").fetchone()[0]
+        stored = connection.execute("select count(*), count(raw_id), sum(raw_text <> ''),"
+                                    " count(transaction_id), count(event_ts) from raw_transactions").fetchone()
+    finally:
+        connection.close()
+    assert journal == ("delete" if variant == "rollback" else "wal")
+    with_text = 0 if variant == "typed" else count
+    with_typed = 0 if variant == "raw-text" else count
+    assert stored == (count, count, with_text, count, with_typed)
+

@@ -62,12 +62,25 @@ SEARCH_FROM = date(2025, 3, 1)
 # A 1-minute load average at or above this before the bench (or this + 1 while it runs,
 # the bench itself keeping one CPU busy) means other work competed for the CPU.
 BUSY_LOAD = 0.8
-PEERS = ("pandas", "sqlite-utils", "sqlite3-executemany", "bronze-floor")
+PEERS = ("pandas", "sqlite-utils", "sqlite3-executemany", "bronze-floor", "bronze-floor-rollback",
+         "bronze-floor-raw-text", "bronze-floor-typed")
 PEER_TITLES = {
     "pandas": "pandas json_normalize + to_sql",
     "sqlite-utils": "sqlite-utils insert --nl",
     "sqlite3-executemany": "sqlite3 executemany (floor)",
     "bronze-floor": "our Bronze rows, executemany only",
+    "bronze-floor-rollback": "  the same, rollback journal",
+    "bronze-floor-raw-text": "  raw text + keys only",
+    "bronze-floor-typed": "  typed columns only",
+}
+# What each Bronze floor stores: the journal mode, and which of our Bronze row's values it
+# keeps (the others go in as NULL, or '' for the raw text, which may not be NULL).
+BRONZE_VARIANTS = {
+    "ours": ("wal", None),
+    "rollback": ("delete", None),
+    "raw-text": ("wal", ("raw_id", "batch_id", "source_file", "loaded_at", "record_number",
+                         "raw_text", "load_status", "transaction_id")),
+    "typed": ("wal", "all but raw_text"),
 }
 
 Progress = Callable[[str], None]
@@ -285,21 +298,34 @@ def _work_executemany(json_path: str, db: str) -> dict:
     return {"seconds": seconds, "lines": len(rows)}
 
 
-def _work_bronze_floor(json_path: str, db: str) -> dict:
-    """Our own Bronze rows, built beforehand (not timed), into our own raw_transactions."""
+def _work_bronze_floor(json_path: str, db: str, variant: str = "ours") -> dict:
+    """Our own Bronze rows, built beforehand (not timed), into our own raw_transactions.
+
+    ``variant`` (BRONZE_VARIANTS) stores them as ingest does ('ours'), under a rollback
+    journal instead of WAL ('rollback'), or only part of each row: the raw text and the
+    keys ('raw-text'), or everything but the raw text ('typed'). Same table, same keys.
+    """
     from . import ingest
     from .database import SQLITE_PRAGMAS
     from .reader import read_records
     from .sqlfiles import statements
+    journal, kept = BRONZE_VARIANTS[variant]
     batch = (1, json_path, "2025-01-01T00:00:00.000000Z")
     rows = [ingest.bronze_row(record, raw_id, batch)
             for raw_id, record in enumerate(read_records(Path(json_path)), start=1)]
+    if kept is not None:
+        keep = [column in kept if kept != "all but raw_text" else column != "raw_text"
+                for column in ingest.INSERT_COLUMNS]
+        blank = ["" if column == "raw_text" else None for column in ingest.INSERT_COLUMNS]
+        rows = [tuple(value if k else b for value, k, b in zip(row, keep, blank)) for row in rows]
     columns = ", ".join(ingest.INSERT_COLUMNS)
     placeholders = ", ".join("?" for _ in ingest.INSERT_COLUMNS)
     began = time.perf_counter()
     connection = sqlite3.connect(db, isolation_level=None)
     try:
         for pragma in SQLITE_PRAGMAS:              # the warehouse's own settings
+            if journal != "wal" and pragma.startswith("PRAGMA journal_mode"):
+                pragma = f"PRAGMA journal_mode = {journal}"
             connection.execute(pragma)
         for name in ("schema/etl_runs", "schema/etl_files", "schema/raw_transactions"):
             for statement in statements(name, "sqlite"):
@@ -659,12 +685,21 @@ def _compare(folder: Path, json_path: Path, lines: int, ours: float, timeout: fl
     record("sqlite3-executemany", figures,
            "pre-flattened tuples (flattening not timed), one table, no constraints, one transaction")
 
-    say(f"[{lines:,}] compare: our Bronze rows through executemany alone ...")
-    figures = run_in_child("bronze-floor", timeout, json_path=str(json_path),
-                           db=str(peers_dir / "bronze_floor.db"))
-    record("bronze-floor", figures,
-           "the rows our ingest writes (raw text + typed columns; built beforehand, not timed) "
-           "into our raw_transactions table with its keys, one transaction: SQLite's own share")
+    notes = {
+        "ours": "the rows our ingest writes (raw text + typed columns; built beforehand, not timed) "
+                "into our raw_transactions table with its keys, one transaction: SQLite's own share",
+        "rollback": "the same rows, table and keys, with journal_mode = delete instead of WAL",
+        "raw-text": "the same table and keys, each row's raw text and keys only (typed columns NULL)",
+        "typed": "the same table and keys, each row without its raw text ('')",
+    }
+    for variant, note in notes.items():
+        name = "bronze-floor" if variant == "ours" else f"bronze-floor-{variant}"
+        say(f"[{lines:,}] compare: {PEER_TITLES[name].strip()} ...")
+        figures = run_in_child("bronze-floor", timeout, json_path=str(json_path),
+                               db=str(peers_dir / f"{name}.db"), variant=variant)
+        record(name, figures, note)
+        for suffix in ("", "-wal", "-shm", "-journal"):       # 0.3-1 GB each: not kept
+            Path(f"{peers_dir / name}.db{suffix}").unlink(missing_ok=True)
     return {"ours_ingest_seconds": round(ours, 4), "lines": lines, "peers": results}
 
 

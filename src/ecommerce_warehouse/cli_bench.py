@@ -70,7 +70,10 @@ our ingest time as a ratio to each (ours ÷ theirs):
   sqlite-utils  sqlite-utils insert DB transactions FILE.jsonl --nl
   floor         sqlite3 executemany of pre-flattened tuples, one transaction
   our rows      our own Bronze rows (built beforehand) through executemany
-                alone: how much of our ingest is SQLite's own work
+                alone: how much of our ingest is SQLite's own work; then
+                the same rows under a rollback journal instead of WAL, with
+                only the raw text and keys, and with only the typed columns:
+                what SQLite alone would need with another Bronze design
 Peers not installed are skipped (pip install pandas sqlite-utils).
 
 \b
@@ -112,7 +115,8 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON document.")
 @click.option("--compare", is_flag=True,
               help="Also time pandas, sqlite-utils, plain sqlite3 executemany and our own "
-                   "Bronze rows through executemany alone, on the same file.")
+                   "Bronze rows through executemany alone (and three other Bronze designs), "
+                   "on the same file.")
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Work in DIR (one n<SIZE> folder per size) and keep the files and warehouses, "
                    "instead of a temporary folder that is deleted at the end.")
