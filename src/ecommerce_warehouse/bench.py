@@ -74,7 +74,9 @@ PEER_TITLES = {
     "bronze-floor-typed": "  typed columns only",
 }
 # What each Bronze floor stores: the journal mode, and which of our Bronze row's values it
-# keeps (the others go in as NULL, or '' for the raw text, which may not be NULL).
+# keeps (the insert names only those columns, so the others are NULL without binding a
+# NULL, which costs the sqlite3 module an adapter lookup; the raw text, which may not be
+# NULL, goes in as '').
 BRONZE_VARIANTS = {
     "ours": ("wal", None),
     "rollback": ("delete", None),
@@ -313,13 +315,17 @@ def _work_bronze_floor(json_path: str, db: str, variant: str = "ours") -> dict:
     batch = (1, json_path, "2025-01-01T00:00:00.000000Z")
     rows = [ingest.bronze_row(record, raw_id, batch)
             for raw_id, record in enumerate(read_records(Path(json_path)), start=1)]
+    names = list(ingest.INSERT_COLUMNS)
     if kept is not None:
-        keep = [column in kept if kept != "all but raw_text" else column != "raw_text"
-                for column in ingest.INSERT_COLUMNS]
-        blank = ["" if column == "raw_text" else None for column in ingest.INSERT_COLUMNS]
-        rows = [tuple(value if k else b for value, k, b in zip(row, keep, blank)) for row in rows]
-    columns = ", ".join(ingest.INSERT_COLUMNS)
-    placeholders = ", ".join("?" for _ in ingest.INSERT_COLUMNS)
+        if kept == "all but raw_text":
+            text = names.index("raw_text")
+            rows = [row[:text] + ("",) + row[text + 1:] for row in rows]
+        else:
+            index = [names.index(column) for column in kept]
+            rows = [tuple(row[i] for i in index) for row in rows]
+            names = list(kept)
+    columns = ", ".join(names)
+    placeholders = ", ".join("?" for _ in names)
     began = time.perf_counter()
     connection = sqlite3.connect(db, isolation_level=None)
     try:
