@@ -330,12 +330,82 @@ def test_a_nul_deep_in_a_streamed_copy_is_named_and_nothing_loads(pg, tmp_path):
     sent still names its record, and the file loads nothing."""
     server = pg.warehouse()
     lines = [order_line(n) for n in range(1, 12_001)]
-    lines[10_999] = order_line(11_000, "Bo\u0000b")
+    lines[999] = order_line(1_000, "Bo\u0000b")          # in the first chunk of three
     path = write_jsonl(tmp_path / "deep.jsonl", lines)
-    result = server.load(path)
+    result = finishes(lambda: server.load(path))
     assert [f.status for f in result.files] == ["refused"]
-    assert "record 11000: user_name holds a NUL character" in result.error
+    assert "record 1000: user_name holds a NUL character" in result.error
     assert server.rows("select count(*) from raw_transactions") == [(0,)]
+
+
+def finishes(work, seconds: float = 60):
+    """Run ``work`` in a thread; its result, or fail (not hang) if it has not returned."""
+    import threading
+
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        # a COPY left open: end its session on the server, so that its locks do not hold
+        # up the fixture's cleanup (the stuck thread is a daemon and dies with the run)
+        import psycopg
+
+        from backends import conninfo, require_postgres
+        with psycopg.connect(conninfo(require_postgres()), autocommit=True) as admin:
+            admin.execute("select pg_terminate_backend(pid) from pg_stat_activity"
+                          " where pid <> pg_backend_pid() and datname = current_database()"
+                          " and query ilike 'copy raw_transactions%'")
+        pytest.fail("still running: a COPY left open holds the connection forever")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def test_a_file_that_breaks_after_its_copy_began_loads_nothing(pg, tmp_path):  # noqa: F811
+    """A .json array that breaks after two chunks went into the open COPY: the COPY is
+    ended with the error, the file is refused with its position, the next file loads."""
+    server = pg.warehouse()
+    broken = tmp_path / "broken.json"
+    body = ",\n".join(json.dumps(order_line(n)) for n in range(1, 12_001))
+    broken.write_text("[\n" + body + ",\n{\"transaction_id\": ", encoding="utf-8")
+    good = write_jsonl(tmp_path / "good.jsonl", [order_line(99_999)])
+    result = finishes(lambda: server.load(broken, good))
+    assert [f.status for f in result.files] == ["refused", "loaded"]
+    assert "line 12002" in result.error
+    assert server.rows("select transaction_id from raw_transactions") == [("T99999",)]
+
+
+def test_an_error_between_chunks_ends_the_copy_and_rolls_back(pg):  # noqa: F811
+    """Whatever fails while a COPY is open (here the caller, between two chunks), leaving
+    the BulkInsert block ends the COPY, so the transaction rolls back instead of waiting
+    on the connection forever."""
+    warehouse = pg.warehouse()
+    warehouse.load()
+    engine = open_engine(warehouse.db)
+
+    def load_then_fail():
+        row = dict.fromkeys(INSERT_COLUMNS)
+        row.update(raw_id=1, batch_id=1, source_file="f", loaded_at="2025-03-01T10:15:00.000000Z",
+                   record_number=1, raw_text="{}", load_status="rejected")
+        with write_transaction(engine) as connection, \
+                BulkInsert(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS) as insert:
+            insert.run([tuple(row[column] for column in INSERT_COLUMNS)])
+            raise RuntimeError("the caller failed mid-file")
+
+    try:
+        with pytest.raises(RuntimeError, match="mid-file"):
+            finishes(load_then_fail)
+        assert warehouse.rows("select count(*) from raw_transactions") == [(0,)]
+    finally:
+        engine.dispose()
 
 
 def test_many_rejects_across_chunks_keep_their_reasons(pg, tmp_path):  # noqa: F811

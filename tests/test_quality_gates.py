@@ -115,6 +115,35 @@ def test_volume_check_judges_the_days_a_run_adds_and_check_judges_every_day(tmp_
     assert volume["sample"] == [{"full_date": "2025-03-09", "lines": 41, "median_of_previous_7": 10}]
 
 
+def test_new_records_get_ids_above_the_watermark_even_after_bronze_rows_are_deleted(tmp_path):
+    """raw_id is given by the ingest after the highest in Bronze; if someone deletes the
+    newest rows, new records must still land above the transform's watermark."""
+    db = tmp_path / "w.db"
+    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01")]))
+    corrupt(db, "delete from raw_transactions where transaction_id = 'T2'")
+    load(db, batch(tmp_path, "b.jsonl", [line("T3", "2025-03-02")]))
+    assert rows(db, "select raw_id from raw_transactions where transaction_id = 'T3'") == [(3,)]
+    assert rows(db, "select transaction_id from fact_orders order by order_key") == [
+        ("T1",), ("T2",), ("T3",)]
+
+
+def test_a_day_with_no_lines_is_judged_in_every_run_and_by_check(tmp_path, cli):
+    """A day whose file never came sits in the calendar with no line: the volume warning
+    names it in every run until it has lines, and `warehouse check` names it too."""
+    db = tmp_path / "w.db"
+    days = [*range(1, 11), 12, 13, 14]                                # 2025-03-11 never came
+    load(db, batch(tmp_path, "a.jsonl",
+                   [line(f"D{day}-{n}", f"2025-03-{day:02d}") for day in days for n in range(10)]))
+    load(db, batch(tmp_path, "b.jsonl", [line(f"D15-{n}", "2025-03-15") for n in range(10)]))
+    missing = {"full_date": "2025-03-11", "lines": 0, "median_of_previous_7": 10}
+    assert rows(db, """select run_id, status, sample from dq_check_results
+                       where check_name = 'daily_volume_anomaly' order by run_id""") == [
+        (1, "warn", json.dumps([missing])), (2, "warn", json.dumps([missing]))]
+    full = cli.invoke(warehouse, ["check", "--db", str(db), "--json"])
+    (volume,) = [r for r in json.loads(full.stdout) if r["check"] == "daily_volume_anomaly"]
+    assert volume["sample"] == [missing]
+
+
 def test_transform_checks_only_what_the_run_added_and_check_covers_everything(tmp_path, cli):
     """Row-level checks in a transform look at the run's own rows (each published row was
     checked when it was published); `warehouse check` looks at every row."""

@@ -5,9 +5,10 @@
 -- before them in dim_date are not judged)
 -- reads: dim_date, fact_orders
 -- scope: the days that have fact lines after :from_order_key, i.e. inside a transform the
--- days the run added lines to (`warehouse check` passes 0: every day). Each judged day and
--- the 7 before it are counted through the fact's date_key index, so a small batch into a
--- large warehouse counts 8 days' lines, not the whole fact.
+-- days the run added lines to (`warehouse check` passes 0: every day), and every day with
+-- no line at all (a day whose file never came is judged in every run until it has lines).
+-- Each judged day and the 7 before it are counted through the fact's date_key index, so a
+-- small batch into a large warehouse counts a week's lines, not the whole fact.
 with numbered_day as (
     -- dim_date has no gaps, so day numbers 7 apart are 7 calendar days apart
     select
@@ -29,9 +30,15 @@ run_day as (
 judged_day as (
     select numbered_day.date_key, numbered_day.full_date, numbered_day.day_number
     from numbered_day
-    inner join run_day
-        on run_day.date_key = numbered_day.date_key
     where numbered_day.day_number > 7
+      and (
+          numbered_day.date_key in (select run_day.date_key from run_day)
+          or not exists (
+              select 1
+              from fact_orders as sale
+              where sale.date_key = numbered_day.date_key
+          )
+      )
 ),
 
 daily_lines as (

@@ -5,8 +5,8 @@ select
     (select count(*) from dim_users where user_key <> -1) as dim_users,
     (select count(*) from dim_products where product_key <> -1) as dim_products,
     (select count(*) from dim_date) as dim_date,
-    -- Bronze holds every record of every loaded file and nothing else (the check
-    -- etl_files_counts_reconcile holds it to that), so the registry gives its size
-    -- without reading it: Bronze has no small index for count(*) to walk instead
+    -- the ingest writes every record of a loaded file to Bronze and none of a refused one
+    -- (etl_files_counts_reconcile recounts each file's rows), so the registry gives
+    -- Bronze's size without reading it: Bronze has no small index for count(*) to walk
     (select coalesce(sum(records_read), 0) from etl_files where status = 'loaded') as raw_transactions,
     (select count(*) from rejected_transactions) as rejected_transactions

@@ -5,7 +5,7 @@
 --       transaction_id unique among rows whose load_status = 'loaded'
 -- load: as schema/raw_transactions.sql (same columns, same order); rows arrive by COPY
 --       (ingest/insert_raw_transaction.postgresql.sql). Why a variant: PostgreSQL types:
---       identity key, bigint cents, timestamptz for event_ts and loaded_at, date for the
+--       bigint keys and cents, timestamptz for event_ts and loaded_at, date for the
 --       dates, text compared byte-wise (collate "C") as SQLite compares it.
 create table if not exists raw_transactions (
     raw_id                     bigint  primary key,

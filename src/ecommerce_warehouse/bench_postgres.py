@@ -176,11 +176,14 @@ def build_bronze_rows(path: Path, batch: tuple, spill: SpilledRows) -> float:
 # --- the loaders --------------------------------------------------------------------------------
 
 class Loader(Protocol):
-    """What a timed path does with the rows: ``run`` each chunk, then ``finish``."""
+    """What a timed path does with the rows: ``run`` each chunk, then ``finish`` (or
+    ``abort`` on an error, which ends a COPY in progress so the transaction can roll back)."""
 
     def run(self, rows: list[tuple]) -> None: ...
 
     def finish(self) -> None: ...
+
+    def abort(self, exc: BaseException) -> None: ...
 
 
 def copy_loader(connection: Connection) -> Loader:
@@ -234,6 +237,9 @@ class _RowInserts:
     def finish(self) -> None:
         pass
 
+    def abort(self, exc: BaseException) -> None:
+        pass
+
 
 class _ReadBack:
     """Nothing loaded: the time to read the spilled rows back, which every path includes."""
@@ -245,6 +251,9 @@ class _ReadBack:
         pass
 
     def finish(self) -> None:
+        pass
+
+    def abort(self, exc: BaseException) -> None:
         pass
 
 
@@ -268,9 +277,13 @@ def timed_load(engine: Engine, path_name: str, spill: SpilledRows) -> dict:
         server_before = backend_cpu_seconds(pid)
         wall, clock = time.perf_counter(), time.process_time()
         load = make(connection)
-        for chunk in spill.read():
-            load.run(chunk)
-        load.finish()
+        try:
+            for chunk in spill.read():
+                load.run(chunk)
+            load.finish()
+        except BaseException as exc:
+            load.abort(exc)
+            raise
     seconds = time.perf_counter() - wall           # the commit included
     cpu = time.process_time() - clock
     server_after = backend_cpu_seconds(pid)

@@ -119,7 +119,8 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "on the same file.")
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Work in DIR (one n<SIZE> folder per size) and keep the files and warehouses, "
-                   "instead of a temporary folder that is deleted at the end.")
+                   "instead of a temporary folder that is deleted at the end (the --compare "
+                   "Bronze floors' databases are deleted as soon as they are timed).")
 @click.option("--seed", type=int, default=bench.DEFAULT_SEED, show_default=True,
               help="Generator seed.")
 @click.option("--increment", default=str(bench.DEFAULT_INCREMENT), show_default=True, metavar="N",

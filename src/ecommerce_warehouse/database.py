@@ -303,16 +303,19 @@ class BulkInsert:
         if self.copy is not None:
             self.copy.finish()
 
+    def abort(self, exc: BaseException) -> None:
+        """End a COPY in progress with an error (the transaction then rolls back); else nothing."""
+        if self.copy is not None:
+            self.copy.abort(exc)
+
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type, exc, _traceback) -> None:
-        if self.copy is None:
-            return
         if exc is None:
-            self.copy.finish()
+            self.finish()
         else:
-            self.copy.abort(exc)
+            self.abort(exc)
 
 
 def ensure_schema(engine: Engine) -> None:

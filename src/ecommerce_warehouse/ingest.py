@@ -143,8 +143,8 @@ def nul_refusal(path: Path) -> InputFileError:
     Only called once the server has refused the file's COPY, so the file is read again
     to find the record (no record is kept in memory for it meanwhile).
     """
-    for number, record in enumerate(read_records(path), start=1):
-        for column, value in zip(INSERT_COLUMNS, bronze_row(record, number, ("", "", ""))):
+    for position, record in enumerate(read_records(path), start=1):
+        for column, value in zip(INSERT_COLUMNS, bronze_row(record, position, ("", "", ""))):
             if isinstance(value, str) and "\x00" in value:
                 return InputFileError(path, f"record {record.number}: {column} holds a NUL character "
                                             "(\\u0000), which PostgreSQL text cannot store")

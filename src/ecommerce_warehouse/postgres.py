@@ -292,8 +292,8 @@ class CopyRows:
     ``run`` opens the COPY and later ones write to the same one, until ``finish`` ends it
     (the next ``run`` opens another). So the server stores one chunk while the caller
     builds the next, instead of waiting for each chunk to arrive whole: the whole ingest
-    of 100,000 lines took 1.08 s instead of 1.36 s (``warehouse bench --postgres``,
-    medians; DESIGN.md). ``finish``
+    of 100,000 lines took 1.05–1.15 s instead of 1.36–1.43 s (``warehouse bench
+    --postgres``, medians; docs/BENCHMARKS.md). ``finish``
     before the connection runs anything else (PostgreSQL allows nothing else during a
     COPY); ``abort`` on an error, which ends the COPY with the error (the caller's
     transaction then rolls back).
@@ -350,13 +350,16 @@ class CopyRows:
             fmt = "binary"
         if self._open is not None and self._open[3] != fmt:
             self.finish()
-        copy = self._start(fmt)
         try:
+            copy = self._start(fmt)
             for row in values:
                 copy.write_row(row)
         except BaseException as exc:
             self.abort(exc)
-            raise self._translated(exc) from exc
+            translated = self._translated(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
         if fmt != self.format:      # a text chunk amid binary ones: a COPY of its own
             self.finish()
 
@@ -369,7 +372,10 @@ class CopyRows:
         try:
             context.__exit__(None, None, None)
         except Exception as exc:
-            raise self._translated(exc) from exc
+            translated = self._translated(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
         finally:
             cursor.close()
 
@@ -387,18 +393,21 @@ class CopyRows:
             cursor.close()
 
     def _start(self, fmt: str):
+        """The COPY in progress, or a new one (the caller aborts it if anything fails)."""
         if self._open is not None:
             return self._open[2]
         cursor = self.connection.connection.driver_connection.cursor()
         try:
             context = cursor.copy(self.binary_statement if fmt == "binary" else self.statement)
             copy = context.__enter__()
-            if fmt == "binary":
-                copy.set_types(self.oids)
-        except Exception as exc:
+        except BaseException:
             cursor.close()
-            raise self._translated(exc) from exc
+            raise
+        # open from here on: while it is, psycopg holds the connection's lock, so any
+        # other statement (a rollback too) would wait for it forever; abort() ends it
         self._open = (cursor, context, copy, fmt)
+        if fmt == "binary":
+            copy.set_types(self.oids)
         return copy
 
     def _translated(self, exc: BaseException) -> BaseException:
@@ -408,9 +417,7 @@ class CopyRows:
 
         if not isinstance(exc, psycopg.Error):
             return exc
-        # text format: psycopg refuses it ("... cannot contain NUL"); binary: the server
-        # does ('invalid byte sequence for encoding "UTF8": 0x00')
-        if "NUL" in str(exc) or "0x00" in str(exc):
+        if _refuses_nul(exc):
             return NulCharacterError(
                 "a value holds a NUL character (\\u0000), which PostgreSQL text cannot store")
         return DBAPIError.instance(self.statement, None, exc, psycopg.Error)
@@ -432,6 +439,20 @@ class CopyRows:
         except (ValueError, OverflowError):
             return None
         return values
+
+
+def _refuses_nul(exc) -> bool:
+    """Is this error PostgreSQL (or psycopg) refusing a NUL character in text?
+
+    Binary COPY: the server's 'invalid byte sequence for encoding "UTF8": 0x00' (SQLSTATE
+    22021). Text COPY: psycopg's own "PostgreSQL text fields cannot contain NUL (0x00)
+    bytes", raised before anything is sent. Only the primary message is read: a DETAIL or
+    CONTEXT line may echo row data that happens to say 0x00.
+    """
+    diag = exc.diag
+    if diag.sqlstate is not None:
+        return diag.sqlstate == "22021" and (diag.message_primary or "").endswith(": 0x00")
+    return str(exc).startswith("PostgreSQL text fields cannot contain NUL")
 
 
 def _timestamptz(text: str) -> datetime:
