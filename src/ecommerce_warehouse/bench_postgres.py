@@ -205,40 +205,14 @@ def copy_text_loader(connection: Connection) -> Loader:
     return postgres.CopyRows(connection, INSERT_FILE, statement, INSERT_COLUMNS, binary=False)
 
 
-class _RowInserts:
-    """Row inserts: the portable insert file, compiled for psycopg, run as BulkInsert runs
-    a statement file (executemany of the chunk; dicts for a named paramstyle)."""
+def row_inserts_loader(connection: Connection) -> Loader:
+    """Row inserts: the portable insert file, run by BulkInsert as any statement file is
+    (compiled for psycopg once, executemany of each chunk; psycopg 3 pipelines it)."""
+    from .ingest import INSERT_COLUMNS
 
-    def __init__(self, connection: Connection):
-        from .ingest import INSERT_COLUMNS
-
-        portable = sqlfiles.SQL_DIR / f"{INSERT_FILE}.sql"
-        (statement,) = sqlfiles.split_statements(portable.read_text(encoding="utf-8"))
-        compiled = text(statement).compile(dialect=connection.dialect)
-        if set(compiled.params) != set(INSERT_COLUMNS):
-            raise PostgresBenchError(f"{portable} binds {sorted(compiled.params)}, "
-                                     f"expected {sorted(INSERT_COLUMNS)}")
-        self.connection = connection
-        self.sql = compiled.string
-        order = compiled.positiontup
-        columns = INSERT_COLUMNS
-        if order is None:                          # psycopg's pyformat: named parameters
-            self.reorder = lambda rows: [dict(zip(columns, row)) for row in rows]
-        elif tuple(order) == columns:
-            self.reorder = lambda rows: rows
-        else:
-            index = [columns.index(name) for name in order]
-            self.reorder = lambda rows: [tuple(row[i] for i in index) for row in rows]
-
-    def run(self, rows: list[tuple]) -> None:
-        if rows:
-            self.connection.exec_driver_sql(self.sql, self.reorder(rows))
-
-    def finish(self) -> None:
-        pass
-
-    def abort(self, exc: BaseException) -> None:
-        pass
+    portable = sqlfiles.SQL_DIR / f"{INSERT_FILE}.sql"
+    (statement,) = sqlfiles.split_statements(portable.read_text(encoding="utf-8"))
+    return database.BulkInsert(connection, INSERT_FILE, INSERT_COLUMNS, statement=statement)
 
 
 class _ReadBack:
@@ -258,7 +232,7 @@ class _ReadBack:
 
 
 LOADERS: dict[str, Callable[[Connection], Loader]] = {
-    "copy": copy_loader, "copy_text": copy_text_loader, "inserts": _RowInserts, "read_back": _ReadBack,
+    "copy": copy_loader, "copy_text": copy_text_loader, "inserts": row_inserts_loader, "read_back": _ReadBack,
 }
 
 

@@ -267,11 +267,15 @@ class BulkInsert:
     When the file's variant for the engine is ``copy <table> (<columns>) from stdin``
     (PostgreSQL), the rows are streamed to it with COPY instead (``postgres.CopyRows``):
     one COPY across ``run`` calls, so use it as a context manager (or call ``finish``)
-    and ``finish`` before the connection runs any other statement.
+    and ``finish`` before the connection runs any other statement. ``statement``, if
+    given, is run instead of the file's (the PostgreSQL benchmark times the portable
+    INSERT on a server that has a COPY variant).
     """
 
-    def __init__(self, connection: Connection, name: str, columns: tuple[str, ...]):
-        (statement,) = sqlfiles.statements(name, connection.dialect.name)
+    def __init__(self, connection: Connection, name: str, columns: tuple[str, ...],
+                 statement: str | None = None):
+        if statement is None:
+            (statement,) = sqlfiles.statements(name, connection.dialect.name)
         self.copy = None
         if postgres.is_copy(statement):
             self.copy = postgres.CopyRows(connection, name, statement, columns)

@@ -88,8 +88,8 @@ def bronze_row(record: RawRecord, raw_id: int, batch: tuple,
                judged: tuple[tuple, contract.Rejection | None] | None = None) -> tuple:
     """The raw_transactions row of one record, in INSERT_COLUMNS order.
 
-    ``raw_id`` is the row's key (the ingest gives a file's records the ids after the
-    highest in Bronze, in file order); ``batch`` is (batch_id, source_file, loaded_at);
+    ``raw_id`` is the row's key (the ingest gives a file's records the ids after
+    sql/ingest/last_raw_id.sql's, in file order); ``batch`` is (batch_id, source_file, loaded_at);
     ``judged`` is what judge(record) said, when the caller has it already. A valid
     record is 'loaded' (the file's duplicate check may demote it later); an invalid one
     is 'rejected', and its reason goes in afterwards (sql/ingest/set_reject_reason.sql):
@@ -105,7 +105,7 @@ def load_records(connection, path: Path, batch: tuple, after_raw_id: int,
                  on_progress: Callable[[int], None] | None) -> tuple[int, int]:
     """Write every record of the file to Bronze, in chunks; return (read, rejected).
 
-    The records get the raw_ids after ``after_raw_id`` (the highest in Bronze; the
+    The records get the raw_ids after ``after_raw_id`` (sql/ingest/last_raw_id.sql; the
     caller holds the write lock), one each in file order, valid or not. The reject
     reasons follow by UPDATE once a chunk's worth have gathered, and at the end: on
     PostgreSQL the rows stream through one COPY, which must end before the UPDATE runs.
