@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from ecommerce_warehouse import postgres, settings
+from ecommerce_warehouse import settings
+from ecommerce_warehouse.engines import postgresql as postgres
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
 
 POSTGRES_URL_ENVVAR = "WAREHOUSE_TEST_POSTGRES_URL"

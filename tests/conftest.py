@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ecommerce_warehouse import generator
+from ecommerce_warehouse.generate import transactions as generator
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
 
 

@@ -339,8 +339,8 @@ def ignore_sigxfsz_and_limit_file_size(limit: int):
 # --- the child: run_pipeline with one fault injected -------------------------------------
 
 def _install(plan: dict) -> None:
-    from ecommerce_warehouse import ingest, runs, transform
-
+    from ecommerce_warehouse.load import ingest
+    from ecommerce_warehouse.model import runs, transform
     hook = plan["hook"]
     wanted = int(plan.get("n", 1))
     when = plan.get("when", "after")

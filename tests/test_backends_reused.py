@@ -21,7 +21,7 @@ import test_end_to_end
 import test_scd1
 import test_sql_files
 from backends import SKIP_REASON, backend, postgres_url  # noqa: F401  (the parametrised fixture)
-from ecommerce_warehouse import generator
+from ecommerce_warehouse.generate import transactions as generator
 
 if postgres_url() is None:
     pytest.skip(SKIP_REASON, allow_module_level=True)

@@ -40,7 +40,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ecommerce_warehouse.cli import warehouse
-from ecommerce_warehouse.reader import CHUNK_BYTES
+from ecommerce_warehouse.load.reader import CHUNK_BYTES
 
 CORPUS = Path(__file__).parent / "corpus"
 MANIFEST = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))

@@ -10,9 +10,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from ecommerce_warehouse import bench
+from ecommerce_warehouse.bench import sqlite_bench as bench
 from ecommerce_warehouse.cli import warehouse
-from ecommerce_warehouse.cli_bench import parse_size
+from ecommerce_warehouse.cli.bench import parse_size
 
 N = 1_000
 BATCH = 500
@@ -153,7 +153,7 @@ def test_each_bronze_floor_stores_what_it_says(tmp_path, variant):
     """The floors time storing our own Bronze rows, or the part of them a variant keeps."""
     import sqlite3
 
-    from ecommerce_warehouse import generator
+    from ecommerce_warehouse.generate import transactions as generator
     path, count = generator.write_day(generator.build_catalogue(1), bench.average_day(), 50, tmp_path)
     db = tmp_path / f"{variant}.db"
     figures = bench._work_bronze_floor(str(path), str(db), variant)

@@ -13,10 +13,11 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from backends import pg, require_postgres  # noqa: F401  (fixture)
-from ecommerce_warehouse import bench_postgres, postgres
+from ecommerce_warehouse.bench import postgres_bench as bench_postgres
 from ecommerce_warehouse.cli import warehouse
-from ecommerce_warehouse.database import BulkInsert, open_engine, write_transaction
-from ecommerce_warehouse.ingest import INSERT_COLUMNS
+from ecommerce_warehouse.db import BulkInsert, open_engine, write_transaction
+from ecommerce_warehouse.engines import postgresql as postgres
+from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
 N = 1_200
 

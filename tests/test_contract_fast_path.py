@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecommerce_warehouse import contract
+from ecommerce_warehouse.sources.transactions import contract
 
 VALID = {
     "transaction_id": "TX-1", "order_id": "ORD-1", "timestamp": "2025-03-06T10:00:00Z",

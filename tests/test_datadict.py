@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import load, rows
-from ecommerce_warehouse import datadict
 from ecommerce_warehouse.cli import warehouse
+from ecommerce_warehouse.read import datadict
 from ecommerce_warehouse.sqlfiles import SQL_DIR
 
 STALE = "is stale: run `warehouse docs` and commit the result"

@@ -29,7 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from ecommerce_warehouse import generator, sqlfiles
+from ecommerce_warehouse import sqlfiles
+from ecommerce_warehouse.generate import transactions as generator
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
 from faults_helpers import (
     assert_one_line_error,
@@ -662,8 +663,9 @@ def test_pipeline_connections_enforce_foreign_keys_use_wal_and_synchronous_norma
     from sqlalchemy import text
     from sqlalchemy.exc import IntegrityError
 
-    from ecommerce_warehouse import database, ingest, runs
-
+    from ecommerce_warehouse import db as database
+    from ecommerce_warehouse.load import ingest
+    from ecommerce_warehouse.model import runs
     db = prepared.fresh(tmp_path / "wh")
     engine = database.open_engine(str(db))
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from ecommerce_warehouse import generator
+from ecommerce_warehouse.generate import transactions as generator
 
 START, END = date(2025, 3, 1), date(2025, 3, 3)
 

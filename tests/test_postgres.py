@@ -17,12 +17,14 @@ import pytest
 from click.testing import CliRunner
 
 from backends import Backend, pg  # noqa: F401  (fixture)
-from ecommerce_warehouse import generator, postgres, sqlfiles
+from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.cli import run_pipeline_cli
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
-from ecommerce_warehouse.database import BulkInsert, open_engine, write_transaction
+from ecommerce_warehouse.db import BulkInsert, open_engine, write_transaction
+from ecommerce_warehouse.engines import postgresql as postgres
 from ecommerce_warehouse.errors import WarehouseBusyError
-from ecommerce_warehouse.ingest import INSERT_COLUMNS
+from ecommerce_warehouse.generate import transactions as generator
+from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
 GOLD_VIEWS = tuple(name.split("/")[-1] for name in sqlfiles.VIEWS if name.startswith("gold/"))
 SILVER_VIEWS = tuple(name.split("/")[-1] for name in sqlfiles.VIEWS if name.startswith("silver/"))

@@ -210,7 +210,7 @@ ENFORCED = {"checks/fact_orders_keys", "checks/fact_orders_foreign_keys",
 
 
 def test_only_checks_backed_by_a_declared_constraint_are_trusted_in_a_transform():
-    from ecommerce_warehouse.checks import enforced_by
+    from ecommerce_warehouse.model.checks import enforced_by
     assert {name for name in sqlfiles.CHECKS if enforced_by(name, "sqlite")} == ENFORCED
 
 
@@ -225,7 +225,7 @@ def test_the_trusted_constraints_refuse_a_bad_fact_row(tmp_path, column, value):
     from sqlalchemy import text
     from sqlalchemy.exc import IntegrityError
 
-    from ecommerce_warehouse.database import open_engine
+    from ecommerce_warehouse.db import open_engine
     db = tmp_path / "w.db"
     load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
     engine = open_engine(str(db))

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import load, rows
-from ecommerce_warehouse import generator
 from ecommerce_warehouse.cli import warehouse
-from ecommerce_warehouse.query import QueryError, connect_read_only, parse_params, sqlite_file
+from ecommerce_warehouse.generate import transactions as generator
+from ecommerce_warehouse.read.query import QueryError, connect_read_only, parse_params, sqlite_file
 
 
 @pytest.fixture(scope="module")
@@ -316,7 +316,7 @@ def test_denied_message_says_what_was_refused(cli, db, tmp_path):
 
 def test_still_read_only_with_the_authorizer_bypassed(cli, db, monkeypatch):
     """query_only and the read-only file each stop a write on their own."""
-    monkeypatch.setattr("ecommerce_warehouse.query.ReadOnlyAuthorizer.__call__",
+    monkeypatch.setattr("ecommerce_warehouse.read.query.ReadOnlyAuthorizer.__call__",
                         lambda self, *args: sqlite3.SQLITE_OK)
     before = digest(db)
     for sql in (DENIED["insert"], DENIED["delete"], DENIED["drop table"], DENIED["create table"]):

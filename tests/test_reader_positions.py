@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ecommerce_warehouse.errors import InputFileError
-from ecommerce_warehouse.reader import CHUNK_BYTES, read_records
+from ecommerce_warehouse.load.reader import CHUNK_BYTES, read_records
 
 RECORD = {
     "transaction_id": "TX-{n}", "timestamp": "2025-03-06T10:00:00Z", "quantity": 1,

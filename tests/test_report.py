@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 
 from conftest import rows
-from ecommerce_warehouse import report
 from ecommerce_warehouse.cli import warehouse
-from ecommerce_warehouse.database import ensure_schema, open_engine
+from ecommerce_warehouse.db import ensure_schema, open_engine
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
+from ecommerce_warehouse.read import report
 
 SECTIONS = ("daily-net-revenue", "top-products", "category-share", "cohort-retention",
             "order-status", "rejects")

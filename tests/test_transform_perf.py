@@ -17,12 +17,13 @@ from pathlib import Path
 import pytest
 
 from conftest import batch, line, load, rows
-from ecommerce_warehouse import checks, sqlfiles
-from ecommerce_warehouse import transform as transform_module
-from ecommerce_warehouse.checks import BRONZE_ONLY, ChecksAlongside, run_checks
+from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.cli import warehouse
-from ecommerce_warehouse.database import INCREMENT_CACHE_KIB, open_engine, write_transaction
-from ecommerce_warehouse.runs import Run
+from ecommerce_warehouse.db import INCREMENT_CACHE_KIB, open_engine, write_transaction
+from ecommerce_warehouse.model import checks
+from ecommerce_warehouse.model import transform as transform_module
+from ecommerce_warehouse.model.checks import BRONZE_ONLY, ChecksAlongside, run_checks
+from ecommerce_warehouse.model.runs import Run
 
 
 def corrupt(db: Path, sql: str) -> None:

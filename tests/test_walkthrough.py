@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import load, rows
-from ecommerce_warehouse import scenario, sqlfiles, walkthrough
+from ecommerce_warehouse import sqlfiles
+from ecommerce_warehouse.classroom import scenario, walkthrough
 from ecommerce_warehouse.cli import warehouse
 
 try:

@@ -14,15 +14,22 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from . import generator
-from .checks import CheckResult, failed, record_results, run_checks
-from .database import ensure_schema, exclusive_run, open_engine, query_sql, redacted, write_transaction
-from .errors import OutputError, WarehouseError
-from .ingest import FileResult, check_input_paths, ingest_file
-from .progress import Progress
-from .runs import Run
-from .settings import DEFAULT_WAIT_SECONDS
-from .transform import TransformResult, transform
+from ecommerce_warehouse.db import (
+    ensure_schema,
+    exclusive_run,
+    open_engine,
+    query_sql,
+    redacted,
+    write_transaction,
+)
+from ecommerce_warehouse.errors import OutputError, WarehouseError
+from ecommerce_warehouse.generate import transactions as generator
+from ecommerce_warehouse.load.ingest import FileResult, check_input_paths, ingest_file
+from ecommerce_warehouse.model.checks import CheckResult, failed, record_results, run_checks
+from ecommerce_warehouse.model.runs import Run
+from ecommerce_warehouse.model.transform import TransformResult, transform
+from ecommerce_warehouse.progress import Progress
+from ecommerce_warehouse.settings import DEFAULT_WAIT_SECONDS
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import sqlite3
 from functools import cache
 from pathlib import Path
 
-from .errors import SqlFileError
+from ecommerce_warehouse.errors import SqlFileError
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 

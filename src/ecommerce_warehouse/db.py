@@ -21,9 +21,10 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
-from . import postgres, sqlfiles
-from .errors import DatabaseError, SqlFileError, WarehouseBusyError
-from .settings import DEFAULT_WAIT_SECONDS
+from ecommerce_warehouse import sqlfiles
+from ecommerce_warehouse.engines import postgresql as postgres
+from ecommerce_warehouse.errors import DatabaseError, SqlFileError, WarehouseBusyError
+from ecommerce_warehouse.settings import DEFAULT_WAIT_SECONDS
 
 SQLITE_PRAGMAS = (
     # 16 KiB pages for a new warehouse file (no effect on an existing one; it must come

@@ -14,9 +14,9 @@ from sqlalchemy import func, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from .database import query_sql, redacted
-from .errors import DatabaseError
-from .query import read_only_engine, render_table
+from ecommerce_warehouse.db import query_sql, redacted
+from ecommerce_warehouse.errors import DatabaseError
+from ecommerce_warehouse.read.query import read_only_engine, render_table
 
 RUN_LIMIT = 10
 

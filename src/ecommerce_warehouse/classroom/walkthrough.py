@@ -32,14 +32,15 @@ import click
 from sqlalchemy import column, func, inspect, select, table
 from sqlalchemy.engine import Connection, Engine
 
-from . import scenario, settings, sqlfiles
-from .checks import failed, record_results, run_checks
-from .database import exclusive_run, open_engine, query_sql, run_sql, utc_now, write_transaction
-from .errors import QualityGateError, WarehouseError
-from .ingest import FileResult, ingest_file
-from .query import connect_read_only, render_table
-from .runs import Run
-from .transform import transform
+from ecommerce_warehouse import settings, sqlfiles
+from ecommerce_warehouse.classroom import scenario
+from ecommerce_warehouse.db import exclusive_run, open_engine, query_sql, run_sql, utc_now, write_transaction
+from ecommerce_warehouse.errors import QualityGateError, WarehouseError
+from ecommerce_warehouse.load.ingest import FileResult, ingest_file
+from ecommerce_warehouse.model.checks import failed, record_results, run_checks
+from ecommerce_warehouse.model.runs import Run
+from ecommerce_warehouse.model.transform import transform
+from ecommerce_warehouse.read.query import connect_read_only, render_table
 
 DEFAULT_DB = "data/warehouse/walkthrough.db"
 COMMAND = "walkthrough"          # etl_runs.command of every run the walkthrough records

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .database import query_sql
-from .query import read_only_engine
+from ecommerce_warehouse.db import query_sql
+from ecommerce_warehouse.read.query import read_only_engine
 
 
 def reject_summary(db: str, reason: str | None, per_reason: int) -> tuple[list[dict], list[dict]]:

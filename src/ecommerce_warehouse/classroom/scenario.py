@@ -26,7 +26,7 @@ from pathlib import Path
 
 import orjson
 
-from . import generator
+from ecommerce_warehouse.generate import transactions as generator
 
 SEED = 7
 FIRST_DAY = date(2025, 3, 1)

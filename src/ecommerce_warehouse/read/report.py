@@ -22,9 +22,9 @@ from pathlib import Path
 from sqlalchemy import inspect, literal_column, select, table
 from sqlalchemy.exc import DBAPIError
 
-from .database import query_sql, redacted
-from .errors import DatabaseError, OutputError
-from .query import read_only_engine
+from ecommerce_warehouse.db import query_sql, redacted
+from ecommerce_warehouse.errors import DatabaseError, OutputError
+from ecommerce_warehouse.read.query import read_only_engine
 
 DEFAULT_OUT = "data/warehouse/report.html"
 GOLD_VIEWS = ("gold_daily_sales", "gold_top_products", "gold_category_sales_monthly",

@@ -17,8 +17,9 @@ from typing import Self
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from . import postgres, sqlfiles
-from .database import query_sql, run_sql, sqlite_file_path, utc_now
+from ecommerce_warehouse import sqlfiles
+from ecommerce_warehouse.db import query_sql, run_sql, sqlite_file_path, utc_now
+from ecommerce_warehouse.engines import postgresql as postgres
 
 SAMPLE_ROWS = 5
 VOLUME_TOLERANCE = 0.5       # daily_volume_anomaly: ±50% of the previous 7 days' median

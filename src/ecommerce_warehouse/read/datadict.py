@@ -21,11 +21,11 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 
-from . import sqlfiles
-from .database import ensure_schema, open_engine, redacted
-from .errors import WarehouseError
-from .query import read_only_engine
-from .settings import DEFAULT_DB
+from ecommerce_warehouse import sqlfiles
+from ecommerce_warehouse.db import ensure_schema, open_engine, redacted
+from ecommerce_warehouse.errors import WarehouseError
+from ecommerce_warehouse.read.query import read_only_engine
+from ecommerce_warehouse.settings import DEFAULT_DB
 
 PROJECT_DIR = sqlfiles.SQL_DIR.parent
 DOCS_DIR = PROJECT_DIR / "docs"

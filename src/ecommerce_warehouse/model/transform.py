@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from . import sqlfiles
-from .checks import CheckResult, ChecksAlongside, failed, record_results, run_checks
-from .database import increment_cache, query_sql, run_sql, utc_now, write_transaction
-from .errors import QualityGateError, TransformError
-from .runs import Run
+from ecommerce_warehouse import sqlfiles
+from ecommerce_warehouse.db import increment_cache, query_sql, run_sql, utc_now, write_transaction
+from ecommerce_warehouse.errors import QualityGateError, TransformError
+from ecommerce_warehouse.model.checks import CheckResult, ChecksAlongside, failed, record_results, run_checks
+from ecommerce_warehouse.model.runs import Run
 
 # A transform at least this big, and at least as big as the fact already is, drops the
 # fact's foreign-key indexes before inserting and builds them again afterwards.

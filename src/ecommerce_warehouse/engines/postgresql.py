@@ -42,8 +42,8 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import NullPool
 
-from .errors import DatabaseError, NulCharacterError, SqlFileError, WarehouseBusyError
-from .settings import DEFAULT_SCHEMA
+from ecommerce_warehouse.errors import DatabaseError, NulCharacterError, SqlFileError, WarehouseBusyError
+from ecommerce_warehouse.settings import DEFAULT_SCHEMA
 
 DIALECT = "postgresql"
 DRIVER = "psycopg"
@@ -558,7 +558,7 @@ def run_query(db_url: str, sql: str, params: Mapping[str, object],
     """
     import psycopg
 
-    from .query import QueryError
+    from ecommerce_warehouse.read.query import QueryError
 
     engine = read_only_engine(db_url)
     try:
@@ -596,7 +596,7 @@ def bind_user_sql(sql: str, params: Mapping[str, object], engine: Engine):
     Without any ``:name`` the SQL goes to the server exactly as written (so error
     positions point into it); with them, SQLAlchemy compiles them to psycopg's style.
     """
-    from .query import QueryError
+    from ecommerce_warehouse.read.query import QueryError
 
     compiled = text(sql).compile(dialect=engine.dialect)
     names = list(compiled.params)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.engine import Engine
 
-from .database import query_sql, run_sql, utc_now, write_transaction
+from ecommerce_warehouse.db import query_sql, run_sql, utc_now, write_transaction
 
 
 class Run:

@@ -36,11 +36,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
-from . import postgres
-from .database import database_url, redacted
-from .errors import DatabaseError, WarehouseError
-from .settings import DEFAULT_WAIT_SECONDS
-from .sqlfiles import split_statements
+from ecommerce_warehouse.db import database_url, redacted
+from ecommerce_warehouse.engines import postgresql as postgres
+from ecommerce_warehouse.errors import DatabaseError, WarehouseError
+from ecommerce_warehouse.settings import DEFAULT_WAIT_SECONDS
+from ecommerce_warehouse.sqlfiles import split_statements
 
 DEFAULT_LIMIT = 1000
 FORMATS = ("table", "csv", "json", "markdown")

@@ -58,8 +58,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
-from . import bench, database, postgres, sqlfiles
-from .errors import DatabaseError, WarehouseError
+from ecommerce_warehouse import db as database
+from ecommerce_warehouse import sqlfiles
+from ecommerce_warehouse.bench import sqlite_bench as bench
+from ecommerce_warehouse.engines import postgresql as postgres
+from ecommerce_warehouse.errors import DatabaseError, WarehouseError
 
 DEFAULT_REPEAT = 3
 INSERT_FILE = "ingest/insert_raw_transaction"
@@ -164,8 +167,8 @@ class SpilledRows:
 
 def build_bronze_rows(path: Path, batch: tuple, spill: SpilledRows) -> float:
     """Spill the Bronze rows of ``path`` as ingest builds them; return the seconds taken."""
-    from . import ingest
-    from .reader import read_records
+    from ecommerce_warehouse.load import ingest
+    from ecommerce_warehouse.load.reader import read_records
 
     began = time.perf_counter()
     records = enumerate(read_records(path), start=1)
@@ -188,7 +191,7 @@ class Loader(Protocol):
 
 def copy_loader(connection: Connection) -> Loader:
     """Ingest's own path: BulkInsert with the COPY variant of the insert file."""
-    from .ingest import INSERT_COLUMNS
+    from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
     insert = database.BulkInsert(connection, INSERT_FILE, INSERT_COLUMNS)
     if insert.copy is None:
@@ -199,7 +202,7 @@ def copy_loader(connection: Connection) -> Loader:
 
 def copy_text_loader(connection: Connection) -> Loader:
     """The same COPY, in text format."""
-    from .ingest import INSERT_COLUMNS
+    from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
     (statement,) = sqlfiles.statements(INSERT_FILE, postgres.DIALECT)
     return postgres.CopyRows(connection, INSERT_FILE, statement, INSERT_COLUMNS, binary=False)
@@ -208,7 +211,7 @@ def copy_text_loader(connection: Connection) -> Loader:
 def row_inserts_loader(connection: Connection) -> Loader:
     """Row inserts: the portable insert file, run by BulkInsert as any statement file is
     (compiled for psycopg once, executemany of each chunk; psycopg 3 pipelines it)."""
-    from .ingest import INSERT_COLUMNS
+    from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
     portable = sqlfiles.SQL_DIR / f"{INSERT_FILE}.sql"
     (statement,) = sqlfiles.split_statements(portable.read_text(encoding="utf-8"))
@@ -267,7 +270,7 @@ def timed_load(engine: Engine, path_name: str, spill: SpilledRows) -> dict:
 
 def timed_ingest(engine: Engine, file_path: Path) -> dict:
     """The whole ingest_file of the generated file (its own transaction and registry row)."""
-    from .ingest import ingest_file
+    from ecommerce_warehouse.load.ingest import ingest_file
 
     pid, server_before = _pooled_backend(engine)
     wall, clock = time.perf_counter(), time.process_time()
@@ -330,8 +333,8 @@ def _cpu_total(figures: dict) -> float | None:
 
 def measure_size(url: str, lines: int, seed: int, repeat: int, workdir: Path, say: Progress) -> dict:
     """Generate ``lines`` lines, build their Bronze rows once, and time every path."""
-    from . import generator
-    from .reader import file_format
+    from ecommerce_warehouse.generate import transactions as generator
+    from ecommerce_warehouse.load.reader import file_format
 
     day = bench.average_day()
     say(f"generating {lines:,} lines for {day}")
@@ -395,14 +398,14 @@ def measure_size(url: str, lines: int, seed: int, repeat: int, workdir: Path, sa
 
 
 def _chunk_rows() -> int:
-    from .ingest import INSERT_CHUNK
+    from ecommerce_warehouse.load.ingest import INSERT_CHUNK
 
     return INSERT_CHUNK
 
 
 def _copy_format(engine: Engine) -> str:
     """The format ingest's COPY uses on this warehouse ('binary' or 'text')."""
-    from .ingest import INSERT_COLUMNS
+    from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
     with database.write_transaction(engine) as connection:
         insert = database.BulkInsert(connection, INSERT_FILE, INSERT_COLUMNS)

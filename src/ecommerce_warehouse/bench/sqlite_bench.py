@@ -49,7 +49,7 @@ from datetime import UTC, date, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
-from .errors import WarehouseError
+from ecommerce_warehouse.errors import WarehouseError
 
 DEFAULT_TRANSACTIONS = 1_000_000
 DEFAULT_INCREMENT = 10_000
@@ -98,7 +98,7 @@ class BenchError(WarehouseError):
 
 def average_day(after: date = SEARCH_FROM) -> date:
     """The first day on or after ``after`` whose weekday factor is 1.0 (N lines for N)."""
-    from . import generator
+    from ecommerce_warehouse.generate import transactions as generator
     for offset in range(7):
         day = after + timedelta(days=offset)
         if generator.WEEKDAY_FACTOR[day.weekday()] == 1.0:
@@ -178,7 +178,7 @@ def _invoke_cli(args: list[str]) -> str:
     """Run a ``warehouse`` subcommand in this process; return what it printed on stdout."""
     import click
 
-    from .cli import warehouse
+    from ecommerce_warehouse.cli import warehouse
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
@@ -190,12 +190,12 @@ def _invoke_cli(args: list[str]) -> str:
 
 def _work_baseline() -> dict:
     """Import what the steps import, do nothing: the RSS every step starts from."""
-    from . import cli, generator  # noqa: F401
+    from ecommerce_warehouse import cli  # noqa: F401
     return {"seconds": 0.0}
 
 
 def _work_generate(out_dir: str, day: str, transactions: int, seed: int) -> dict:
-    from . import generator
+    from ecommerce_warehouse.generate import transactions as generator
     began = time.perf_counter()
     catalogue = generator.build_catalogue(seed)
     drawn = time.perf_counter()
@@ -206,7 +206,7 @@ def _work_generate(out_dir: str, day: str, transactions: int, seed: int) -> dict
 
 
 def _work_ingest(db: str, paths: list[str]) -> dict:
-    from . import cli  # noqa: F401  (imported before the clock starts)
+    from ecommerce_warehouse import cli  # noqa: F401  (imported before the clock starts)
     began = time.perf_counter()
     printed = _invoke_cli(["ingest", "--db", db, *paths, "--json"])
     seconds = time.perf_counter() - began
@@ -218,7 +218,7 @@ def _work_ingest(db: str, paths: list[str]) -> dict:
 
 
 def _work_transform(db: str) -> dict:
-    from . import cli  # noqa: F401
+    from ecommerce_warehouse import cli  # noqa: F401
     began = time.perf_counter()
     printed = _invoke_cli(["transform", "--db", db, "--json"])
     seconds = time.perf_counter() - began
@@ -307,10 +307,10 @@ def _work_bronze_floor(json_path: str, db: str, variant: str = "ours") -> dict:
     journal instead of WAL ('rollback'), or only part of each row: the raw text and the
     keys ('raw-text'), or everything but the raw text ('typed'). Same table, same keys.
     """
-    from . import ingest
-    from .database import SQLITE_PRAGMAS
-    from .reader import read_records
-    from .sqlfiles import statements
+    from ecommerce_warehouse.db import SQLITE_PRAGMAS
+    from ecommerce_warehouse.load import ingest
+    from ecommerce_warehouse.load.reader import read_records
+    from ecommerce_warehouse.sqlfiles import statements
     journal, kept = BRONZE_VARIANTS[variant]
     batch = (1, json_path, "2025-01-01T00:00:00.000000Z")
     rows = [ingest.bronze_row(record, raw_id, batch)
@@ -387,7 +387,7 @@ def database_bytes(db: Path) -> int:
 
 def write_jsonl_copy(json_path: Path, jsonl_path: Path) -> int:
     """Copy a batch file's records to JSON Lines, streaming (one record in memory at a time)."""
-    from .reader import read_records
+    from ecommerce_warehouse.load.reader import read_records
     count = 0
     with open(jsonl_path, "w", encoding="utf-8", newline="\n") as out:
         for record in read_records(json_path):
@@ -457,7 +457,7 @@ def source_files() -> dict[str, str]:
     """A short digest of each of the package's Python and SQL files as they are on disk now."""
     import hashlib
 
-    from .sqlfiles import SQL_DIR
+    from ecommerce_warehouse.sqlfiles import SQL_DIR
     package = Path(__file__).resolve().parent
     found = {}
     for base, pattern in ((package, "*.py"), (SQL_DIR, "**/*.sql")):

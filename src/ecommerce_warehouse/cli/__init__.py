@@ -15,12 +15,13 @@ from pathlib import Path
 
 import click
 
-from . import __version__, postgres, settings
-from .cli_bench import register_bench_commands
-from .cli_classroom import register_classroom_commands
-from .cli_explore import register_explore_commands
-from .errors import WarehouseError, fail
-from .pipeline import (
+from ecommerce_warehouse import __version__, settings
+from ecommerce_warehouse.cli.bench import register_bench_commands
+from ecommerce_warehouse.cli.classroom import register_classroom_commands
+from ecommerce_warehouse.cli.explore import register_explore_commands
+from ecommerce_warehouse.engines import postgresql as postgres
+from ecommerce_warehouse.errors import WarehouseError, fail
+from ecommerce_warehouse.pipeline import (
     PipelineOptions,
     PipelineResult,
     check_only,
@@ -31,9 +32,9 @@ from .pipeline import (
     run_pipeline,
     transform_only,
 )
-from .progress import Progress
-from .query import render_table
-from .rejects import reject_summary
+from ecommerce_warehouse.progress import Progress
+from ecommerce_warehouse.read.query import render_table
+from ecommerce_warehouse.read.rejects import reject_summary
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 

@@ -12,9 +12,16 @@ from pathlib import Path
 
 import click
 
-from .errors import WarehouseError, fail
-from .query import DEFAULT_LIMIT, FORMATS, parse_params, render, run_query, truncation_notice
-from .status import RUN_LIMIT, collect_status, format_status
+from ecommerce_warehouse.errors import WarehouseError, fail
+from ecommerce_warehouse.read.query import (
+    DEFAULT_LIMIT,
+    FORMATS,
+    parse_params,
+    render,
+    run_query,
+    truncation_notice,
+)
+from ecommerce_warehouse.read.status import RUN_LIMIT, collect_status, format_status
 
 QUERY_HELP = f"""Run one read-only SQL statement against the warehouse and print the rows.
 
@@ -53,7 +60,7 @@ reads: the warehouse is opened read-only and never created.
 
 def register_explore_commands(group: click.Group) -> None:
     """Add ``query`` and ``status`` to the ``warehouse`` command group."""
-    from .cli import db_option, json_option  # cli.py imports this module at its end
+    from ecommerce_warehouse.cli import db_option, json_option  # cli.py imports this module at its end
 
     group.add_command(build_query_command(db_option))
     group.add_command(build_status_command(db_option, json_option))

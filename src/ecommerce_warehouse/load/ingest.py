@@ -18,10 +18,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from . import contract
-from .database import BulkInsert, query_sql, run_sql, utc_now, write_transaction
-from .errors import InputFileError, NulCharacterError
-from .reader import RawRecord, file_format, read_records
+from ecommerce_warehouse.db import BulkInsert, query_sql, run_sql, utc_now, write_transaction
+from ecommerce_warehouse.errors import InputFileError, NulCharacterError
+from ecommerce_warehouse.load.reader import RawRecord, file_format, read_records
+from ecommerce_warehouse.sources.transactions import contract
 
 INSERT_CHUNK = 5_000
 # The parameters of sql/ingest/insert_raw_transaction.sql, in the order rows are built.

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import click
 
-from . import datadict, report, walkthrough
-from .errors import WarehouseError, fail
+from ecommerce_warehouse.classroom import walkthrough
+from ecommerce_warehouse.errors import WarehouseError, fail
+from ecommerce_warehouse.read import datadict, report
 
 WALKTHROUGH_HELP = f"""Build a small warehouse step by step, explaining each step.
 
@@ -66,7 +67,7 @@ JavaScript to open. The warehouse is only read (opened read-only).
 
 def register_classroom_commands(group: click.Group) -> None:
     """Add ``walkthrough``, ``docs`` and ``report`` to the ``warehouse`` command group."""
-    from .cli import db_option  # cli.py imports this module while it loads
+    from ecommerce_warehouse.cli import db_option  # cli.py imports this module while it loads
 
     group.add_command(walkthrough_command)
     group.add_command(docs_command)

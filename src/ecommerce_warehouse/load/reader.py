@@ -20,8 +20,14 @@ from typing import NamedTuple
 
 import orjson
 
-from .contract import INVALID_JSON, LENIENT_DECODER, Rejection, decode, decode_line
-from .errors import InputFileError
+from ecommerce_warehouse.errors import InputFileError
+from ecommerce_warehouse.sources.transactions.contract import (
+    INVALID_JSON,
+    LENIENT_DECODER,
+    Rejection,
+    decode,
+    decode_line,
+)
 
 FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 CHUNK_BYTES = 1 << 20

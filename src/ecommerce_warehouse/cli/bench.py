@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from . import bench
-from .errors import WarehouseError, fail
+from ecommerce_warehouse.bench import sqlite_bench as bench
+from ecommerce_warehouse.errors import WarehouseError, fail
 
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)([kKmM]?)$")
 
@@ -158,7 +158,7 @@ def _run_and_print(run, format_text, as_json: bool) -> None:
 
 
 def _postgres_bench(ctx, url: str, sizes: tuple[int, ...], seed: int, as_json: bool) -> None:
-    from . import bench_postgres
+    from ecommerce_warehouse.bench import postgres_bench as bench_postgres
 
     for name in ("compare", "keep", "increment", "timeout"):
         if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
