@@ -15,8 +15,8 @@ from sqlalchemy import text
 from backends import pg, require_postgres  # noqa: F401  (fixture)
 from ecommerce_warehouse.bench import postgres_bench as bench_postgres
 from ecommerce_warehouse.cli import warehouse
-from ecommerce_warehouse.db import BulkInsert, open_engine, write_transaction
-from ecommerce_warehouse.engines import postgresql as postgres
+from ecommerce_warehouse.db import bulk_writer, open_engine, write_transaction
+from ecommerce_warehouse.engines.postgresql_copy import CopyRows
 from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
 N = 1_200
@@ -102,10 +102,10 @@ def test_binary_and_text_copy_store_the_same_bronze_rows(pg):  # noqa: F811
                               price_cents=10**15, user_registration_date=registered, user_name="tab\there")
                 return tuple(values[column] for column in INSERT_COLUMNS)
 
-            binary = BulkInsert(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS)
-            assert binary.copy.format == "binary"
-            statement = binary.copy.statement
-            textual = postgres.CopyRows(connection, "x", statement, INSERT_COLUMNS, binary=False)
+            binary = bulk_writer(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS)
+            assert binary.format == "binary"
+            statement = binary.statement
+            textual = CopyRows(connection, "x", statement, INSERT_COLUMNS, binary=False)
             assert textual.format == "text"
             binary.run([row(1, "2025-03-01T23:59:59.999999Z", "2022-02-28")])
             binary.run([row(2, None, None)])                        # the same COPY goes on
@@ -113,7 +113,7 @@ def test_binary_and_text_copy_store_the_same_bronze_rows(pg):  # noqa: F811
             textual.run([row(3, "2025-03-01T23:59:59.999999Z", "2022-02-28"), row(4, None, None)])
             textual.finish()
             unparsed = [row(5, "2025-03-01T10:00:00", None)]      # no offset: not for binary
-            assert binary.copy._binary_values(unparsed) is None
+            assert binary._binary_values(unparsed) is None
             binary.run([row(6, "2025-03-01T23:59:59.999999Z", None)])
             binary.run(unparsed)                                    # so it goes as text,
             binary.run([row(7, "2025-03-01T23:59:59.999999Z", None)])   # in a COPY of its own

@@ -14,8 +14,10 @@ import pytest
 
 from conftest import load, rows
 from ecommerce_warehouse.cli import warehouse
+from ecommerce_warehouse.engines.sqlite_read import connect_read_only
+from ecommerce_warehouse.errors import QueryError
 from ecommerce_warehouse.generate import transactions as generator
-from ecommerce_warehouse.read.query import QueryError, connect_read_only, parse_params, sqlite_file
+from ecommerce_warehouse.read.query import parse_params
 
 
 @pytest.fixture(scope="module")
@@ -316,7 +318,7 @@ def test_denied_message_says_what_was_refused(cli, db, tmp_path):
 
 def test_still_read_only_with_the_authorizer_bypassed(cli, db, monkeypatch):
     """query_only and the read-only file each stop a write on their own."""
-    monkeypatch.setattr("ecommerce_warehouse.read.query.ReadOnlyAuthorizer.__call__",
+    monkeypatch.setattr("ecommerce_warehouse.engines.sqlite_read.ReadOnlyAuthorizer.__call__",
                         lambda self, *args: sqlite3.SQLITE_OK)
     before = digest(db)
     for sql in (DENIED["insert"], DENIED["delete"], DENIED["drop table"], DENIED["create table"]):
@@ -329,7 +331,7 @@ def test_still_read_only_with_the_authorizer_bypassed(cli, db, monkeypatch):
 def test_the_file_itself_is_opened_read_only(db):
     """Even with the authorizer removed and query_only switched off, SQLite refuses to write."""
     before = digest(db)
-    connection, _ = connect_read_only(sqlite_file(str(db)))
+    connection, _ = connect_read_only(db)
     try:
         assert connection.execute("pragma query_only").fetchone() == (1,)
         connection.set_authorizer(None)

@@ -25,7 +25,8 @@ import pytest
 
 from conftest import rows
 from ecommerce_warehouse.cli import warehouse
-from ecommerce_warehouse.db import ensure_schema, open_engine
+from ecommerce_warehouse.db import open_engine
+from ecommerce_warehouse.model.schema import ensure_schema
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
 from ecommerce_warehouse.read import report
 

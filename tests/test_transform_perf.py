@@ -5,7 +5,7 @@
   transform's own connection, and a failure they find must still stop the transform.
 - The fact's status CHECK is spelt with ``=``/``or`` (not ``in (...)``): it must still
   refuse any other status.
-- A small transform runs with a bigger SQLite page cache (``increment_cache``): the
+- A small transform runs with a bigger SQLite page cache (``SQLite.transform_tuning``): the
   connection goes back to the pool with its own cache size.
 """
 
@@ -19,7 +19,8 @@ import pytest
 from conftest import batch, line, load, rows
 from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.cli import warehouse
-from ecommerce_warehouse.db import INCREMENT_CACHE_KIB, open_engine, write_transaction
+from ecommerce_warehouse.db import open_engine, write_transaction
+from ecommerce_warehouse.engines.sqlite import INCREMENT_CACHE_KIB
 from ecommerce_warehouse.model import checks
 from ecommerce_warehouse.model import transform as transform_module
 from ecommerce_warehouse.model.checks import BRONZE_ONLY, ChecksAlongside, run_checks

@@ -64,6 +64,16 @@ class SqlFileError(WarehouseError):
     """A SQL file of the project is missing or cannot be read."""
 
 
+class QueryError(WarehouseError):
+    """The user's SQL was refused or failed; the message says why (and where, if known)."""
+
+
+class UnsupportedEngineError(WarehouseError):
+    """--db names an engine this release does not support; the message lists those it does."""
+
+    exit_code = 2
+
+
 def fail(exc: WarehouseError) -> NoReturn:
     """Raise a library error again for click: one line on stderr, the error's own exit code."""
     error = click.ClickException(str(exc))

@@ -15,7 +15,6 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from ecommerce_warehouse.db import (
-    ensure_schema,
     exclusive_run,
     open_engine,
     query_sql,
@@ -27,6 +26,7 @@ from ecommerce_warehouse.generate import transactions as generator
 from ecommerce_warehouse.load.ingest import FileResult, check_input_paths, ingest_file
 from ecommerce_warehouse.model.checks import CheckResult, failed, record_results, run_checks
 from ecommerce_warehouse.model.runs import Run
+from ecommerce_warehouse.model.schema import ensure_schema
 from ecommerce_warehouse.model.transform import TransformResult, transform
 from ecommerce_warehouse.progress import Progress
 from ecommerce_warehouse.settings import DEFAULT_WAIT_SECONDS

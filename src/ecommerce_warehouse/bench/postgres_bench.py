@@ -14,12 +14,12 @@ row inserts? For each size N it
    at the end) and times loading the same rows, each time into an emptied
    ``raw_transactions``, one transaction per load, commit included:
 
-   - ``copy``: the path ingest takes, ``BulkInsert`` with
+   - ``copy``: the path ingest takes, ``db.bulk_writer`` with
      ``ingest/insert_raw_transaction.postgresql.sql`` (COPY, binary format, one COPY for
      all the chunks);
    - ``copy_text``: the same COPY in text format (for reference);
    - ``inserts``: row inserts, the portable ``ingest/insert_raw_transaction.sql``
-     compiled for psycopg and run with executemany per chunk, exactly as ``BulkInsert``
+     compiled for psycopg and run with executemany per chunk, exactly as ``db.bulk_writer``
      runs a statement file (psycopg 3 pipelines executemany);
    - ``ingest_file``: the whole ``ingest.ingest_file`` of the generated file (read,
      check, COPY, duplicate check, counts), for context.
@@ -62,7 +62,9 @@ from ecommerce_warehouse import db as database
 from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.bench import sqlite_bench as bench
 from ecommerce_warehouse.engines import postgresql as postgres
+from ecommerce_warehouse.engines.postgresql_copy import CopyRows
 from ecommerce_warehouse.errors import DatabaseError, WarehouseError
+from ecommerce_warehouse.model.schema import ensure_schema
 
 DEFAULT_REPEAT = 3
 INSERT_FILE = "ingest/insert_raw_transaction"
@@ -190,11 +192,11 @@ class Loader(Protocol):
 
 
 def copy_loader(connection: Connection) -> Loader:
-    """Ingest's own path: BulkInsert with the COPY variant of the insert file."""
+    """Ingest's own path: db.bulk_writer with the COPY variant of the insert file."""
     from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
-    insert = database.BulkInsert(connection, INSERT_FILE, INSERT_COLUMNS)
-    if insert.copy is None:
+    insert = database.bulk_writer(connection, INSERT_FILE, INSERT_COLUMNS)
+    if insert.format == "rows":
         raise PostgresBenchError(f"sql/{INSERT_FILE}.postgresql.sql is not a COPY, so there is "
                                  "no COPY path to time")
     return insert
@@ -205,17 +207,17 @@ def copy_text_loader(connection: Connection) -> Loader:
     from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
     (statement,) = sqlfiles.statements(INSERT_FILE, postgres.DIALECT)
-    return postgres.CopyRows(connection, INSERT_FILE, statement, INSERT_COLUMNS, binary=False)
+    return CopyRows(connection, INSERT_FILE, statement, INSERT_COLUMNS, binary=False)
 
 
 def row_inserts_loader(connection: Connection) -> Loader:
-    """Row inserts: the portable insert file, run by BulkInsert as any statement file is
+    """Row inserts: the portable insert file, run by db.bulk_writer as any statement file is
     (compiled for psycopg once, executemany of each chunk; psycopg 3 pipelines it)."""
     from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
     portable = sqlfiles.SQL_DIR / f"{INSERT_FILE}.sql"
     (statement,) = sqlfiles.split_statements(portable.read_text(encoding="utf-8"))
-    return database.BulkInsert(connection, INSERT_FILE, INSERT_COLUMNS, statement=statement)
+    return database.bulk_writer(connection, INSERT_FILE, INSERT_COLUMNS, statement=statement)
 
 
 class _ReadBack:
@@ -345,7 +347,7 @@ def measure_size(url: str, lines: int, seed: int, repeat: int, workdir: Path, sa
     schema = f"{SCHEMA_PREFIX}{uuid.uuid4().hex[:12]}"
     engine = database.open_engine(postgres.with_schema(url, schema))
     try:
-        database.ensure_schema(engine)
+        ensure_schema(engine)
         with database.write_transaction(engine) as connection:
             # the batch the timed rows belong to (its registry row stays 'loading')
             file_id = database.query_sql(connection, "ingest/register_file", {
@@ -408,8 +410,8 @@ def _copy_format(engine: Engine) -> str:
     from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
     with database.write_transaction(engine) as connection:
-        insert = database.BulkInsert(connection, INSERT_FILE, INSERT_COLUMNS)
-        return insert.copy.format if insert.copy is not None else "none"
+        insert = database.bulk_writer(connection, INSERT_FILE, INSERT_COLUMNS)
+        return insert.format if insert.format != "rows" else "none"
 
 
 def drop_schema(engine: Engine, schema: str) -> None:

@@ -307,7 +307,7 @@ def _work_bronze_floor(json_path: str, db: str, variant: str = "ours") -> dict:
     journal instead of WAL ('rollback'), or only part of each row: the raw text and the
     keys ('raw-text'), or everything but the raw text ('typed'). Same table, same keys.
     """
-    from ecommerce_warehouse.db import SQLITE_PRAGMAS
+    from ecommerce_warehouse.engines.sqlite import PRAGMAS
     from ecommerce_warehouse.load import ingest
     from ecommerce_warehouse.load.reader import read_records
     from ecommerce_warehouse.sqlfiles import statements
@@ -329,7 +329,7 @@ def _work_bronze_floor(json_path: str, db: str, variant: str = "ours") -> dict:
     began = time.perf_counter()
     connection = sqlite3.connect(db, isolation_level=None)
     try:
-        for pragma in SQLITE_PRAGMAS:              # the warehouse's own settings
+        for pragma in PRAGMAS:              # the warehouse's own settings
             if journal != "wal" and pragma.startswith("PRAGMA journal_mode"):
                 pragma = f"PRAGMA journal_mode = {journal}"
             connection.execute(pragma)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 import sys
 import textwrap
 import time
@@ -31,16 +30,25 @@ from pathlib import Path
 import click
 from sqlalchemy import column, func, inspect, select, table
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from ecommerce_warehouse import settings, sqlfiles
 from ecommerce_warehouse.classroom import scenario
-from ecommerce_warehouse.db import exclusive_run, open_engine, query_sql, run_sql, utc_now, write_transaction
+from ecommerce_warehouse.db import (
+    exclusive_run,
+    open_engine,
+    open_read_only,
+    query_sql,
+    run_sql,
+    utc_now,
+    write_transaction,
+)
 from ecommerce_warehouse.errors import QualityGateError, WarehouseError
 from ecommerce_warehouse.load.ingest import FileResult, ingest_file
 from ecommerce_warehouse.model.checks import failed, record_results, run_checks
 from ecommerce_warehouse.model.runs import Run
 from ecommerce_warehouse.model.transform import transform
-from ecommerce_warehouse.read.query import connect_read_only, render_table
+from ecommerce_warehouse.read.query import render_table
 
 DEFAULT_DB = "data/warehouse/walkthrough.db"
 COMMAND = "walkthrough"          # etl_runs.command of every run the walkthrough records
@@ -89,24 +97,22 @@ def refuse_foreign(path: Path, shown: str) -> None:
     if path.stat().st_size == 0:
         return
     try:
-        connection, _ = connect_read_only(path)
+        engine = open_read_only(str(path))
     except WarehouseError as exc:
         raise WalkthroughError(f"--db {shown}: {exc}; the walkthrough only replaces its own "
                                "warehouse, give another path") from exc
     try:
-        names = {name for (name,) in connection.execute(
-            "select name from sqlite_master where type = 'table'")}
-        foreign = 0
-        if "etl_runs" in names:
-            foreign = connection.execute("select count(*) from etl_runs where command <> ?",
-                                         (COMMAND,)).fetchone()[0]
-        elif names:
-            foreign = 1
-    except sqlite3.Error as exc:
-        raise WalkthroughError(f"--db {shown} is not a walkthrough warehouse ({exc}); "
+        with engine.connect() as connection:
+            names = set(inspect(connection).get_table_names())
+            foreign = 1 if names else 0
+            if "etl_runs" in names:
+                foreign = query_sql(connection, "runs/runs_of_other_commands",
+                                    {"command": COMMAND}).scalar_one()
+    except DBAPIError as exc:
+        raise WalkthroughError(f"--db {shown} is not a walkthrough warehouse ({exc.orig}); "
                                "give another path") from exc
     finally:
-        connection.close()
+        engine.dispose()
     if foreign:
         raise WalkthroughError(f"--db {shown} holds a warehouse the walkthrough did not build; "
                                "it would be replaced, so give another path")
@@ -779,11 +785,12 @@ class Walkthrough:
 
     def outside_count(self, name: str) -> int:
         """Rows of ``name`` as a separate read-only connection sees them."""
-        connection, _ = connect_read_only(self.db_path)
+        engine = open_read_only(str(self.db_path))
         try:
-            return connection.execute(f'select count(*) from "{name}"').fetchone()[0]  # noqa: S608 - a table name from the walkthrough's own list, quoted; no values
+            with engine.connect() as connection:
+                return connection.execute(select(func.count()).select_from(table(name))).scalar_one()
         finally:
-            connection.close()
+            engine.dispose()
 
     def step_ingest_day_2(self) -> list[str]:
         self.start_run(scenario.days()[1])

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import click
 
-from ecommerce_warehouse import __version__, settings
+from ecommerce_warehouse import __version__, engines, settings
 from ecommerce_warehouse.cli.bench import register_bench_commands
 from ecommerce_warehouse.cli.classroom import register_classroom_commands
 from ecommerce_warehouse.cli.explore import register_explore_commands
-from ecommerce_warehouse.engines import postgresql as postgres
 from ecommerce_warehouse.errors import WarehouseError, fail
 from ecommerce_warehouse.pipeline import (
     PipelineOptions,
@@ -58,7 +57,12 @@ def db_option(function):
     @functools.wraps(function)
     def command(*args, db, schema, **kwargs):
         try:
-            db = postgres.with_schema(db, schema)
+            engine = engines.for_db(db)
+        except WarehouseError as exc:
+            raise click.BadParameter(str(exc).removeprefix(f"--db {engines.redacted(db)}: "),
+                                     param_hint="--db") from exc
+        try:
+            db = engine.with_schema(db, schema)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--schema") from exc
         return function(*args, db=db, **kwargs)

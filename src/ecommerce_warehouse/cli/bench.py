@@ -87,7 +87,7 @@ Examples:
 for each size it builds the file's Bronze rows once (spilled to a temporary
 file), then loads them into a fresh schema on that server (a random name,
 dropped at the end) through
-  COPY, binary   ingest's own path (BulkInsert with the COPY file: one COPY
+  COPY, binary   ingest's own path (db.bulk_writer with the COPY file: one COPY
                  streams every chunk)
   COPY, text     the same COPY in text format, for reference
   row inserts    the portable INSERT file, executemany per chunk

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from ecommerce_warehouse.db import BulkInsert, query_sql, run_sql, utc_now, write_transaction
+from ecommerce_warehouse.db import bulk_writer, query_sql, run_sql, utc_now, write_transaction
 from ecommerce_warehouse.errors import InputFileError, NulCharacterError
 from ecommerce_warehouse.load.reader import RawRecord, file_format, read_records
 from ecommerce_warehouse.sources.transactions import contract
@@ -110,10 +110,10 @@ def load_records(connection, path: Path, batch: tuple, after_raw_id: int,
     reasons follow by UPDATE once a chunk's worth have gathered, and at the end: on
     PostgreSQL the rows stream through one COPY, which must end before the UPDATE runs.
     """
-    reasons = BulkInsert(connection, "ingest/set_reject_reason", REASON_COLUMNS)
+    reasons = bulk_writer(connection, "ingest/set_reject_reason", REASON_COLUMNS)
     chunk, rejections = [], []
     read = rejected = 0
-    with BulkInsert(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS) as insert:
+    with bulk_writer(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS) as insert:
         for record in read_records(path):
             judged = judge(record)
             read += 1
@@ -176,7 +176,7 @@ def mark_later_copies(connection, after_raw_id: int) -> tuple[int, int]:
     identical copy 'duplicate' and a different one 'rejected'. Returns (duplicates,
     conflicting copies). The file's rows are those after ``after_raw_id``.
     """
-    hashes = BulkInsert(connection, "ingest/set_record_hash", ("raw_id", "record_hash"))
+    hashes = bulk_writer(connection, "ingest/set_record_hash", ("raw_id", "record_hash"))
     duplicates = conflicting = 0
     after = after_raw_id
     while True:

@@ -17,9 +17,8 @@ from typing import Self
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from ecommerce_warehouse import sqlfiles
-from ecommerce_warehouse.db import query_sql, run_sql, sqlite_file_path, utc_now
-from ecommerce_warehouse.engines import postgresql as postgres
+from ecommerce_warehouse import engines, sqlfiles
+from ecommerce_warehouse.db import query_sql, run_sql, utc_now
 
 SAMPLE_ROWS = 5
 VOLUME_TOLERANCE = 0.5       # daily_volume_anomaly: ±50% of the previous 7 days' median
@@ -132,10 +131,10 @@ class ChecksAlongside:
     The transform holds the warehouse's only write transaction, so nothing can change
     Bronze or the registry until it commits: the second connection reads exactly the rows
     the transform reads (it sees committed data, and the transform writes neither table).
-    On SQLite the connection is taken from the pool as a plain DB-API connection, whose
-    statements are autocommit reads (the engine's ``BEGIN IMMEDIATE`` would wait for the
-    transform), and only in WAL mode (where a reader and the writer never wait for each
-    other). An in-memory database has no second connection; then, for a run smaller than
+    The connection is taken from the pool as a plain DB-API connection, whose statements
+    are autocommit reads (SQLite's ``BEGIN IMMEDIATE`` would wait for the transform), and
+    only where the engine says a reader and the writer never wait for each other
+    (``reads_beside_a_writer``: SQLite in WAL mode on a file, PostgreSQL). Otherwise, for a run smaller than
     ``ALONGSIDE_LINES``, or if anything goes wrong on the way, ``results()`` is empty and
     ``run_checks`` runs the checks on the transform's own connection instead, with the
     usual errors.
@@ -144,11 +143,7 @@ class ChecksAlongside:
     def __init__(self, connection: Connection, scope: dict):
         self.engine: Engine = connection.engine
         big = scope["to_raw_id"] - scope["from_raw_id"] >= ALONGSIDE_LINES
-        self.parallel = big and (connection.dialect.name == postgres.DIALECT or (
-            connection.dialect.name == "sqlite"
-            and sqlite_file_path(self.engine.url) is not None
-            # in WAL mode a reader never waits for the writer (nor the writer for it)
-            and connection.exec_driver_sql("pragma journal_mode").scalar() == "wal"))
+        self.parallel = big and engines.of(connection).reads_beside_a_writer(connection)
         self.params = {**check_parameters(), **scope}
         self.found: dict[str, CheckResult] = {}
         self.thread: threading.Thread | None = None

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from ecommerce_warehouse import sqlfiles
-from ecommerce_warehouse.db import increment_cache, query_sql, run_sql, utc_now, write_transaction
+from ecommerce_warehouse import engines, sqlfiles
+from ecommerce_warehouse.db import query_sql, run_sql, utc_now, write_transaction
 from ecommerce_warehouse.errors import QualityGateError, TransformError
 from ecommerce_warehouse.model.checks import CheckResult, ChecksAlongside, failed, record_results, run_checks
 from ecommerce_warehouse.model.runs import Run
@@ -60,8 +59,8 @@ def transform(engine: Engine, run: Run) -> TransformResult:
             scope = {"from_raw_id": watermark, "to_raw_id": high_water, "from_order_key": fact_rows}
             bulk = high_water - watermark >= max(BULK_LINES, fact_rows)
             # the checks that read only Bronze run meanwhile, on a second connection
-            cache = nullcontext() if bulk else increment_cache(connection)
-            with cache, ChecksAlongside(connection, scope) as alongside:
+            tuning = engines.of(connection).transform_tuning(connection, bulk)
+            with tuning, ChecksAlongside(connection, scope) as alongside:
                 for name in sqlfiles.TRANSFORM:
                     if bulk and name == "transform/fact_orders":
                         run_sql(connection, "transform/fact_orders_drop_indexes")

@@ -1,7 +1,7 @@
 """``warehouse docs``: the data dictionary, the ER diagram and Datasette metadata.
 
 Names, types and keys come from the live schema, read with SQLAlchemy's inspector: by
-default the schema the SQL files create (built by ``database.ensure_schema`` in a
+default the schema the SQL files create (built by ``schema.ensure_schema`` in a
 temporary SQLite file), or an existing warehouse opened read-only. The words (grain,
 description, the meaning of each column) come from one file, docs/descriptions.toml.
 Nothing here is written by hand twice: DATA_DICTIONARY.md, ERD.md, the section of
@@ -22,9 +22,9 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 
 from ecommerce_warehouse import sqlfiles
-from ecommerce_warehouse.db import ensure_schema, open_engine, redacted
+from ecommerce_warehouse.db import open_engine, open_read_only, redacted
 from ecommerce_warehouse.errors import WarehouseError
-from ecommerce_warehouse.read.query import read_only_engine
+from ecommerce_warehouse.model.schema import ensure_schema
 from ecommerce_warehouse.settings import DEFAULT_DB
 
 PROJECT_DIR = sqlfiles.SQL_DIR.parent
@@ -73,7 +73,7 @@ class DbObject:
 def live_schema(db: str | None = None) -> dict[str, DbObject]:
     """Every table and view, by name: of ``db`` (read-only), or of a schema built afresh."""
     if db is not None:
-        engine = read_only_engine(db)
+        engine = open_read_only(db)
         try:
             return inspect_engine(engine)
         except DBAPIError as exc:

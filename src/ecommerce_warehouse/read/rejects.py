@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from ecommerce_warehouse.db import query_sql
-from ecommerce_warehouse.read.query import read_only_engine
+from ecommerce_warehouse.db import open_read_only, query_sql
 
 
 def reject_summary(db: str, reason: str | None, per_reason: int) -> tuple[list[dict], list[dict]]:
     """(counts by reason and file, up to ``per_reason`` example records per reason). Read-only."""
-    engine = read_only_engine(db)
+    engine = open_read_only(db)
     try:
         with engine.connect() as connection:
             params = {"reason": reason, "per_reason": per_reason}

@@ -8,7 +8,7 @@ be mailed or printed as it is.
 
 Every data mark (a bar, a segment, a heatmap cell) is a ``<rect class="mark">``, one per
 row of the table beside it, which is what tests/test_report.py counts in the rendered page.
-The warehouse is read through ``query.read_only_engine``: the report never writes to it.
+The warehouse is read through ``db.open_read_only``: the report never writes to it.
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ from pathlib import Path
 from sqlalchemy import inspect, literal_column, select, table
 from sqlalchemy.exc import DBAPIError
 
-from ecommerce_warehouse.db import query_sql, redacted
+from ecommerce_warehouse.db import open_read_only, query_sql, redacted
 from ecommerce_warehouse.errors import DatabaseError, OutputError
-from ecommerce_warehouse.read.query import read_only_engine
 
 DEFAULT_OUT = "data/warehouse/report.html"
 GOLD_VIEWS = ("gold_daily_sales", "gold_top_products", "gold_category_sales_monthly",
@@ -66,7 +65,7 @@ class Chart:
 
 def read_warehouse(db: str) -> dict[str, list[dict]]:
     """Every row of the Gold views the report draws, and the rejects by reason."""
-    engine = read_only_engine(db)
+    engine = open_read_only(db)
     try:
         with engine.connect() as connection:
             present = set(inspect(connection).get_view_names())

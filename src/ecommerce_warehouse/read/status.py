@@ -1,6 +1,6 @@
 """What is in the warehouse and what happened to it: ``warehouse status``.
 
-Reads only, through the locked read-only connection of ``query.py``: the tables and
+Reads only, through the engine's read-only connections (``db.open_read_only``): the tables and
 views with their row counts, the latest runs with their steps, the quarantine by reason
 code and the file registry. The queries live in ``sql/status/``.
 """
@@ -14,9 +14,9 @@ from sqlalchemy import func, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from ecommerce_warehouse.db import query_sql, redacted
+from ecommerce_warehouse.db import open_read_only, query_sql, redacted
 from ecommerce_warehouse.errors import DatabaseError
-from ecommerce_warehouse.read.query import read_only_engine, render_table
+from ecommerce_warehouse.read.query import render_table
 
 RUN_LIMIT = 10
 
@@ -41,7 +41,7 @@ class WarehouseStatus:
 
 def collect_status(db: str, run_limit: int = RUN_LIMIT) -> WarehouseStatus:
     """Read the warehouse's status; raises DatabaseError when it cannot be read."""
-    engine = read_only_engine(db)
+    engine = open_read_only(db)
     try:
         with engine.connect() as connection:
             status = WarehouseStatus(redacted(db))
