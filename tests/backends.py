@@ -108,6 +108,7 @@ class Warehouse:
 
     def load(self, *files: Path, raw_dir: Path | None = None, **options):
         """Run the whole pipeline on the given files; return its PipelineResult."""
+        options.setdefault("source", "transactions")     # files named by hand
         chosen = PipelineOptions(
             db=self.db, start=date(2025, 3, 1), end=date(2025, 3, 1), seed=1, transactions=0,
             raw_dir=raw_dir or self.raw_dir, inputs=tuple(files), **options,

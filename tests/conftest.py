@@ -11,7 +11,16 @@ import pytest
 from click.testing import CliRunner
 
 from ecommerce_warehouse.generate import transactions as generator
+from ecommerce_warehouse.model import checks, schema
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
+from ecommerce_warehouse.sources.transactions import SOURCE as TRANSACTIONS
+
+# The project's sql/ folder, as a student opens it (the package reads the same files).
+SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
+# What the declarations run, by file name: every check, every view, the order-line transform.
+CHECK_FILES = tuple(job.name for job in checks.every_check())
+VIEW_FILES = tuple(schema.view_files())
+TRANSFORM_FILES = tuple(step.name for step in TRANSACTIONS.transform)
 
 
 @pytest.fixture
@@ -29,10 +38,11 @@ def two_days(tmp_path: Path) -> list[Path]:
 
 
 def load(db: Path, *files: Path, raw_dir: Path | None = None):
-    """Run the whole pipeline on the given files; return its PipelineResult."""
+    """Run the whole pipeline on the given files (order lines, whatever their names);
+    return its PipelineResult."""
     options = PipelineOptions(
         db=str(db), start=date(2025, 3, 1), end=date(2025, 3, 1), seed=1, transactions=0,
-        raw_dir=raw_dir or db.parent / "raw", inputs=tuple(files),
+        raw_dir=raw_dir or db.parent / "raw", inputs=tuple(files), source="transactions",
     )
     return run_pipeline(options)
 

@@ -14,8 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from backends import backend, warehouse  # noqa: F401  (fixtures)
-from conftest import batch, line
-from ecommerce_warehouse import sqlfiles
+from conftest import CHECK_FILES, batch, line
 from ecommerce_warehouse.cli import run_pipeline_cli
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from faults_helpers import assert_one_line_error, child_command, console_script, finish, run, start, wait_for
@@ -30,7 +29,7 @@ def invoke(command, *args: str):
 # --- the command line ------------------------------------------------------------------------
 
 def test_run_status_query_and_rejects_from_the_command_line(warehouse, tmp_path):  # noqa: F811
-    path = batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01", 2),
+    path = batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01", 2),
                                        line("T3", "2025-03-01", quantity=0)])
 
     ran = invoke(run_pipeline_cli, "--db", warehouse.db, "--input", path, "--json")
@@ -61,7 +60,7 @@ def test_run_status_query_and_rejects_from_the_command_line(warehouse, tmp_path)
 
 
 def test_query_times_read_back_as_stored_text(warehouse, tmp_path):  # noqa: F811
-    warehouse.load(batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    warehouse.load(batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01")]))
     result = invoke(warehouse_cli, "query", "--db", warehouse.db, "--format", "json",
                     "select order_timestamp, d.full_date from fact_orders"
                     " join dim_date as d using (date_key)")
@@ -71,21 +70,21 @@ def test_query_times_read_back_as_stored_text(warehouse, tmp_path):  # noqa: F81
 
 
 def test_query_refuses_to_write(warehouse, tmp_path):  # noqa: F811
-    warehouse.load(batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    warehouse.load(batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01")]))
     for sql in ("delete from fact_orders", "drop table dim_date",
                 "insert into dim_date (date_key) values (1)"):
         result = invoke(warehouse_cli, "query", "--db", warehouse.db, sql)
         assert result.exit_code == 1, (sql, result.output)
         assert "read-only" in result.stderr, (sql, result.stderr)
     assert warehouse.rows("select count(*) from fact_orders") == [(1,)]
-    assert warehouse.rows("select count(*) from dim_date") == [(1,)]
+    assert warehouse.rows("select count(*) from dim_date where date_key <> -1") == [(1,)]
 
 
 # --- quality gates --------------------------------------------------------------------------
 
 def test_failed_error_check_rolls_back_and_keeps_the_last_good_state(warehouse, tmp_path):  # noqa: F811
-    first = batch(tmp_path, "day1.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01", 2)])
-    second = batch(tmp_path, "day2.jsonl", [line("T3", "2025-03-02", 3)])
+    first = batch(tmp_path, "transactions_day1.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01", 2)])
+    second = batch(tmp_path, "transactions_day2.jsonl", [line("T3", "2025-03-02", 3)])
     warehouse.load(first)
     # a calendar row whose key no longer spells its date (dim_date is checked in full each run)
     warehouse.execute("update dim_date set year = 1999 where date_key = 20250301")
@@ -110,10 +109,10 @@ def test_failed_error_check_rolls_back_and_keeps_the_last_good_state(warehouse, 
 
 
 def test_check_command_records_history_and_exits_3_on_failure(warehouse, tmp_path):  # noqa: F811
-    warehouse.load(batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    warehouse.load(batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01")]))
     ok = invoke(warehouse_cli, "check", "--db", warehouse.db, "--json")
     assert ok.exit_code == 0, ok.output
-    assert len(json.loads(ok.stdout)) == len(sqlfiles.CHECKS)
+    assert len(json.loads(ok.stdout)) == len(CHECK_FILES)
     warehouse.execute("update dim_date set day_of_month = 2")
     bad = invoke(warehouse_cli, "check", "--db", warehouse.db)
     assert bad.exit_code == 3, bad.output
@@ -124,7 +123,7 @@ def test_check_command_records_history_and_exits_3_on_failure(warehouse, tmp_pat
 def test_warning_samples_are_recorded_as_the_same_text(warehouse, tmp_path):  # noqa: F811
     records = [line(f"D{day}-{n}", f"2025-03-{day:02d}") for day in range(1, 9) for n in range(10)]
     records += [line(f"D9-{n}", "2025-03-09") for n in range(40)]     # 40 lines vs a median of 10
-    result = warehouse.load(batch(tmp_path, "a.jsonl", records))
+    result = warehouse.load(batch(tmp_path, "transactions_a.jsonl", records))
     assert result.error is None
     assert warehouse.rows("""select status, failing_rows, sample from dq_check_results
                              where check_name in ('daily_volume_anomaly', 'fact_orders_freshness')
@@ -133,7 +132,7 @@ def test_warning_samples_are_recorded_as_the_same_text(warehouse, tmp_path):  # 
         ("warn", 1, '[{"newest_order": "2025-03-09T12:00:00.000000Z"}]'),
     ]
     history = warehouse.rows("select check_name from dq_check_results order by result_id")
-    assert [name for (name,) in history] == [name.split("/")[-1] for name in sqlfiles.CHECKS]
+    assert [name for (name,) in history] == [name.split("/")[-1] for name in CHECK_FILES]
 
 
 # --- faults: two runs at once, a run killed mid-way -------------------------------------------
@@ -150,8 +149,8 @@ def pause_child(db: str, inputs: list[Path], marker: Path, seconds: float):
 
 
 def test_a_second_run_fails_busy_then_runs_once_the_first_is_done(warehouse, tmp_path):  # noqa: F811
-    one = batch(tmp_path, "one.jsonl", [line("A1", "2025-03-01"), line("A2", "2025-03-01")])
-    two = batch(tmp_path, "two.jsonl", [line("B1", "2025-03-02")])
+    one = batch(tmp_path, "transactions_one.jsonl", [line("A1", "2025-03-01"), line("A2", "2025-03-01")])
+    two = batch(tmp_path, "transactions_two.jsonl", [line("B1", "2025-03-02")])
     first = pause_child(warehouse.db, [one], tmp_path / "paused", 3.0)
 
     busy = run([*RUN_PIPELINE, "--db", warehouse.db, "--input", two, "--wait", "0.5"])
@@ -177,15 +176,15 @@ def test_a_second_run_fails_busy_then_runs_once_the_first_is_done(warehouse, tmp
 UNTOUCHED = {
     "file_counts": ("raw_transactions", "etl_files", "rejected_transactions", "fact_orders"),
     "advance_watermark": ("fact_orders", "dim_date", "dim_users", "dq_check_results",
-                          "etl_runs where transformed_through_raw_id is not null"),
+                          "etl_watermarks"),
 }
 
 
 @pytest.mark.parametrize("hook", UNTOUCHED)
 def test_a_run_killed_inside_a_transaction_changes_nothing_and_a_rerun_converges(
         warehouse, tmp_path, hook):  # noqa: F811
-    one = batch(tmp_path, "one.jsonl", [line("A1", "2025-03-01"), line("A2", "2025-03-01", 2)])
-    two = batch(tmp_path, "two.jsonl", [line("B1", "2025-03-02"), line("A1", "2025-03-01", 5)])
+    one = batch(tmp_path, "transactions_one.jsonl", [line("A1", "2025-03-01"), line("A2", "2025-03-01", 2)])
+    two = batch(tmp_path, "transactions_two.jsonl", [line("B1", "2025-03-02"), line("A1", "2025-03-01", 5)])
     warehouse.load(one)
     before = {table: warehouse.rows(f"select count(*) from {table}") for table in UNTOUCHED[hook]}
     plan = {"hook": hook, "n": 1, "action": "kill", "marker": str(tmp_path / "hit")}

@@ -145,7 +145,8 @@ def _warehouse_executable() -> list[str]:
 
 @pytest.fixture(scope="module")
 def subprocess_runs(request, corpus_paths, tmp_path_factory):
-    """file name → Future of `warehouse run --db <tmp> --input <file>` run as a real process.
+    """file name → Future of `warehouse run --db <tmp> --input <file> --source transactions` run
+    as a real process.
 
     The processes start when the first case needs them, two at a time, while the
     in-process checks go on; each case then waits for its own.
@@ -159,7 +160,7 @@ def subprocess_runs(request, corpus_paths, tmp_path_factory):
     def run(name: str) -> tuple[Path, subprocess.CompletedProcess]:
         db = folder / f"{name}.db"
         completed = subprocess.run(
-            [*command, "run", "--db", str(db), "--input", str(corpus_paths[name])],
+            [*command, "run", "--db", str(db), "--input", str(corpus_paths[name]), "--source", "transactions"],
             check=False, capture_output=True, text=True, encoding="utf-8", errors="replace",
             cwd=folder, env=env, timeout=300,
         )
@@ -394,7 +395,9 @@ def check_star(db: Path, case: dict, path: Path) -> None:
                 (value,)], (tid, column)
 
     # the calendar: every day from the first to the last fact date
-    dates = [row[0] for row in _query(db, "select full_date from dim_date order by date_key")]
+    dates = [row[0] for row in _query(db, "select full_date from dim_date where date_key <> -1"
+                                          " order by date_key")]
+    assert _query(db, "select day_name from dim_date where date_key = -1") == [("Unknown",)]
     if lines:
         days = sorted({_utc_ts(line["timestamp"])[:10] for line in lines})
         first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
@@ -432,14 +435,15 @@ def test_corpus_file_through_the_cli(case, corpus_paths, subprocess_runs, tmp_pa
 
     # 1. `warehouse run --input FILE`: the whole job
     run_db = tmp_path / "run" / "w.db"
-    result = runner.invoke(warehouse, ["run", "--db", str(run_db), "--input", str(path)])
+    result = runner.invoke(warehouse, ["run", "--db", str(run_db), "--input", str(path),
+                                       "--source", "transactions"])
     _assert_cli_result(result, case, path)
     check_bronze(run_db, case, path)
     check_star(run_db, case, path)
 
     # 2. `warehouse ingest FILE` loads Bronze only; `warehouse transform` then builds the same star
     ingest_db = tmp_path / "ingest" / "w.db"
-    result = runner.invoke(warehouse, ["ingest", "--db", str(ingest_db), str(path)])
+    result = runner.invoke(warehouse, ["ingest", "--db", str(ingest_db), str(path), "--source", "transactions"])
     _assert_cli_result(result, case, path)
     check_bronze(ingest_db, case, path)
     assert _query(ingest_db, "select count(*) from fact_orders") == [(0,)]
@@ -454,7 +458,7 @@ def test_corpus_file_through_the_cli(case, corpus_paths, subprocess_runs, tmp_pa
     check_star(subprocess_db, case, path)
 
     # loading the same bytes again is a reported no-op
-    result = runner.invoke(warehouse, ["ingest", "--db", str(ingest_db), str(path)])
+    result = runner.invoke(warehouse, ["ingest", "--db", str(ingest_db), str(path), "--source", "transactions"])
     if case["file_outcome"] == "loaded":
         assert result.exit_code == 0 and "already loaded" in result.output, result.output
         assert _query(ingest_db, "select count(*) from raw_transactions") == [(len(case["records"]),)]
@@ -464,7 +468,7 @@ def test_invalid_json_line_message_reads_cleanly(tmp_path):
     """The standard decoder's message ends in 'at'; the line's message must not say 'at at'."""
     path = CORPUS / "truncated_last_line.jsonl"
     db = tmp_path / "w.db"
-    result = CliRunner().invoke(warehouse, ["ingest", "--db", str(db), str(path)])
+    result = CliRunner().invoke(warehouse, ["ingest", "--db", str(db), str(path), "--source", "transactions"])
     assert result.exit_code == 0, result.output
     (message,) = _query(db, "select message from rejected_transactions")[0]
     assert message.startswith("line 3 is not valid JSON") and "column 43" in message, message

@@ -17,7 +17,10 @@ from ecommerce_warehouse.bench import postgres_bench as bench_postgres
 from ecommerce_warehouse.cli import warehouse
 from ecommerce_warehouse.db import bulk_writer, open_engine, write_transaction
 from ecommerce_warehouse.engines.postgresql_copy import CopyRows
-from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
+from ecommerce_warehouse.load.ingest import insert_columns
+from ecommerce_warehouse.sources.transactions import SOURCE as TRANSACTIONS
+
+INSERT_COLUMNS = insert_columns(TRANSACTIONS)
 
 N = 1_200
 
@@ -89,8 +92,8 @@ def test_binary_and_text_copy_store_the_same_bronze_rows(pg):  # noqa: F811
     try:
         with write_transaction(engine) as connection:
             file_id = connection.execute(text(
-                "insert into etl_files (path, sha256, file_format, status, loaded_at)"
-                " values ('f', 's', 'jsonl', 'loading', now()) returning file_id")).scalar_one()
+                "insert into etl_files (path, sha256, file_format, status, loaded_at, source)"
+                " values ('f', 's', 'jsonl', 'loading', now(), 'transactions') returning file_id")).scalar_one()
 
             def row(number: int, event_ts: str | None, registered: str | None) -> tuple:
                 values = dict.fromkeys(INSERT_COLUMNS)

@@ -16,7 +16,7 @@ COMMANDS = [pytest.param(run_pipeline_cli, [], id="run_pipeline"),
 ]
 
 
-def batch(tmp_path: Path, name: str = "batch.json", count: int = 3) -> Path:
+def batch(tmp_path: Path, name: str = "transactions_batch.json", count: int = 3) -> Path:
     records = [{
         "transaction_id": f"TX-{n}", "order_id": f"O-{n}", "timestamp": "2025-03-01T10:00:00Z",
         "status": "completed", "quantity": n, "price": 2.5,
@@ -125,8 +125,8 @@ def test_db_that_is_not_a_warehouse_is_a_one_line_error(cli, tmp_path):
 
 def test_refused_file_exits_1_and_says_where_it_broke(cli, tmp_path):
     db = tmp_path / "wh" / "cli.db"
-    good = batch(tmp_path, "good.json")
-    broken = tmp_path / "broken.json"
+    good = batch(tmp_path, "transactions_good.json")
+    broken = tmp_path / "transactions_broken.json"
     broken.write_text('[{"transaction_id": "X"},\n{"transaction_id": ', encoding="utf-8")
 
     result = cli.invoke(warehouse, ["run", "--db", str(db), "--input", str(broken), "--input", str(good)])
@@ -220,3 +220,39 @@ def test_version_option(cli):
     result = cli.invoke(warehouse, ["--version"])
     assert result.exit_code == 0
     assert result.output.startswith("warehouse, version ")
+
+
+def test_a_file_of_no_known_kind_is_refused_listing_the_kinds(cli, tmp_path):
+    db = tmp_path / "wh" / "cli.db"
+    path = batch(tmp_path, "orders.json")
+
+    result = cli.invoke(warehouse, ["run", "--db", str(db), "--input", str(path)])
+
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert str(path) in lines[0] and "--source" in lines[0] and "transactions" in lines[0]
+    assert not db.exists(), "the command should refuse the input before touching the warehouse"
+
+
+def test_source_names_the_kind_of_a_file_named_otherwise(cli, tmp_path):
+    db = tmp_path / "wh" / "cli.db"
+    path = batch(tmp_path, "orders.json")
+
+    ingested = cli.invoke(warehouse, ["ingest", "--db", str(db), "--source", "transactions", str(path)])
+    assert ingested.exit_code == 0, ingested.output
+    assert rows(db, "select source, records_loaded from etl_files") == [("transactions", 3)]
+
+    unknown = cli.invoke(warehouse, ["ingest", "--db", str(db), "--source", "clicks", str(path)])
+    assert unknown.exit_code == 2, unknown.output
+    assert "transactions" in unknown.output
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/shop", "oracle://scott@db/orcl"])
+def test_an_unsupported_engine_is_a_usage_error_listing_the_supported_ones(cli, tmp_path, url):
+    for args in (["status"], ["transform"], ["run", "--input", str(batch(tmp_path))]):
+        result = cli.invoke(warehouse, [*args, "--db", url])
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
+        assert "not a supported engine" in result.output
+        assert "sqlite" in result.output and "postgresql" in result.output

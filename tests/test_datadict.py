@@ -1,9 +1,10 @@
 """`warehouse docs`: the data dictionary, the ER diagram and the Datasette metadata.
 
-The committed files (docs/DATA_DICTIONARY.md, docs/ERD.md, docs/datasette-metadata.json and
-DESIGN.md's data dictionary section) must be exactly what `warehouse docs` writes today,
-and every table, view and column of the live schema must have a description in
-docs/descriptions.toml: when either fails, run `warehouse docs` (after describing what is new).
+The committed files (docs/DATA_DICTIONARY.md, docs/ERD.md and docs/datasette-metadata.json)
+must be exactly what `warehouse docs` writes today; every table, view and column of the
+live schema must have a description in sql/descriptions.toml, and every object its grain
+in the header of its SQL file: when either fails, run `warehouse docs` (after describing
+what is new). DESIGN.md links to them and copies none of them.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import load, rows
+from conftest import SQL_DIR, load, rows
 from ecommerce_warehouse.cli import warehouse
 from ecommerce_warehouse.read import datadict
-from ecommerce_warehouse.sqlfiles import SQL_DIR
 
 STALE = "is stale: run `warehouse docs` and commit the result"
+DOCS_DIR = SQL_DIR.parent / "docs"
+DESIGN_FILE = SQL_DIR.parent / "DESIGN.md"
 
 
 @pytest.fixture(scope="module")
@@ -39,33 +41,35 @@ def rendered():
 
 
 def test_data_dictionary_is_current(rendered):
-    assert (datadict.DOCS_DIR / datadict.DICTIONARY_NAME).read_text(encoding="utf-8") \
+    assert (DOCS_DIR / datadict.DICTIONARY_NAME).read_text(encoding="utf-8") \
         == rendered.dictionary, f"docs/{datadict.DICTIONARY_NAME} {STALE}"
 
 
 def test_erd_is_current(rendered):
-    assert (datadict.DOCS_DIR / datadict.ERD_NAME).read_text(encoding="utf-8") == rendered.erd, \
+    assert (DOCS_DIR / datadict.ERD_NAME).read_text(encoding="utf-8") == rendered.erd, \
         f"docs/{datadict.ERD_NAME} {STALE}"
 
 
 def test_datasette_metadata_is_current(rendered):
-    assert (datadict.DOCS_DIR / datadict.DATASETTE_NAME).read_text(encoding="utf-8") \
+    assert (DOCS_DIR / datadict.DATASETTE_NAME).read_text(encoding="utf-8") \
         == rendered.datasette, f"docs/{datadict.DATASETTE_NAME} {STALE}"
 
 
-def test_design_md_includes_the_current_dictionary_and_erd(rendered):
-    section = datadict.design_section(datadict.DESIGN_FILE.read_text(encoding="utf-8"))
-    assert section is not None, f"DESIGN.md has no {datadict.START_MARKER} section"
-    assert section == rendered.design_section, f"DESIGN.md's data dictionary section {STALE}"
+def test_design_md_links_the_dictionary_and_copies_none_of_it(rendered):
+    design = DESIGN_FILE.read_text(encoding="utf-8")
+    assert "docs/DATA_DICTIONARY.md" in design and "docs/ERD.md" in design
+    assert "erDiagram" not in design, "DESIGN.md should link docs/ERD.md, not copy it"
+    assert "| column | type | key | null | meaning |" not in design, \
+        "DESIGN.md should link docs/DATA_DICTIONARY.md, not copy it"
 
 
 def test_every_table_view_and_column_is_described(schema, descriptions):
     missing = datadict.problems(schema, descriptions)
-    assert not missing, "describe these in docs/descriptions.toml:\n" + "\n".join(missing)
+    assert not missing, "describe these in sql/descriptions.toml:\n" + "\n".join(missing)
 
 
 def test_the_schema_documented_is_the_whole_warehouse(schema):
-    names = {path.stem.split(".")[0] for folder in ("schema", "silver", "gold")
+    names = {path.stem.split(".")[0] for folder in ("schema", "bronze", "silver", "gold")
              for path in (SQL_DIR / folder).glob("*.sql")}
     documented = set(schema)
     assert {"fact_orders", "dim_users", "dim_products", "dim_date", "raw_transactions",
@@ -118,7 +122,9 @@ def test_erd_draws_every_foreign_key(schema, rendered):
 def test_dictionary_gives_grain_type_and_meaning(schema, descriptions, rendered):
     for name in schema:
         assert f"`{name}`" in rendered.dictionary
-        assert " ".join(descriptions["objects"][name]["grain"].split()) in rendered.dictionary
+        grain = datadict.grain_of(name)
+        assert grain and f"grain: {grain}" in rendered.dictionary, name
+    assert "grain: one row per transaction_id, i.e. one order line" in rendered.dictionary
     assert "| `total_amount_cents` | INTEGER |  | no | quantity × unit_price_cents. |" \
         in rendered.dictionary
     assert "| `net_revenue` | REAL | net_revenue_cents / 100, for display. |" in rendered.dictionary
@@ -145,28 +151,33 @@ def test_datasette_metadata_documents_tables_and_example_queries(schema, rendere
 
 
 def test_docs_command_writes_into_out_and_leaves_the_project_alone(tmp_path: Path, cli, rendered):
-    design = hashlib.sha256(datadict.DESIGN_FILE.read_bytes()).hexdigest()
+    design = hashlib.sha256(DESIGN_FILE.read_bytes()).hexdigest()
+    committed = {path.name: path.read_bytes() for path in DOCS_DIR.iterdir() if path.is_file()}
     out = tmp_path / "docs"
     result = cli.invoke(warehouse, ["docs", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [str(out / datadict.DICTIONARY_NAME), str(out / datadict.ERD_NAME),
                                           str(out / datadict.DATASETTE_NAME)]
     assert (out / datadict.DICTIONARY_NAME).read_text(encoding="utf-8") == rendered.dictionary
-    assert hashlib.sha256(datadict.DESIGN_FILE.read_bytes()).hexdigest() == design
+    assert hashlib.sha256(DESIGN_FILE.read_bytes()).hexdigest() == design
+    assert {path.name: path.read_bytes() for path in DOCS_DIR.iterdir() if path.is_file()} == committed
 
 
-def test_docs_rewrites_only_the_marked_section(tmp_path: Path, cli, rendered):
-    design = tmp_path / "DESIGN.md"
-    design.write_text(f"# Mine\n\nbefore\n\n{datadict.START_MARKER}\nold\n{datadict.END_MARKER}\n\nafter\n",
-                      encoding="utf-8")
-    result = cli.invoke(warehouse, ["docs", "--out", str(tmp_path / "d"), "--design", str(design)])
-    assert result.exit_code == 0, result.output
-    text = design.read_text(encoding="utf-8")
-    assert text.startswith("# Mine\n\nbefore\n\n") and text.endswith(f"{datadict.END_MARKER}\n\nafter\n")
-    assert datadict.design_section(text) == rendered.design_section
-    design.write_text("# no markers\n", encoding="utf-8")
-    result = cli.invoke(warehouse, ["docs", "--out", str(tmp_path / "d"), "--design", str(design)])
-    assert result.exit_code == 1 and "datadict:start" in result.output
+def test_docs_of_another_warehouse_never_writes_the_projects_docs(tmp_path: Path, cli, two_days,
+                                                                    monkeypatch):
+    """`warehouse docs --db OTHER.db` writes to ./warehouse_docs/ (not docs/), from any folder."""
+    db = tmp_path / "other.db"
+    load(db, *two_days)
+    committed = {path.name: path.read_bytes() for path in DOCS_DIR.iterdir() if path.is_file()}
+    for folder in (tmp_path, SQL_DIR.parent):
+        monkeypatch.chdir(folder)
+        result = cli.invoke(warehouse, ["docs", "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert all(line.startswith(str(datadict.DEFAULT_OUT_FOR_DB)) for line in result.output.splitlines())
+    assert (tmp_path / "warehouse_docs" / datadict.DICTIONARY_NAME).is_file()
+    assert {path.name: path.read_bytes() for path in DOCS_DIR.iterdir() if path.is_file()} == committed
+    import shutil
+    shutil.rmtree(SQL_DIR.parent / "warehouse_docs")
 
 
 def test_docs_of_an_existing_warehouse_only_reads_it(tmp_path: Path, cli, two_days):

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import rows
+from conftest import SQL_DIR, rows
 from ecommerce_warehouse.cli import warehouse
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
-from ecommerce_warehouse.sqlfiles import SQL_DIR
 
 EXAMPLES = SQL_DIR / "examples"
 EXAMPLE_NAMES = sorted(path.stem for path in EXAMPLES.glob("*.sql"))

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from ecommerce_warehouse import sqlfiles
+from conftest import TRANSFORM_FILES
 from ecommerce_warehouse.generate import transactions as generator
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
 from faults_helpers import (
@@ -169,7 +169,7 @@ def assert_converges(prepared: Prepared, db: Path, generate_into: Path | None = 
 
 # --- kill -9 at every named step boundary ---------------------------------------------------
 
-INPUT_STEPS = ["ingest"] * N_FILES + ["transform"] * len(sqlfiles.TRANSFORM) + ["checks"]
+INPUT_STEPS = ["ingest"] * N_FILES + ["transform"] * len(TRANSFORM_FILES) + ["checks"]
 
 
 @dataclass(frozen=True)
@@ -347,7 +347,8 @@ def test_a_second_run_waits_then_fails_busy_with_exit_4(prepared, tmp_path, how)
 def test_a_second_run_with_a_long_wait_runs_after_the_first_like_sequential_runs(prepared, tmp_path):
     db = prepared.fresh(tmp_path / "wh")
     first_inputs = prepared.batches[:3]
-    second_inputs = [jsonl_copy(prepared.batches[1], tmp_path / "again.jsonl"), *prepared.batches[2:]]
+    second_inputs = [jsonl_copy(prepared.batches[1], tmp_path / "transactions_again.jsonl"),
+                     *prepared.batches[2:]]
     first = pause_child(db, prepared.input_args(db, first_inputs), tmp_path / "paused", 1.5)
     second = start([*RUN_PIPELINE, *prepared.input_args(db, second_inputs, wait="60")])
 
@@ -362,7 +363,7 @@ def test_a_second_run_with_a_long_wait_runs_after_the_first_like_sequential_runs
     assert runs[1][1] >= runs[0][2], f"the runs interleaved: {runs}"
     assert warehouse_state(db) == sequential(prepared, tmp_path / "ref", first_inputs, second_inputs)
     duplicates = scalar(db, "select duplicates_skipped from etl_files where path = ?",
-                        (str(tmp_path / "again.jsonl"),))
+                        (str(tmp_path / "transactions_again.jsonl"),))
     assert duplicates > 0
 
 
@@ -707,6 +708,6 @@ def test_pipeline_connections_enforce_foreign_keys_use_wal_and_synchronous_norma
     monkeypatch.setattr(runs.Run, "step", step)
     load_in_process(db, prepared.batches)
 
-    assert len(seen) == N_FILES + len(sqlfiles.TRANSFORM) + 1, seen
+    assert len(seen) == N_FILES + len(TRANSFORM_FILES) + 1, seen
     assert {row[1:] for row in seen} == {(1, "wal", 1)}, seen
     assert warehouse_state(db) == prepared.complete

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from backends import Backend, pg  # noqa: F401  (fixture)
+from conftest import SQL_DIR, VIEW_FILES
 from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.cli import run_pipeline_cli
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
@@ -24,10 +25,12 @@ from ecommerce_warehouse.db import bulk_writer, open_engine, write_transaction
 from ecommerce_warehouse.engines import postgresql as postgres
 from ecommerce_warehouse.errors import WarehouseBusyError
 from ecommerce_warehouse.generate import transactions as generator
-from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
+from ecommerce_warehouse.load.ingest import insert_columns
+from ecommerce_warehouse.sources.transactions import SOURCE as TRANSACTIONS
 
-GOLD_VIEWS = tuple(name.split("/")[-1] for name in sqlfiles.VIEWS if name.startswith("gold/"))
-SILVER_VIEWS = tuple(name.split("/")[-1] for name in sqlfiles.VIEWS if name.startswith("silver/"))
+INSERT_COLUMNS = insert_columns(TRANSACTIONS)
+GOLD_VIEWS = tuple(name.split("/")[-1] for name in VIEW_FILES if name.startswith("gold/"))
+SILVER_VIEWS = tuple(name.split("/")[-1] for name in VIEW_FILES if name.startswith("silver/"))
 
 # Every star table and view, as rows to compare across engines: surrogate keys are
 # replaced by the natural keys they stand for (their numbers are the engine's own: a
@@ -95,7 +98,7 @@ def tricky_batch(folder: Path) -> Path:
         record("X-3", "2025-02-27T08:00:00Z", 4, 1000000.5, {"user_id": "U-only-id"}),
         record("X-4", "2025-03-01T10:00:00Z", 1, 5, {"user_id": "U-late", "email": "z@example.org"}),
     ]
-    return write_jsonl(folder / "tricky.jsonl", records)
+    return write_jsonl(folder / "transactions_tricky.jsonl", records)
 
 
 def load_runs(warehouse, runs):
@@ -192,9 +195,9 @@ def test_columns_have_postgresql_types_in_the_same_order_as_on_sqlite(pg, tmp_pa
                               where table_schema = current_schema() and is_identity = 'YES'
                               order by 1""")
     # raw_transactions.raw_id is given by the ingest (a file's records take the ids after
-    # the highest in Bronze), as on SQLite
-    assert [t for (t,) in identity] == ["dim_products", "dim_users", "dq_check_results", "etl_files",
-                                        "etl_runs", "fact_orders"]
+    # the highest in Bronze), and the star's surrogate keys by the transform's SQL, as on
+    # SQLite: only the run log's own ids are the server's
+    assert [t for (t,) in identity] == ["dq_check_results", "etl_files", "etl_runs"]
     tables = {t for (t,) in server.rows("""select table_name from information_schema.tables
                                            where table_schema = current_schema()
                                              and table_type = 'BASE TABLE'""")}
@@ -217,7 +220,7 @@ def test_columns_have_postgresql_types_in_the_same_order_as_on_sqlite(pg, tmp_pa
 def test_schema_option_and_environment_variable_keep_warehouses_apart(pg, tmp_path, monkeypatch):  # noqa: F811
     one = pg.server.new_schema()
     two = pg.server.new_schema()
-    path = write_jsonl(tmp_path / "a.jsonl", [{"transaction_id": "T1", "timestamp": "2025-03-01T10:00:00Z",
+    path = write_jsonl(tmp_path / "transactions_a.jsonl", [{"transaction_id": "T1", "timestamp": "2025-03-01T10:00:00Z",
                                                "quantity": 1, "price": 2, "product": {"product_id": "P"}}])
     cli = CliRunner()
 
@@ -281,7 +284,7 @@ def test_runs_on_two_schemas_do_not_wait_for_each_other(pg, tmp_path):  # noqa: 
 
 def test_a_reader_in_an_open_transaction_never_holds_a_load_past_wait(pg, tmp_path):  # noqa: F811
     warehouse = pg.warehouse()
-    first = write_jsonl(tmp_path / "a.jsonl", [{"transaction_id": "T1", "timestamp": "2025-03-01T10:00:00Z",
+    first = write_jsonl(tmp_path / "transactions_a.jsonl", [{"transaction_id": "T1", "timestamp": "2025-03-01T10:00:00Z",
                                                 "quantity": 1, "price": 2, "product": {"product_id": "P"}}])
     second = write_jsonl(tmp_path / "b.jsonl", [{"transaction_id": "T2", "timestamp": "2025-03-02T10:00:00Z",
                                                  "quantity": 1, "price": 2, "product": {"product_id": "P"}}])
@@ -468,7 +471,7 @@ def test_query_binds_params_and_limits_rows(loaded):
     "insert into dim_date (date_key) values (1)",
     "update fact_orders set quantity = 0",
     "create table sneaky (x int)",
-    "select nextval(pg_get_serial_sequence('fact_orders', 'order_key'))",
+    "select nextval(pg_get_serial_sequence('etl_runs', 'run_id'))",
     "set transaction read write",
     "set session characteristics as transaction read write",
 ])
@@ -509,7 +512,7 @@ def test_a_password_in_the_url_never_appears_in_output_or_the_run_log(pg, tmp_pa
     warehouse = pg.warehouse()
     db = with_password(warehouse.db, secret)     # trust auth: the server ignores it
     assert secret in db
-    path = write_jsonl(tmp_path / "a.jsonl", [{"transaction_id": "T1", "timestamp": "2025-03-01T10:00:00Z",
+    path = write_jsonl(tmp_path / "transactions_a.jsonl", [{"transaction_id": "T1", "timestamp": "2025-03-01T10:00:00Z",
                                                "quantity": 1, "price": 2, "product": {"product_id": "P"}}])
     broken = tmp_path / "broken.json"
     broken.write_text("[{", encoding="utf-8")
@@ -542,25 +545,25 @@ def test_a_password_in_the_url_never_appears_in_output_or_the_run_log(pg, tmp_pa
     assert all("***" in p for p, _ in logged)
 
 
-# --- the per-dialect SQL files ---------------------------------------------------------------------
+# --- the engine twins of SQL files ---------------------------------------------------------------------
 
-VARIANTS = sorted(sqlfiles.SQL_DIR.rglob("*.postgresql.sql"))
+VARIANTS = sorted(SQL_DIR.rglob("*.postgresql.sql"))
 
 
-@pytest.mark.parametrize("path", VARIANTS, ids=lambda p: str(p.relative_to(sqlfiles.SQL_DIR)))
+@pytest.mark.parametrize("path", VARIANTS, ids=lambda p: str(p.relative_to(SQL_DIR)))
 def test_every_postgresql_variant_has_a_portable_twin_and_says_why(path):
     twins = [path.with_name(path.name.replace(".postgresql.sql", suffix)) for suffix in (".sql", ".sqlite.sql")]
     assert any(twin.is_file() for twin in twins), f"{path} has no twin (portable or SQLite)"
     header = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
                        if line.startswith("--"))
     assert "(PostgreSQL dialect)" in header.splitlines()[0]
-    assert "Why a variant:" in header, f"{path} should say why it differs"
-    name = str(path.relative_to(sqlfiles.SQL_DIR)).removesuffix(".postgresql.sql")
+    assert "Why a twin:" in header, f"{path} should say why it differs"
+    name = str(path.relative_to(SQL_DIR)).removesuffix(".postgresql.sql")
     assert f"{name}.postgresql.sql" in design_text(), f"DESIGN.md should list {name}.postgresql.sql"
 
 
 def design_text() -> str:
-    return (sqlfiles.SQL_DIR.parent / "DESIGN.md").read_text(encoding="utf-8")
+    return (SQL_DIR.parent / "DESIGN.md").read_text(encoding="utf-8")
 
 
 TO_CHAR_UTC = "to_char({0} at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import batch, line, load, rows
-from ecommerce_warehouse import sqlfiles
+from conftest import CHECK_FILES, batch, line, load, rows
 from ecommerce_warehouse.cli import run_pipeline_cli, warehouse
 from ecommerce_warehouse.errors import QualityGateError
 
@@ -28,7 +27,7 @@ def test_every_check_outcome_of_every_run_is_kept(tmp_path, two_days):
     load(db, two_days[0])
     load(db, two_days[1])
     history = rows(db, "select run_id, check_name, severity, status from dq_check_results order by result_id")
-    names = [name.split("/")[-1] for name in sqlfiles.CHECKS]
+    names = [name.split("/")[-1] for name in CHECK_FILES]
     runs = sorted({run_id for run_id, *_ in history})
     assert len(runs) == 2
     for run_id in runs:
@@ -41,8 +40,8 @@ def test_every_check_outcome_of_every_run_is_kept(tmp_path, two_days):
 
 def test_failed_error_check_rolls_back_and_keeps_the_last_good_state(tmp_path, cli):
     db = tmp_path / "w.db"
-    first = batch(tmp_path, "day1.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01", 2)])
-    second = batch(tmp_path, "day2.jsonl", [line("T3", "2025-03-02", 3)])
+    first = batch(tmp_path, "transactions_day1.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01", 2)])
+    second = batch(tmp_path, "transactions_day2.jsonl", [line("T3", "2025-03-02", 3)])
     load(db, first)
     # a calendar row whose key no longer spells its date (dim_date is checked in full each run)
     corrupt(db, "update dim_date set year = 1999 where date_key = 20250301")
@@ -71,10 +70,10 @@ def test_failed_error_check_rolls_back_and_keeps_the_last_good_state(tmp_path, c
 
 def test_gate_error_carries_at_most_five_failing_rows(tmp_path):
     db = tmp_path / "w.db"
-    load(db, batch(tmp_path, "a.jsonl", [line(f"T{day}", f"2025-03-{day:02d}") for day in range(1, 9)]))
+    load(db, batch(tmp_path, "transactions_a.jsonl", [line(f"T{day}", f"2025-03-{day:02d}") for day in range(1, 9)]))
     corrupt(db, "update dim_date set year = 1999")
     with pytest.raises(QualityGateError) as caught:
-        load(db, batch(tmp_path, "b.jsonl", [line("T9", "2025-03-09")]))
+        load(db, batch(tmp_path, "transactions_b.jsonl", [line("T9", "2025-03-09")]))
     message = str(caught.value)
     assert "found 8 failing row(s)" in message
     assert message.count('"date_key"') == 5
@@ -84,7 +83,7 @@ def test_warnings_are_recorded_and_shown_never_fatal(tmp_path, cli):
     db = tmp_path / "w.db"
     records = [line(f"D{day}-{n}", f"2025-03-{day:02d}") for day in range(1, 9) for n in range(10)]
     records += [line(f"D9-{n}", "2025-03-09") for n in range(40)]     # 40 lines vs a median of 10
-    result = cli.invoke(run_pipeline_cli, ["--db", str(db), "--input", str(batch(tmp_path, "a.jsonl", records))])
+    result = cli.invoke(run_pipeline_cli, ["--db", str(db), "--input", str(batch(tmp_path, "transactions_a.jsonl", records))])
     assert result.exit_code == 0, result.output
     assert "WARN  daily_volume_anomaly" in result.output
     assert rows(db, """select status, failing_rows, sample from dq_check_results
@@ -100,11 +99,11 @@ def test_volume_check_judges_the_days_a_run_adds_and_check_judges_every_day(tmp_
     db = tmp_path / "w.db"
     records = [line(f"D{day}-{n}", f"2025-03-{day:02d}") for day in range(1, 9) for n in range(10)]
     records += [line(f"D9-{n}", "2025-03-09") for n in range(40)]     # 40 lines vs a median of 10
-    load(db, batch(tmp_path, "a.jsonl", records))
+    load(db, batch(tmp_path, "transactions_a.jsonl", records))
     # a normal day later: its run judges 2025-03-10 only (median of 03-03 … 03-09 is 10)
-    load(db, batch(tmp_path, "b.jsonl", [line(f"D10-{n}", "2025-03-10") for n in range(10)]))
+    load(db, batch(tmp_path, "transactions_b.jsonl", [line(f"D10-{n}", "2025-03-10") for n in range(10)]))
     # a late line for 2025-03-09 (now 41 lines) makes that day the run's again
-    load(db, batch(tmp_path, "c.jsonl", [line("D9-late", "2025-03-09")]))
+    load(db, batch(tmp_path, "transactions_c.jsonl", [line("D9-late", "2025-03-09")]))
     assert rows(db, """select run_id, status, sample from dq_check_results
                        where check_name = 'daily_volume_anomaly' order by run_id""") == [
         (1, "warn", '[{"full_date": "2025-03-09", "lines": 40, "median_of_previous_7": 10}]'),
@@ -119,9 +118,9 @@ def test_new_records_get_ids_above_the_watermark_even_after_bronze_rows_are_dele
     """raw_id is given by the ingest after the highest in Bronze; if someone deletes the
     newest rows, new records must still land above the transform's watermark."""
     db = tmp_path / "w.db"
-    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01")]))
+    load(db, batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01")]))
     corrupt(db, "delete from raw_transactions where transaction_id = 'T2'")
-    load(db, batch(tmp_path, "b.jsonl", [line("T3", "2025-03-02")]))
+    load(db, batch(tmp_path, "transactions_b.jsonl", [line("T3", "2025-03-02")]))
     assert rows(db, "select raw_id from raw_transactions where transaction_id = 'T3'") == [(3,)]
     assert rows(db, "select transaction_id from fact_orders order by order_key") == [
         ("T1",), ("T2",), ("T3",)]
@@ -132,9 +131,9 @@ def test_a_day_with_no_lines_is_judged_in_every_run_and_by_check(tmp_path, cli):
     names it in every run until it has lines, and `warehouse check` names it too."""
     db = tmp_path / "w.db"
     days = [*range(1, 11), 12, 13, 14]                                # 2025-03-11 never came
-    load(db, batch(tmp_path, "a.jsonl",
+    load(db, batch(tmp_path, "transactions_a.jsonl",
                    [line(f"D{day}-{n}", f"2025-03-{day:02d}") for day in days for n in range(10)]))
-    load(db, batch(tmp_path, "b.jsonl", [line(f"D15-{n}", "2025-03-15") for n in range(10)]))
+    load(db, batch(tmp_path, "transactions_b.jsonl", [line(f"D15-{n}", "2025-03-15") for n in range(10)]))
     missing = {"full_date": "2025-03-11", "lines": 0, "median_of_previous_7": 10}
     assert rows(db, """select run_id, status, sample from dq_check_results
                        where check_name = 'daily_volume_anomaly' order by run_id""") == [
@@ -148,9 +147,9 @@ def test_transform_checks_only_what_the_run_added_and_check_covers_everything(tm
     """Row-level checks in a transform look at the run's own rows (each published row was
     checked when it was published); `warehouse check` looks at every row."""
     db = tmp_path / "w.db"
-    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01", 2)]))
+    load(db, batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01", 2)]))
     corrupt(db, "update fact_orders set total_amount_cents = 1 where transaction_id = 'T2'")
-    load(db, batch(tmp_path, "b.jsonl", [line("T3", "2025-03-01")]))      # publishes: T3 is fine
+    load(db, batch(tmp_path, "transactions_b.jsonl", [line("T3", "2025-03-01")]))      # publishes: T3 is fine
     assert rows(db, "select count(*) from fact_orders") == [(3,)]
     full = cli.invoke(warehouse, ["check", "--db", str(db)])
     assert full.exit_code == 3
@@ -160,11 +159,11 @@ def test_transform_checks_only_what_the_run_added_and_check_covers_everything(tm
 
 def test_check_command_records_history_and_exits_3_on_failure(tmp_path, cli):
     db = tmp_path / "w.db"
-    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    load(db, batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01")]))
     ok = cli.invoke(warehouse, ["check", "--db", str(db), "--json"])
     assert ok.exit_code == 0, ok.output
     outcome = {r["check"]: r["status"] for r in json.loads(ok.output)}
-    assert outcome["fact_orders_foreign_keys"] == "pass" and len(outcome) == len(sqlfiles.CHECKS)
+    assert outcome["fact_orders_foreign_keys"] == "pass" and len(outcome) == len(CHECK_FILES)
     # a plain sqlite3 connection does not enforce foreign keys: a dangling key slips in
     corrupt(db, "delete from dim_date")
     bad = cli.invoke(warehouse, ["check", "--db", str(db)])
@@ -176,7 +175,7 @@ def test_check_command_records_history_and_exits_3_on_failure(tmp_path, cli):
 def test_rejects_command_summarises_by_reason_and_file(tmp_path, cli):
     db = tmp_path / "w.db"
     bad_quantity = line("T2", "2025-03-01", quantity=0)
-    path = batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01"), bad_quantity, {"transaction_id": "T3"}])
+    path = batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01"), bad_quantity, {"transaction_id": "T3"}])
     load(db, path)
     result = cli.invoke(warehouse, ["rejects", "--db", str(db), "--json"])
     assert result.exit_code == 0, result.output
@@ -194,7 +193,7 @@ def test_bronze_rows_of_an_unregistered_file_fail_the_reconcile_check(tmp_path, 
     """Bronze's batch_id is a declared foreign key on SQLite but not on PostgreSQL (COPY
     speed); the reconcile check is the guard on both."""
     db = tmp_path / "w.db"
-    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    load(db, batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01")]))
     # a plain sqlite3 connection does not enforce foreign keys: a row of batch 99 slips in
     corrupt(db, "insert into raw_transactions (batch_id, source_file, record_number, raw_text,"
                 " load_status, loaded_at) values (99, 'ghost.jsonl', 1, '{}', 'rejected', 'x')")
@@ -211,7 +210,7 @@ ENFORCED = {"checks/fact_orders_keys", "checks/fact_orders_foreign_keys",
 
 def test_only_checks_backed_by_a_declared_constraint_are_trusted_in_a_transform():
     from ecommerce_warehouse.model.checks import enforced_by
-    assert {name for name in sqlfiles.CHECKS if enforced_by(name, "sqlite")} == ENFORCED
+    assert {name for name in CHECK_FILES if enforced_by(name, "sqlite")} == ENFORCED
 
 
 @pytest.mark.parametrize(("column", "value"), [
@@ -227,7 +226,7 @@ def test_the_trusted_constraints_refuse_a_bad_fact_row(tmp_path, column, value):
 
     from ecommerce_warehouse.db import open_engine
     db = tmp_path / "w.db"
-    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    load(db, batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01")]))
     engine = open_engine(str(db))
     try:
         with engine.begin() as connection:

@@ -59,16 +59,16 @@ SQL_SOME_DATES = ("select date_key, full_date, day_name, null as missing, 1.5 as
 
 
 def test_table_is_aligned_with_a_row_count(cli, db):
-    (product_id,) = rows(db, "select product_id from dim_products where product_key = 0")[0]
+    (product_id,) = rows(db, "select product_id from dim_products where product_key = 1")[0]
     result = query(cli, db, "select product_key, product_id from dim_products "
-                            "where product_key in (-1, 0) order by product_key")
+                            "where product_key in (-1, 1) order by product_key")
     assert result.exit_code == 0, result.output
     # numbers are right-aligned under their header, text left-aligned
     assert result.stdout.splitlines() == [
         "product_key  product_id",
         "-----------  ----------",
         "         -1",
-        f"          0  {product_id}",
+        f"          1  {product_id}",
         "(2 rows)",
     ]
     assert result.stderr == ""

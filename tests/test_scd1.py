@@ -92,14 +92,14 @@ def test_newest_email_wins_for_every_load_order(tmp_path, order):
 
 
 def test_late_record_loaded_last_does_not_overwrite_newer_attributes(db_path, tmp_path):
-    loaded(load(db_path, batch(tmp_path, "new", line(
+    loaded(load(db_path, batch(tmp_path, "transactions_new", line(
         "TX-new", T3, user("new@example.com", "New Name"),
         {"product_id": "P1", "name": "Mug v2", "category": "Kitchen", "unit_price": 7.5}))))
     before_user, before_product = dim_user(db_path), dim_product(db_path)
 
     late = line("TX-late", T1, user("old@example.com", "Old Name"),
                 {"product_id": "P1", "name": "Mug", "category": "Home", "unit_price": 5.0})
-    loaded(load(db_path, batch(tmp_path, "late", late)))
+    loaded(load(db_path, batch(tmp_path, "transactions_late", late)))
 
     assert dim_user(db_path) == before_user
     assert dim_product(db_path) == before_product
@@ -109,7 +109,7 @@ def test_late_record_loaded_last_does_not_overwrite_newer_attributes(db_path, tm
 
 @pytest.mark.parametrize("missing", ["null", "absent"])
 def test_snapshot_without_an_attribute_does_not_erase_it(db_path, tmp_path, missing):
-    loaded(load(db_path, batch(tmp_path, "full", line(
+    loaded(load(db_path, batch(tmp_path, "transactions_full", line(
         "TX-1", T1, user("ann@example.com", "Ann Lee"),
         {"product_id": "P1", "name": "Mug", "category": "Home", "unit_price": 5.0}))))
 
@@ -118,7 +118,7 @@ def test_snapshot_without_an_attribute_does_not_erase_it(db_path, tmp_path, miss
     if missing == "null":
         partial_user.update(email=None, registration_date=None)
         partial_product.update(category=None, unit_price=None)
-    loaded(load(db_path, batch(tmp_path, "partial", line("TX-2", T2, partial_user, partial_product))))
+    loaded(load(db_path, batch(tmp_path, "transactions_partial", line("TX-2", T2, partial_user, partial_product))))
 
     got_user = dim_user(db_path)
     assert (got_user["name"], got_user["email"], got_user["registration_date"],
@@ -129,7 +129,7 @@ def test_snapshot_without_an_attribute_does_not_erase_it(db_path, tmp_path, miss
 
 
 def test_user_seen_only_by_id_is_inferred_until_a_snapshot_arrives(db_path, tmp_path):
-    loaded(load(db_path, batch(tmp_path, "id-only", line("TX-1", T2, {"user_id": "U9"}))))
+    loaded(load(db_path, batch(tmp_path, "transactions_id-only", line("TX-1", T2, {"user_id": "U9"}))))
 
     inferred = dim_user(db_path, "U9")
     assert (inferred["name"], inferred["email"], inferred["registration_date"],
@@ -137,7 +137,7 @@ def test_user_seen_only_by_id_is_inferred_until_a_snapshot_arrives(db_path, tmp_
     assert rows(db_path, "select user_key from fact_orders where transaction_id = 'TX-1'") == [
         (inferred["user_key"],)]
 
-    loaded(load(db_path, batch(tmp_path, "snapshot", line(
+    loaded(load(db_path, batch(tmp_path, "transactions_snapshot", line(
         "TX-2", T1, user("zoe@example.org", "Zoe Quinn", user_id="U9")))))
 
     known = dim_user(db_path, "U9")
@@ -145,13 +145,13 @@ def test_user_seen_only_by_id_is_inferred_until_a_snapshot_arrives(db_path, tmp_
     assert (known["name"], known["email"], known["registration_date"], known["is_inferred"]) == (
         "Zoe Quinn", "zoe@example.org", "2024-01-05", 0)
 
-    loaded(load(db_path, batch(tmp_path, "id-again", line("TX-3", T3, {"user_id": "U9"}))))
+    loaded(load(db_path, batch(tmp_path, "transactions_id-again", line("TX-3", T3, {"user_id": "U9"}))))
     assert dim_user(db_path, "U9")["is_inferred"] == 0
     assert dim_user(db_path, "U9")["email"] == "zoe@example.org"
 
 
 def test_product_seen_only_by_id_is_inferred_until_a_snapshot_arrives(db_path, tmp_path):
-    loaded(load(db_path, batch(tmp_path, "id-only", line("TX-1", T2, product={"product_id": "P9"}))))
+    loaded(load(db_path, batch(tmp_path, "transactions_id-only", line("TX-1", T2, product={"product_id": "P9"}))))
 
     inferred = dim_product(db_path, "P9")
     assert (inferred["product_name"], inferred["category"], inferred["list_price_cents"],
@@ -159,7 +159,7 @@ def test_product_seen_only_by_id_is_inferred_until_a_snapshot_arrives(db_path, t
     assert rows(db_path, "select product_key from fact_orders where transaction_id = 'TX-1'") == [
         (inferred["product_key"],)]
 
-    loaded(load(db_path, batch(tmp_path, "snapshot", line("TX-2", T1, product={
+    loaded(load(db_path, batch(tmp_path, "transactions_snapshot", line("TX-2", T1, product={
         "product_id": "P9", "name": "Kettle", "category": "Home & Kitchen", "unit_price": 29.99}))))
 
     known = dim_product(db_path, "P9")
@@ -167,7 +167,7 @@ def test_product_seen_only_by_id_is_inferred_until_a_snapshot_arrives(db_path, t
     assert (known["product_name"], known["category"], known["list_price_cents"],
             known["is_inferred"]) == ("Kettle", "Home & Kitchen", 2999, 0)
 
-    loaded(load(db_path, batch(tmp_path, "id-again", line("TX-3", T3, product={"product_id": "P9"}))))
+    loaded(load(db_path, batch(tmp_path, "transactions_id-again", line("TX-3", T3, product={"product_id": "P9"}))))
     assert dim_product(db_path, "P9") == known
 
 
@@ -175,7 +175,7 @@ def test_product_seen_only_by_id_is_inferred_until_a_snapshot_arrives(db_path, t
 def test_guest_checkout_lands_at_unknown_user(db_path, tmp_path, guest):
     record = line("TX-guest", T1, None) if guest == "null" else line("TX-guest", T1)
     assert ("user" in record) == (guest == "null")
-    loaded(load(db_path, batch(tmp_path, "guest", record, line("TX-known", T1, user("a@example.com")))))
+    loaded(load(db_path, batch(tmp_path, "transactions_guest", record, line("TX-known", T1, user("a@example.com")))))
 
     assert rows(db_path, "select transaction_id, user_key from fact_orders order by transaction_id") == [
         ("TX-guest", -1), ("TX-known", dim_user(db_path)["user_key"])]

@@ -1,18 +1,28 @@
-"""Conventions of sql/: every file opens with a header, every manifest entry has its file,
-no file is orphaned, and the Silver snapshot views agree with the SCD1 dimensions."""
+"""Conventions of sql/: every file opens with a header, every declared file exists, no file
+is orphaned, every table and view states its grain once, and the Silver snapshot views
+agree with the SCD1 dimensions."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from conftest import load, rows
+from conftest import SQL_DIR, TRANSFORM_FILES, load, rows
 from ecommerce_warehouse import sqlfiles
+from ecommerce_warehouse.model import core, schema
+from ecommerce_warehouse.sources import SOURCES
 
-SQL_DIR = sqlfiles.SQL_DIR
 ALL_SQL = sorted(SQL_DIR.rglob("*.sql"))
-MANIFESTS = sqlfiles.SCHEMA + sqlfiles.VIEWS + sqlfiles.TRANSFORM
+DECLARED = (*schema.table_files(), *schema.view_files(), *TRANSFORM_FILES,
+            *(job for source in SOURCES for job in source.checks), *core.CHECKS,
+            *(migration.file for migration in schema.MIGRATIONS))
+# One-value queries and helpers the declarations name by other fields (or the code runs).
+HELPERS = {"transform/last_watermark", "transform/advance_watermark", "transform/fact_size",
+           "transform/fact_orders_drop_indexes",
+           *(source.high_water for source in SOURCES)}
+GRAIN = re.compile(r"\(grain: ([^)]*)\)")
 
 
 @pytest.mark.parametrize("path", ALL_SQL, ids=lambda p: str(p.relative_to(SQL_DIR)))
@@ -32,20 +42,30 @@ def test_every_sql_file_opens_with_a_header_naming_what_it_builds(path: Path):
         assert stem in header[0], f"{path}: the first header line should name {stem}"
 
 
-@pytest.mark.parametrize("name", MANIFESTS)
-def test_every_manifest_entry_has_a_file(name: str):
-    assert sqlfiles.sql_path(name, "sqlite").is_file()
+@pytest.mark.parametrize("name", DECLARED)
+def test_every_declared_file_exists(name: str):
+    assert sqlfiles.sql_file(name, "sqlite").is_file(), f"sql/{name}.sql is declared but missing"
 
 
-def test_every_schema_view_and_transform_file_is_in_a_manifest():
-    listed = {sqlfiles.sql_path(name, "sqlite") for name in MANIFESTS}
-    for folder in ("schema", "silver", "transform", "gold"):
+def test_every_schema_view_and_transform_file_is_declared():
+    declared = {*DECLARED, *HELPERS}
+    for folder in ("schema", "bronze", "silver", "transform", "gold", "checks", "migrations"):
         for path in (SQL_DIR / folder).glob("*.sql"):
-            if path.name.count(".") > 1:          # a dialect variant of a listed file
-                continue
-            helper = path.stem in {"last_watermark", "staged_high_water", "advance_watermark",
-                                   "fact_size", "fact_orders_drop_indexes"}
-            assert path in listed or helper, f"{path} is not run by any manifest"
+            name = f"{folder}/{path.name.split('.')[0]}"
+            assert name in declared, f"{path} is not run by any declaration"
+
+
+@pytest.mark.parametrize("name", [*schema.table_files(), *schema.view_files()])
+def test_every_table_and_view_states_its_grain_once(name: str):
+    """The grain is written in one place, the header of the file that creates the object;
+    an engine twin points at it instead of saying it again."""
+    if name == "schema/dim_unknown_members" or name.endswith("_indexes"):
+        return                                  # rows of other tables; indexes
+    text = sqlfiles.read_text(name, "sqlite")
+    assert GRAIN.search(text.split("\n\n")[0].replace("\n-- ", " ")), f"sql/{name}.sql states no (grain: ...)"
+    for twin in SQL_DIR.glob(f"{name}.*.sql"):
+        found = GRAIN.search(twin.read_text(encoding="utf-8").splitlines()[0])
+        assert found and found.group(1).startswith("as in "), f"{twin} should say (grain: as in ...)"
 
 
 def test_statements_split_on_semicolons_outside_strings_and_comments():

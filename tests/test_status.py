@@ -18,7 +18,7 @@ from ecommerce_warehouse.cli import warehouse
 def built(db_path: Path, two_days: list[Path], cli, tmp_path: Path) -> Path:
     """A warehouse with a successful pipeline run, a failed ingest and a no-op transform."""
     load(db_path, *two_days)
-    broken = tmp_path / "broken.json"
+    broken = tmp_path / "transactions_broken.json"
     broken.write_text('[{"transaction_id": "T1"', encoding="utf-8")
     assert cli.invoke(warehouse, ["ingest", "--db", str(db_path), str(broken)]).exit_code == 1
     assert cli.invoke(warehouse, ["transform", "--db", str(db_path)]).exit_code == 0
@@ -116,7 +116,7 @@ def test_text_output(cli, built):
                for line in lines)
     for reason, count in rows(built, "select reason_code, count(*) from rejected_transactions "
                                      "group by reason_code"):
-        assert any(line.split()[:2] == [reason, str(count)] for line in lines), reason
+        assert any(line.split()[:3] == ["transactions", reason, str(count)] for line in lines), reason
     (read,) = rows(built, "select sum(records_read) from etl_files where status = 'loaded'")[0]
     assert any(line.split()[:3] == ["loaded", "2", str(read)] for line in lines)
 

@@ -16,14 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import batch, line, load, rows
+from conftest import CHECK_FILES, batch, line, load, rows
 from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.cli import warehouse
 from ecommerce_warehouse.db import open_engine, write_transaction
 from ecommerce_warehouse.engines.sqlite import INCREMENT_CACHE_KIB
 from ecommerce_warehouse.model import checks
 from ecommerce_warehouse.model import transform as transform_module
-from ecommerce_warehouse.model.checks import BRONZE_ONLY, ChecksAlongside, run_checks
+from ecommerce_warehouse.model.checks import CheckJob, ChecksAlongside, run_checks
+from ecommerce_warehouse.sources.transactions import SOURCE as TRANSACTIONS
+
+BRONZE_ONLY = TRANSACTIONS.checks_beside
 from ecommerce_warehouse.model.runs import Run
 
 
@@ -40,7 +43,7 @@ def ingest(cli, db: Path, path: Path) -> None:
 
 
 def test_bronze_only_checks_are_in_the_manifest():
-    assert set(BRONZE_ONLY) <= set(sqlfiles.CHECKS)
+    assert set(BRONZE_ONLY) <= set(CHECK_FILES)
     for name in BRONZE_ONLY:
         reads = sqlfiles.header_value(name, "sqlite", "reads") or ""
         assert "fact_orders" not in reads and "dim_" not in reads and "silver" not in reads
@@ -49,16 +52,17 @@ def test_bronze_only_checks_are_in_the_manifest():
 def test_checks_alongside_find_what_the_transform_connection_finds(tmp_path, cli):
     db = tmp_path / "w.db"
     records = [line(f"T{n}", "2025-03-01") for n in range(1, 6)]
-    ingest(cli, db, batch(tmp_path, "a.jsonl", records + [records[0]]))   # T1 twice: a duplicate
+    ingest(cli, db, batch(tmp_path, "transactions_a.jsonl", records + [records[0]]))   # T1 twice
     # a buggy tool marks the skipped copy loaded and miscounts the file
     corrupt(db, "update raw_transactions set load_status = 'loaded' where load_status = 'duplicate'")
     corrupt(db, "update etl_files set records_read = records_read + 1")
     engine = open_engine(str(db))
     scope = {"from_raw_id": 0, "to_raw_id": 2**62, "from_order_key": 0}
     with write_transaction(engine) as connection:
-        with ChecksAlongside(connection, scope) as alongside:
+        jobs = [CheckJob(name, {**checks.check_parameters(), **scope}) for name in BRONZE_ONLY]
+        with ChecksAlongside(connection, jobs, lines=2**62) as alongside:
             found = alongside.results()
-        plain = run_checks(connection, scope)
+        plain = run_checks(connection)
     engine.dispose()
     assert set(found) == set(BRONZE_ONLY)
     by_name = {f"checks/{result.name}": result for result in plain}
@@ -78,9 +82,9 @@ def test_a_bronze_check_failing_alongside_stops_the_transform(tmp_path, cli, mon
                                                              damage, check):
     monkeypatch.setattr(checks, "ALONGSIDE_LINES", 0)     # a small run goes alongside too
     db = tmp_path / "w.db"
-    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    load(db, batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01")]))
     records = [line("T2", "2025-03-02"), line("T3", "2025-03-02")]
-    ingest(cli, db, batch(tmp_path, "b.jsonl", records + [records[0]]))
+    ingest(cli, db, batch(tmp_path, "transactions_b.jsonl", records + [records[0]]))
     corrupt(db, damage)
     before = rows(db, "select * from fact_orders order by order_key")
     result = cli.invoke(warehouse, ["transform", "--db", str(db)])
@@ -93,10 +97,11 @@ def test_a_bronze_check_failing_alongside_stops_the_transform(tmp_path, cli, mon
 
 def test_a_small_run_checks_bronze_on_its_own_connection(tmp_path, cli):
     db = tmp_path / "w.db"
-    ingest(cli, db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    ingest(cli, db, batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01")]))
     engine = open_engine(str(db))
     with write_transaction(engine) as connection:
-        small = ChecksAlongside(connection, {"from_raw_id": 0, "to_raw_id": 1, "from_order_key": 0})
+        scope = {**checks.check_parameters(), "from_raw_id": 0, "to_raw_id": 1, "from_order_key": 0}
+        small = ChecksAlongside(connection, [CheckJob(name, scope) for name in BRONZE_ONLY], lines=1)
         with small:
             assert small.results() == {}
     engine.dispose()
@@ -105,7 +110,7 @@ def test_a_small_run_checks_bronze_on_its_own_connection(tmp_path, cli):
 
 def test_the_fact_still_refuses_an_unknown_status(tmp_path):
     db = tmp_path / "w.db"
-    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01")]))
+    load(db, batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01")]))
     connection = sqlite3.connect(db)
     for status in ("completed", "cancelled", "refunded"):
         connection.execute("update fact_orders set status = ?", (status,))
@@ -116,8 +121,8 @@ def test_the_fact_still_refuses_an_unknown_status(tmp_path):
 
 def test_a_small_transform_has_the_bigger_cache_and_gives_it_back(tmp_path, cli, monkeypatch):
     db = tmp_path / "w.db"
-    load(db, batch(tmp_path, "a.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01")]))
-    ingest(cli, db, batch(tmp_path, "b.jsonl", [line("T3", "2025-03-02")]))   # 1 line into 2
+    load(db, batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01"), line("T2", "2025-03-01")]))
+    ingest(cli, db, batch(tmp_path, "transactions_b.jsonl", [line("T3", "2025-03-02")]))   # 1 line into 2
     seen = []
     real_run_sql = transform_module.run_sql
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import load, rows
+from conftest import VIEW_FILES, load, rows
 from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.classroom import scenario, walkthrough
 from ecommerce_warehouse.cli import warehouse
@@ -77,7 +77,7 @@ def test_walkthrough_in_a_pseudo_terminal(tmp_path: Path):
     # the SQL shown is the file that runs: its first line, as in the file
     for name in ("schema/fact_orders", "transform/dim_users", "transform/fact_orders",
                  "ingest/mark_later_copies"):
-        first = sqlfiles.sql_path(name, "sqlite").read_text(encoding="utf-8").splitlines()[0]
+        first = sqlfiles.read_text(name, "sqlite").splitlines()[0]
         assert first[:60] in text, name
 
     # the counts shown are the warehouse's
@@ -166,7 +166,7 @@ def test_the_scenario_teaches_what_it_promises(walked):
     assert rows(db, "select user_id, name, email from dim_users where user_key <> -1 "
                     "except select user_id, name, email from silver_users_latest") == []
     views = {name for (name,) in rows(db, "select name from sqlite_master where type = 'view'")}
-    assert views == {name.split("/")[-1] for name in sqlfiles.VIEWS}
+    assert views == {name.split("/")[-1] for name in VIEW_FILES}
 
 
 def test_step_jumps_ahead_running_the_steps_before_it_quietly(tmp_path: Path, cli, walked):
@@ -253,7 +253,7 @@ def test_scenario_files_are_byte_identical_every_time(tmp_path: Path):
                                   "schema/raw_transactions", "ingest/mark_later_copies"])
 def test_sql_is_shown_exactly_within_80_columns(name: str):
     """Wrapped and highlighted, the lines shown still spell the file, line for line."""
-    original = sqlfiles.sql_path(name, "sqlite").read_text(encoding="utf-8").splitlines()
+    original = sqlfiles.read_text(name, "sqlite").splitlines()
     shown = [ANSI.sub("", line) for line in walkthrough.sql_lines(original, 1, 80)]
     assert max(len(line) for line in shown) <= 80
     rebuilt: list[str] = []

@@ -16,6 +16,7 @@ with numbered_day as (
         calendar.full_date,
         row_number() over (order by calendar.full_date) as day_number
     from dim_date as calendar
+    where calendar.date_key <> -1          -- the unknown date is no calendar day
 ),
 
 run_day as (

@@ -1,6 +1,7 @@
 -- etl_files_counts_reconcile: per loaded file, records read = loaded + duplicates + rejected,
 -- and each count matches the file's rows in Bronze; and every Bronze batch_id names a
--- registered file (declared as a foreign key on SQLite; on PostgreSQL this is the guard)
+-- registered order-line file (declared as a foreign key on SQLite; on PostgreSQL this is
+-- the guard)
 -- severity: error
 -- grain of failing rows: one row per file whose counts do not add up, or per unregistered batch_id
 -- reads: etl_files, raw_transactions
@@ -34,6 +35,7 @@ from bronze_count
 left join etl_files as registry
     on registry.file_id = bronze_count.batch_id
 where registry.file_id is null           -- Bronze rows of a file nobody registered
+   or registry.source <> 'transactions'   -- ... or registered as another input kind
    or (registry.status = 'loaded'
        and (
            registry.records_read

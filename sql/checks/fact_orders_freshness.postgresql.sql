@@ -3,7 +3,7 @@
 -- threshold: 2 days before the check runs (the bound parameter :stale_before)
 -- grain of failing rows: at most one row, the newest order time when it is stale
 -- reads: fact_orders
--- Why a variant: order_timestamp is a timestamptz here; the failing row spells it as the
+-- Why a twin: order_timestamp is a timestamptz here; the failing row spells it as the
 -- same fixed-width UTC text SQLite stores, so the recorded sample reads the same.
 select to_char(max(order_timestamp) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
     as newest_order

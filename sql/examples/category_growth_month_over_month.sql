@@ -9,6 +9,7 @@ with calendar_month as (
     select distinct
         calendar.year_month as month
     from dim_date as calendar
+    where calendar.date_key <> -1          -- the unknown date is no month
 ),
 
 category as (

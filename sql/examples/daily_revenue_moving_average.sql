@@ -21,6 +21,7 @@ calendar_day as (
     from dim_date as calendar
     left join daily_sales
         on daily_sales.date_key = calendar.date_key
+    where calendar.date_key <> -1          -- the unknown date is no day
 ),
 
 windowed as (

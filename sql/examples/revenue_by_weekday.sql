@@ -9,6 +9,7 @@ with weekday_calendar as (
         calendar.day_name,
         count(*) as days
     from dim_date as calendar
+    where calendar.date_key <> -1          -- the unknown date is no day
     group by calendar.day_of_week, calendar.day_name
 ),
 

@@ -1,5 +1,6 @@
 -- register_file: open the registry row for one ingest attempt of a file (grain: attempt)
--- Its file_id becomes the batch_id of every record read from the file.
-insert into etl_files (run_id, path, sha256, file_format, status, loaded_at)
-values (:run_id, :path, :sha256, :file_format, 'loading', :loaded_at)
+-- Its file_id becomes the batch_id of every record read from the file; source is the
+-- file's input kind.
+insert into etl_files (run_id, path, sha256, file_format, status, loaded_at, source)
+values (:run_id, :path, :sha256, :file_format, 'loading', :loaded_at, :source)
 returning file_id

@@ -1,6 +1,6 @@
--- dim_date (PostgreSQL dialect): calendar dimension (grain: one row per calendar date)
--- keys: date_key PK as YYYYMMDD integer; full_date unique
--- load: as schema/dim_date.sql (same columns, same order). Why a variant: full_date is
+-- dim_date (PostgreSQL dialect): calendar dimension (grain: as in dim_date.sql)
+-- keys: date_key PK as YYYYMMDD integer; full_date unique; date_key -1 is the unknown date
+-- load: as schema/dim_date.sql (same columns, same order). Why a twin: full_date is
 --       a real date on PostgreSQL (YYYY-MM-DD text on SQLite); names compare byte-wise.
 create table if not exists dim_date (
     date_key      integer primary key,

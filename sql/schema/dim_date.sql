@@ -1,5 +1,6 @@
 -- dim_date: calendar dimension (grain: one row per calendar date)
--- keys: date_key PK as YYYYMMDD integer; full_date (YYYY-MM-DD) unique
+-- keys: date_key PK as YYYYMMDD integer; full_date (YYYY-MM-DD) unique; date_key -1 is
+--       the unknown date (full_date 9999-12-31, names 'Unknown': never a calendar day)
 -- load: sql/transform/dim_date.sql adds every date from the first to the last fact date
 create table if not exists dim_date (
     date_key      integer primary key,

@@ -1,5 +1,6 @@
 -- dim_products: product dimension, SCD type 1 (grain: one row per product_id)
--- keys: product_key surrogate PK, never changes once given; product_id natural key, unique.
+-- keys: product_key surrogate PK, given by sql/transform/dim_products.sql (real members
+--       from 1, in product_id order within a run) and never changed; product_id natural key, unique.
 --       product_key -1 is the reserved unknown member (product_id '').
 -- load: sql/transform/dim_products.sql merges each run's snapshots into it.
 --       *_version columns record which snapshot each attribute came from

@@ -1,5 +1,6 @@
 -- dim_users: customer dimension, SCD type 1 (grain: one row per user_id)
--- keys: user_key surrogate PK, never changes once given; user_id natural key, unique.
+-- keys: user_key surrogate PK, given by sql/transform/dim_users.sql (real members from 1,
+--       in user_id order within a run) and never changed; user_id natural key, unique.
 --       user_key -1 is the reserved unknown member (guest checkouts); its user_id is
 --       the empty string, which the input contract never allows, so it cannot clash.
 -- load: sql/transform/dim_users.sql merges each run's snapshots into it.

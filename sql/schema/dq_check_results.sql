@@ -1,4 +1,4 @@
--- dq_check_results: the history of every quality check in every run (grain: run_id, check_name)
+-- dq_check_results: the history of every quality check in every run (grain: one row per check per run: run_id, check_name)
 -- keys: result_id surrogate PK; run_id references etl_runs
 -- load: appended each time checks run (`warehouse transform`, `run_pipeline`, `warehouse check`).
 --       status: 'pass' (no failing row), 'warn' (a warn check found rows) or 'fail' (an

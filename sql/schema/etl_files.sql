@@ -1,7 +1,8 @@
--- etl_files: the file registry, one row per ingest attempt of a file (grain: attempt)
+-- etl_files: the file registry, one row per ingest attempt of a file (grain: one row per ingest attempt of a file)
 -- keys: file_id surrogate PK (it is also the batch id of every record of the file);
 --       sha256 is unique among loaded files, so the same bytes load only once
--- load: inserted by `warehouse ingest`; counts always satisfy
+-- load: inserted by `warehouse ingest`; source is the file's input kind (its Bronze
+--       table is that kind's); counts always satisfy
 --       records_read = records_loaded + duplicates_skipped + records_rejected
 create table if not exists etl_files (
     file_id             integer primary key,
@@ -15,7 +16,8 @@ create table if not exists etl_files (
     duplicates_skipped  integer not null default 0,
     records_rejected    integer not null default 0,
     error               text,
-    loaded_at           text    not null
+    loaded_at           text    not null,
+    source              text    not null
 );
 
 create unique index if not exists etl_files_loaded_sha256

@@ -1,4 +1,4 @@
--- etl_run_steps: one row per step of a run (grain: run_id, step_number)
+-- etl_run_steps: one row per step of a run (grain: one row per step of a run: run_id, step_number)
 -- keys: (run_id, step_number) PK; run_id references etl_runs
 -- load: appended by the pipeline after each step with its duration and row count
 create table if not exists etl_run_steps (

@@ -1,5 +1,6 @@
 -- fact_orders: order-line fact (grain: one row per transaction_id, i.e. one order line)
--- keys: order_key surrogate PK; transaction_id unique; order_id degenerate dimension;
+-- keys: order_key surrogate PK, given by sql/transform/fact_orders.sql (from 1, in load
+--       order); transaction_id unique; order_id degenerate dimension;
 --       user_key, product_key, date_key reference the dimensions (never null:
 --       guest checkouts point at the unknown member -1)
 -- measures: quantity, unit_price_cents, total_amount_cents = quantity * unit_price_cents

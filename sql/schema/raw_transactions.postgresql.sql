@@ -1,10 +1,10 @@
--- raw_transactions (PostgreSQL dialect): Bronze + staging, one row per input record (grain: file, record_number)
+-- raw_transactions (PostgreSQL dialect): Bronze + staging, one row per input record (grain: as in raw_transactions.sql)
 -- keys: raw_id surrogate PK, given by the ingest in load order (as on SQLite: the
 --       transform watermark); batch_id names an etl_files row (audited, not declared:
 --       see below); (batch_id, record_number) unique by construction, as on SQLite;
 --       transaction_id unique among rows whose load_status = 'loaded'
 -- load: as schema/raw_transactions.sql (same columns, same order); rows arrive by COPY
---       (ingest/insert_raw_transaction.postgresql.sql). Why a variant: PostgreSQL types:
+--       (ingest/insert_raw_transaction.postgresql.sql). Why a twin: PostgreSQL types:
 --       bigint keys and cents, timestamptz for event_ts and loaded_at, date for the
 --       dates, text compared byte-wise (collate "C") as SQLite compares it.
 create table if not exists raw_transactions (

@@ -1,4 +1,4 @@
--- raw_transactions: Bronze + staging, one row per input record (grain: file, record_number)
+-- raw_transactions: Bronze + staging, one row per input record (grain: one row per input record: file, record_number)
 -- keys: raw_id surrogate PK, given by the ingest in load order: a file's records get
 --       the ids after the highest in Bronze, one each in file order (the transform
 --       watermark; a file's rows are one contiguous raw_id range);

@@ -1,4 +1,4 @@
--- silver_transactions (PostgreSQL dialect): clean, typed order lines (grain: one row per transaction_id)
+-- silver_transactions (PostgreSQL dialect): clean, typed order lines (grain: as in silver_transactions.sql)
 -- keys: transaction_id unique (ingest loads each transaction_id once; later copies
 --       are marked 'duplicate' or 'rejected' and never reach this view)
 -- reads: raw_transactions where load_status = 'loaded'
@@ -6,7 +6,7 @@
 -- order_id defaults to transaction_id and status to 'completed'.
 -- snapshot_version '<event_ts> <transaction_id>' orders snapshots for the SCD1 merges:
 -- event_ts is fixed width, so text order is time order, ties broken by transaction_id.
--- Why a variant: event_ts is a timestamptz on PostgreSQL; snapshot_version spells it as
+-- Why a twin: event_ts is a timestamptz on PostgreSQL; snapshot_version spells it as
 -- the same fixed-width UTC text SQLite stores (to_char), so versions compare and read alike.
 create view silver_transactions as
 select

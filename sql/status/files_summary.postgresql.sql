@@ -2,7 +2,7 @@
 -- grain: one row per etl_files status
 -- reads: etl_files
 -- The record counts satisfy records_read = records_loaded + duplicates_skipped + records_rejected.
--- Why a variant: loaded_at is a timestamptz here; to_char spells the first and last as
+-- Why a twin: loaded_at is a timestamptz here; to_char spells the first and last as
 -- the same fixed-width UTC text SQLite stores, which is what the caller reads.
 select
     status,

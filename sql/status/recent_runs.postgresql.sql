@@ -1,8 +1,8 @@
--- recent_runs (PostgreSQL dialect): the latest runs, newest first (grain: one row per etl_runs row)
+-- recent_runs (PostgreSQL dialect): the latest runs, newest first (grain: as in recent_runs.sql)
 -- reads: etl_runs
 -- :run_limit is how many runs to return. The caller computes the duration from the
 -- ISO-8601 UTC text (finished_at is null while a run is still running).
--- Why a variant: the times are timestamptz here; to_char spells them as the same
+-- Why a twin: the times are timestamptz here; to_char spells them as the same
 -- fixed-width UTC text SQLite stores, which is what the caller reads.
 select
     run_id,

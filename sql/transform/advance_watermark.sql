@@ -1,5 +1,5 @@
--- advance_watermark: record how far this run's transform got (grain: one etl_runs row)
+-- advance_watermark: record how far this run's transform got for one input kind
+-- (grain: one etl_watermarks row: run_id, source)
 -- runs in the transform's own transaction, so the watermark moves only if the star tables did
-update etl_runs
-set transformed_through_raw_id = :to_raw_id
-where run_id = :run_id
+insert into etl_watermarks (run_id, source, from_raw_id, through_raw_id)
+values (:run_id, :source, :from_raw_id, :to_raw_id)

@@ -1,9 +1,9 @@
--- dim_date (PostgreSQL dialect): calendar rows (grain: one row per calendar date)
+-- dim_date (PostgreSQL dialect): calendar rows (grain: as in schema/dim_date.sql)
 -- keys: date_key YYYYMMDD
 -- reads: silver_transactions (lines staged in this run) and dim_date itself
 -- Fills every date from the earliest to the latest date seen so far, so the calendar
 -- has no gaps. Existing dates are left alone. The same rows as dim_date.sqlite.sql.
--- Why a variant: dates are a real type here: date + integer steps a day
+-- Why a twin: dates are a real type here: date + integer steps a day
 -- (generate_series) and to_char/extract give the parts; month and day names are
 -- to_char's 'FMMonth' / 'FMDay', always English (no TM prefix), as on SQLite.
 insert into dim_date (
@@ -20,9 +20,9 @@ with calendar_bounds as (
         where raw_id > :from_raw_id
           and raw_id <= :to_raw_id
         union all
-        select min(full_date) from dim_date
+        select min(full_date) from dim_date where date_key > 0    -- -1 is the unknown date
         union all
-        select max(full_date) from dim_date
+        select max(full_date) from dim_date where date_key > 0
     ) as candidate
 ),
 

@@ -1,4 +1,4 @@
--- dim_date (SQLite dialect): calendar rows (grain: one row per calendar date)
+-- dim_date (SQLite dialect): calendar rows (grain: as in schema/dim_date.sql)
 -- keys: date_key YYYYMMDD
 -- reads: silver_transactions (lines staged in this run) and dim_date itself
 -- Fills every date from the earliest to the latest date seen so far, so the calendar
@@ -19,9 +19,9 @@ insert into dim_date (
             where raw_id > :from_raw_id
               and raw_id <= :to_raw_id
             union all
-            select min(full_date) from dim_date
+            select min(full_date) from dim_date where date_key > 0    -- -1 is the unknown date
             union all
-            select max(full_date) from dim_date
+            select max(full_date) from dim_date where date_key > 0
         ) as candidate
     ),
 

@@ -1,12 +1,14 @@
 -- dim_products: SCD type 1 merge (grain: one row per product_id)
--- keys: product_key surrogate, given on first insert and never changed; product_id natural key
+-- keys: product_key surrogate, given on first insert and never changed: a new product takes
+--       the next key after the highest so far, in product_id order (the same on every
+--       engine; real products from 1); product_id natural key
 -- reads: silver_transactions, the lines staged in this run (raw_id in (:from_raw_id, :to_raw_id]),
 --        and raw_transactions to look up the line each newest value came from
 -- Rule: each attribute (name, category, list price) takes its value from the newest
 -- snapshot in which it is not null (newest = greatest '<event_ts> <transaction_id>', its
 -- *_version), whatever order batches arrive in. A row with no newer value is not touched.
 insert into dim_products (
-    product_id, product_name, category, list_price_cents, is_inferred,
+    product_key, product_id, product_name, category, list_price_cents, is_inferred,
     product_name_version, category_version, list_price_cents_version, created_at, updated_at
 )
 with staged_snapshot as (
@@ -58,9 +60,33 @@ newest_attribute as (
         newest_version.category_version,
         newest_version.list_price_cents_version
     from newest_version
+),
+
+keyed_product as (
+    -- a product already in the dimension keeps its key (the merge below never changes it)
+    select
+        coalesce(
+            known.product_key,
+            (select coalesce(max(product_key), 0) from dim_products where product_key > 0)
+            + row_number() over (
+                partition by known.product_key is null
+                order by newest_attribute.product_id
+            )
+        ) as product_key,
+        newest_attribute.product_id,
+        newest_attribute.product_name,
+        newest_attribute.category,
+        newest_attribute.list_price_cents,
+        newest_attribute.product_name_version,
+        newest_attribute.category_version,
+        newest_attribute.list_price_cents_version
+    from newest_attribute
+    left join dim_products as known
+        on known.product_id = newest_attribute.product_id
 )
 
 select
+    product_key,
     product_id,
     product_name,
     category,
@@ -72,7 +98,7 @@ select
     list_price_cents_version,
     :now as created_at,
     :now as updated_at
-from newest_attribute
+from keyed_product
 where true
 on conflict (product_id) do update set
     product_name = case

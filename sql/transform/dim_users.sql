@@ -1,5 +1,7 @@
 -- dim_users: SCD type 1 merge (grain: one row per user_id)
--- keys: user_key surrogate, given on first insert and never changed; user_id natural key
+-- keys: user_key surrogate, given on first insert and never changed: a new user takes the
+--       next key after the highest so far, in user_id order, so every engine gives every
+--       user the same key (real users from 1); user_id natural key
 -- reads: silver_transactions, the lines staged in this run (raw_id in (:from_raw_id, :to_raw_id]),
 --        and raw_transactions to look up the line each newest value came from
 -- Rule: each attribute takes its value from the newest snapshot in which it is not null
@@ -8,7 +10,7 @@
 -- gives the same result. Only this run's lines are read: the dimension remembers the
 -- version of each value it holds. A row with no newer value is not touched.
 insert into dim_users (
-    user_id, name, email, registration_date, is_inferred,
+    user_key, user_id, name, email, registration_date, is_inferred,
     name_version, email_version, registration_date_version, created_at, updated_at
 )
 with staged_snapshot as (
@@ -61,9 +63,33 @@ newest_attribute as (
         newest_version.email_version,
         newest_version.registration_date_version
     from newest_version
+),
+
+keyed_user as (
+    -- a user already in the dimension keeps its key (the merge below never changes it)
+    select
+        coalesce(
+            known.user_key,
+            (select coalesce(max(user_key), 0) from dim_users where user_key > 0)
+            + row_number() over (
+                partition by known.user_key is null
+                order by newest_attribute.user_id
+            )
+        ) as user_key,
+        newest_attribute.user_id,
+        newest_attribute.name,
+        newest_attribute.email,
+        newest_attribute.registration_date,
+        newest_attribute.name_version,
+        newest_attribute.email_version,
+        newest_attribute.registration_date_version
+    from newest_attribute
+    left join dim_users as known
+        on known.user_id = newest_attribute.user_id
 )
 
 select
+    user_key,
     user_id,
     name,
     email,
@@ -75,7 +101,7 @@ select
     registration_date_version,
     :now as created_at,
     :now as updated_at
-from newest_attribute
+from keyed_user
 where true
 on conflict (user_id) do update set
     name = case when excluded.name_version > coalesce(dim_users.name_version, '')

@@ -1,5 +1,6 @@
 -- fact_orders: append order lines (grain: one row per transaction_id)
--- keys: order_key surrogate; transaction_id unique; user_key, product_key, date_key
+-- keys: order_key surrogate: the next keys after the highest so far, in raw_id (load)
+--       order, the same on every engine; transaction_id unique; user_key, product_key, date_key
 --       looked up in the dimensions by natural key
 -- reads: silver_transactions (lines staged in this run), dim_users, dim_products
 --        (dim_date is filled first; the foreign key on date_key fails loudly if not)
@@ -7,11 +8,13 @@
 -- updated once loaded: a later record with the same transaction_id is a duplicate
 -- or a conflict, handled at ingest.
 insert into fact_orders (
-    user_key, product_key, date_key, transaction_id, order_id,
+    order_key, user_key, product_key, date_key, transaction_id, order_id,
     quantity, unit_price_cents, total_amount_cents, status, order_timestamp,
     batch_id, loaded_at
 )
 select
+    (select coalesce(max(order_key), 0) from fact_orders)
+        + row_number() over (order by staged.raw_id) as order_key,
     coalesce(customer.user_key, -1) as user_key,
     coalesce(product.product_key, -1) as product_key,
     staged.date_key,

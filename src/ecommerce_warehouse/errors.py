@@ -1,9 +1,5 @@
 """The exceptions this package raises on purpose; the CLI turns each into a one-line error."""
 
-from typing import NoReturn
-
-import click
-
 
 class WarehouseError(Exception):
     """Base class: something the user can fix; the message says what and where.
@@ -68,14 +64,13 @@ class QueryError(WarehouseError):
     """The user's SQL was refused or failed; the message says why (and where, if known)."""
 
 
-class UnsupportedEngineError(WarehouseError):
-    """--db names an engine this release does not support; the message lists those it does."""
+class UnknownSourceError(WarehouseError):
+    """--source names an input kind this release does not know; the message lists those it does."""
 
     exit_code = 2
 
 
-def fail(exc: WarehouseError) -> NoReturn:
-    """Raise a library error again for click: one line on stderr, the error's own exit code."""
-    error = click.ClickException(str(exc))
-    error.exit_code = exc.exit_code
-    raise error from exc
+class UnsupportedEngineError(WarehouseError):
+    """--db names an engine this release does not support; the message lists those it does."""
+
+    exit_code = 2

@@ -1,6 +1,8 @@
 """The one-shot job: generate (or take given files) → ingest → transform → summary.
 
-Each step is also a function of its own, used by the ``warehouse`` subcommands.
+Each step is also a function of its own, used by the ``warehouse`` subcommands. Every
+command that writes opens the warehouse the same way (``opened``): the run lock, then the
+schema brought up to this release's (``schema.prepare``), in the run's own transaction.
 """
 
 from __future__ import annotations
@@ -14,22 +16,17 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from ecommerce_warehouse.db import (
-    exclusive_run,
-    open_engine,
-    query_sql,
-    redacted,
-    write_transaction,
-)
+from ecommerce_warehouse.db import exclusive_run, open_engine, query_sql, redacted, write_transaction
 from ecommerce_warehouse.errors import OutputError, WarehouseError
 from ecommerce_warehouse.generate import transactions as generator
-from ecommerce_warehouse.load.ingest import FileResult, check_input_paths, ingest_file
+from ecommerce_warehouse.load.ingest import BatchFile, FileResult, check_input_paths, ingest_files
+from ecommerce_warehouse.model import core, schema
 from ecommerce_warehouse.model.checks import CheckResult, failed, record_results, run_checks
 from ecommerce_warehouse.model.runs import Run
-from ecommerce_warehouse.model.schema import ensure_schema
 from ecommerce_warehouse.model.transform import TransformResult, transform
 from ecommerce_warehouse.progress import Progress
 from ecommerce_warehouse.settings import DEFAULT_WAIT_SECONDS
+from ecommerce_warehouse.sources import SOURCES
 
 
 @dataclass(frozen=True)
@@ -43,6 +40,7 @@ class PipelineOptions:
     transactions: int
     raw_dir: Path
     inputs: tuple[Path, ...] = ()
+    source: str | None = None           # --source: the kind of every --input file
     dirty_rate: float = 0.0
     wait_seconds: float = DEFAULT_WAIT_SECONDS
 
@@ -50,13 +48,14 @@ class PipelineOptions:
         return {
             "db": redacted(self.db), "start": self.start.isoformat(), "end": self.end.isoformat(),
             "seed": self.seed, "transactions": self.transactions, "raw_dir": str(self.raw_dir),
-            "inputs": [str(p) for p in self.inputs], "dirty_rate": self.dirty_rate,
+            "inputs": [str(p) for p in self.inputs], "source": self.source,
+            "dirty_rate": self.dirty_rate,
         }
 
 
 @dataclass
 class PipelineResult:
-    """What a run did: its id, files, transform range and the warehouse's size after."""
+    """What a run did: its id, files, transform ranges and the warehouse's size after."""
 
     run_id: int
     status: str
@@ -65,6 +64,7 @@ class PipelineResult:
     files: list[FileResult] = field(default_factory=list)
     transform: TransformResult | None = None
     tables: dict[str, int] = field(default_factory=dict)
+    schema: schema.SchemaReport | None = None
     seconds: float = 0.0
     error: str | None = None
 
@@ -79,58 +79,42 @@ class PipelineResult:
             "db": self.db,
             "seconds": round(self.seconds, 3),
             "error": self.error,
+            "schema": None if self.schema is None else self.schema.as_dict(),
             "generated": [{"path": p, "lines": n} for p, n in self.generated],
             "files": [f.as_dict() for f in self.files],
             "totals": self.totals(),
-            "transform": None if self.transform is None else {
-                "from_raw_id": self.transform.from_raw_id,
-                "to_raw_id": self.transform.to_raw_id,
-                "rows_changed": self.transform.changed,
-                "checks": [c.as_dict() for c in self.transform.checks],
-            },
+            "transform": None if self.transform is None else self.transform.as_dict(),
             "tables": self.tables,
         }
 
 
+@dataclass
+class Opened:
+    """A warehouse opened for a run: its engine, and what bringing its schema up to date did."""
+
+    engine: Engine
+    schema: schema.SchemaReport
+
+
 @contextmanager
-def opened(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Iterator[Engine]:
-    """The warehouse, locked for this run and its schema complete; closed cleanly afterwards
-    (SQLite checkpoints its WAL when the last connection closes)."""
+def opened(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Iterator[Opened]:
+    """The warehouse, locked for this run and its schema this release's; closed cleanly
+    afterwards (SQLite checkpoints its WAL when the last connection closes)."""
     engine = open_engine(db, wait_seconds)
     try:
         with exclusive_run(engine, wait_seconds):
-            ensure_schema(engine)
-            yield engine
+            yield Opened(engine, schema.prepare(engine))
     finally:
         engine.dispose()
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
+    """The row counts a run summary shows: each kind's, then the conformed dimensions'."""
+    counts: dict[str, int] = {}
     with write_transaction(engine) as connection:
-        return dict(query_sql(connection, "runs/table_counts").one()._mapping)
-
-
-def ingest_files(engine: Engine, run: Run, paths: Sequence[Path],
-                 progress: Progress | None = None) -> list[FileResult]:
-    """Ingest each file in its own transaction and record one run step per file."""
-    results = []
-    for path in paths:
-        counter = progress.counter(f"ingest {Path(path).name}", "records") if progress else None
-        result = ingest_file(engine, path, run.run_id, counter)
-        run.step("ingest", str(path), result.records_loaded, result.seconds)
-        results.append(result)
-        if progress:
-            progress.line(describe_file(result))
-    return results
-
-
-def describe_file(result: FileResult) -> str:
-    if result.status == "already_loaded":
-        return f"{result.path}: already loaded (file {result.file_id}), skipped"
-    if result.status == "refused":
-        return f"refused {result.error}"
-    return (f"{result.path}: {result.records_read} read = {result.records_loaded} loaded"
-            f" + {result.duplicates_skipped} duplicates + {result.records_rejected} rejected")
+        for name in [source.counts for source in SOURCES if source.counts] + [core.COUNTS]:
+            counts.update(query_sql(connection, name).one()._mapping)
+    return counts
 
 
 def refused_error(files: Sequence[FileResult]) -> str | None:
@@ -144,18 +128,19 @@ def run_pipeline(options: PipelineOptions, command: str = "run_pipeline",
                  progress: Progress | None = None) -> PipelineResult:
     """Generate (unless inputs are given), ingest, transform; record it all in etl_runs."""
     began = time.perf_counter()
-    inputs = check_input_paths(options.inputs) if options.inputs else ()
-    with opened(options.db, options.wait_seconds) as engine:
-        return _run(engine, options, inputs, command, progress, began)
+    inputs = check_input_paths(options.inputs, options.source) if options.inputs else ()
+    with opened(options.db, options.wait_seconds) as warehouse:
+        return _run(warehouse, options, inputs, command, progress, began)
 
 
-def _run(engine: Engine, options: PipelineOptions, inputs: Sequence[Path], command: str,
+def _run(warehouse: Opened, options: PipelineOptions, inputs: Sequence[BatchFile], command: str,
          progress: Progress | None, began: float) -> PipelineResult:
+    engine = warehouse.engine
     run = Run(engine, command, options.parameters())
-    result = PipelineResult(run.run_id, "running", redacted(options.db))
+    result = PipelineResult(run.run_id, "running", redacted(options.db), schema=warehouse.schema)
     try:
         if inputs:
-            paths = list(inputs)
+            files = list(inputs)
         else:
             with run.timed("generate", str(options.raw_dir)) as box:
                 written = generate_files(
@@ -166,8 +151,8 @@ def _run(engine: Engine, options: PipelineOptions, inputs: Sequence[Path], comma
                 )
                 box["rows"] = sum(n for _, n in written)
             result.generated = [(str(p), n) for p, n in written]
-            paths = [p for p, _ in written]
-        result.files = ingest_files(engine, run, paths, progress)
+            files = check_input_paths([p for p, _ in written])
+        result.files = ingest_files(engine, files, run, progress)
         result.transform = transform(engine, run)
         result.error = refused_error(result.files)
     except WarehouseError as exc:
@@ -191,13 +176,14 @@ def generate_files(start: date, end: date, transactions: int, seed: int, out_dir
 
 
 def ingest_only(db: str, paths: Sequence[Path], progress: Progress | None = None,
-                wait_seconds: float = DEFAULT_WAIT_SECONDS) -> list[FileResult]:
+                wait_seconds: float = DEFAULT_WAIT_SECONDS, source: str | None = None) -> list[FileResult]:
     """`warehouse ingest`: load the files into Bronze (no transform), as one recorded run."""
-    checked = check_input_paths(paths)
-    with opened(db, wait_seconds) as engine:
-        run = Run(engine, "ingest", {"db": redacted(db), "files": [str(p) for p in checked]})
+    checked = check_input_paths(paths, source)
+    with opened(db, wait_seconds) as warehouse:
+        run = Run(warehouse.engine, "ingest", {"db": redacted(db), "files": [str(f.path) for f in checked],
+                                               "source": source})
         try:
-            results = ingest_files(engine, run, checked, progress)
+            results = ingest_files(warehouse.engine, checked, run, progress)
         except WarehouseError as exc:
             _finish_quietly(run, str(exc))
             raise
@@ -207,27 +193,33 @@ def ingest_only(db: str, paths: Sequence[Path], progress: Progress | None = None
 
 def transform_only(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> tuple[TransformResult, dict[str, int]]:
     """`warehouse transform`: run the transforms over what is staged, as one recorded run."""
-    with opened(db, wait_seconds) as engine:
-        run = Run(engine, "transform", {"db": redacted(db)})
+    with opened(db, wait_seconds) as warehouse:
+        run = Run(warehouse.engine, "transform", {"db": redacted(db)})
         try:
-            result = transform(engine, run)
+            result = transform(warehouse.engine, run)
         except WarehouseError as exc:
             _finish_quietly(run, str(exc))
             raise
         run.finish()
-        return result, table_counts(engine)
+        return result, table_counts(warehouse.engine)
 
 
 def check_only(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> list[CheckResult]:
     """`warehouse check`: run every check now and append the outcomes to dq_check_results."""
-    with opened(db, wait_seconds) as engine:
-        run = Run(engine, "check", {"db": redacted(db)})
-        with write_transaction(engine) as connection:
+    with opened(db, wait_seconds) as warehouse:
+        run = Run(warehouse.engine, "check", {"db": redacted(db)})
+        with write_transaction(warehouse.engine) as connection:
             results = run_checks(connection)
             record_results(connection, run.run_id, results)
         bad = failed(results)
         run.finish(f"{len(bad)} error check(s) failed: " + ", ".join(r.name for r in bad) if bad else None)
         return results
+
+
+def upgrade_only(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> schema.SchemaReport:
+    """`warehouse upgrade`: bring the warehouse's schema up to this release's, nothing else."""
+    with opened(db, wait_seconds) as warehouse:
+        return warehouse.schema
 
 
 def _finish_quietly(run: Run, error: str) -> None:

@@ -1,104 +1,61 @@
-"""Find and read the project's SQL files, and the order they run in.
+"""Read the project's SQL files: their statements, their engine twins and their headers.
 
-Every SQL object lives in its own file under ``sql/``. The order in which the files run
-is written down once, here, in the manifests below (never discovered by globbing).
+Every SQL object lives in its own file under ``sql/``, which ships inside the package
+(``ecommerce_warehouse/sql``, read with ``importlib.resources``, so an installed wheel
+runs from any folder). The order files run in is written down by the declarations that
+name them (``model/core.py``, ``sources/<kind>/``), never found by globbing.
 
-A file may exist in a per-dialect variant beside its portable twin, named
-``<name>.<dialect>.sql`` (for example ``transform/dim_date.sqlite.sql``); when it
-exists for the engine in use it is preferred over ``<name>.sql``.
+A file may have a twin for one engine beside its portable version, named
+``<name>.<engine>.sql`` (for example ``transform/dim_date.sqlite.sql``); when it exists
+for the engine in use it is preferred over ``<name>.sql``.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from functools import cache
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 from ecommerce_warehouse.errors import SqlFileError
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
-
-# Tables and indexes, in dependency order (a table before the tables that reference it).
-SCHEMA = (
-    "schema/etl_runs",
-    "schema/etl_run_steps",
-    "schema/etl_files",
-    "schema/raw_transactions",
-    "schema/rejected_transactions",
-    "schema/dim_users",
-    "schema/dim_products",
-    "schema/dim_date",
-    "schema/fact_orders",
-    "schema/fact_orders_indexes",
-    "schema/dq_check_results",
-    "schema/dim_unknown_members",
-)
-
-# Views, each after the views it reads.
-VIEWS = (
-    "silver/silver_transactions",
-    "silver/silver_users_latest",
-    "silver/silver_products_latest",
-    "gold/gold_daily_sales",
-    "gold/gold_top_products",
-    "gold/gold_category_sales_monthly",
-    "gold/gold_customer_lifetime_value",
-    "gold/gold_monthly_cohort_retention",
-    "gold/gold_order_status",
-)
-
-# The transform: dimensions first (the fact looks their keys up), then the fact.
-TRANSFORM = (
-    "transform/dim_users",
-    "transform/dim_products",
-    "transform/dim_date",
-    "transform/fact_orders",
-)
+SQL_ROOT: Traversable = resources.files("ecommerce_warehouse") / "sql"
 
 
-# Quality checks: each returns its failing rows; the header gives its severity.
-CHECKS = (
-    "checks/dim_users_keys",
-    "checks/dim_products_keys",
-    "checks/dim_date_keys",
-    "checks/fact_orders_keys",
-    "checks/fact_orders_foreign_keys",
-    "checks/fact_orders_status_values",
-    "checks/fact_orders_money_non_negative",
-    "checks/fact_orders_total_amount",
-    "checks/raw_transactions_one_loaded_copy",
-    "checks/etl_files_counts_reconcile",
-    "checks/silver_fact_reconcile",
-    "checks/daily_volume_anomaly",
-    "checks/fact_orders_freshness",
-)
+def sql_file(name: str, engine: str) -> Traversable:
+    """The file for ``name`` on ``engine``: its twin if there is one, else the portable one."""
+    twin = SQL_ROOT.joinpath(f"{name}.{engine}.sql")
+    if twin.is_file():
+        return twin
+    return SQL_ROOT.joinpath(f"{name}.sql")
 
 
-def sql_path(name: str, dialect: str) -> Path:
-    """The file for ``name`` on ``dialect``: the dialect variant if present, else the portable one."""
-    variant = SQL_DIR / f"{name}.{dialect}.sql"
-    if variant.is_file():
-        return variant
-    return SQL_DIR / f"{name}.sql"
+def shown_path(name: str, engine: str) -> str:
+    """The file as a person finds it in the project: ``sql/<name>[.<engine>].sql``."""
+    folder = name.rpartition("/")[0]
+    return "/".join(part for part in ("sql", folder, sql_file(name, engine).name) if part)
+
+
+def read_text(name: str, engine: str) -> str:
+    file = sql_file(name, engine)
+    try:
+        return file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SqlFileError(f"cannot read SQL file {shown_path(name, engine)}: {exc.strerror}") from exc
 
 
 @cache
-def statements(name: str, dialect: str) -> tuple[str, ...]:
+def statements(name: str, engine: str) -> tuple[str, ...]:
     """The statements of one SQL file, in order, without their trailing semicolons."""
-    path = sql_path(name, dialect)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SqlFileError(f"cannot read SQL file {path}: {exc.strerror}") from exc
-    found = split_statements(text)
+    found = split_statements(read_text(name, engine))
     if not found:
-        raise SqlFileError(f"SQL file {path} holds no statement")
+        raise SqlFileError(f"SQL file {shown_path(name, engine)} holds no statement")
     return found
 
 
-def header_value(name: str, dialect: str, key: str) -> str | None:
+def header_value(name: str, engine: str, key: str) -> str | None:
     """The value of a ``-- key: value`` line in a SQL file's opening comment, if any."""
-    for line in sql_path(name, dialect).read_text(encoding="utf-8").splitlines():
+    for line in read_text(name, engine).splitlines():
         if not line.startswith("--"):
             return None
         label, _, value = line[2:].strip().partition(":")

@@ -7,7 +7,7 @@ row inserts? For each size N it
 1. generates N order lines (one average day, with the project's generator, as bench.py
    does) into a temporary folder;
 2. builds the file's Bronze rows once, as ingest does (``reader.read_records`` +
-   ``ingest.bronze_row``, columns ``ingest.INSERT_COLUMNS``), and spills them to a
+   ``ingest.bronze_row``, columns ``ingest.insert_columns``), and spills them to a
    temporary file in chunks of ``ingest.INSERT_CHUNK`` rows, so memory stays one chunk
    whatever N (and building them is never timed);
 3. opens a fresh warehouse in a schema of its own on the server (a random name, dropped
@@ -64,7 +64,9 @@ from ecommerce_warehouse.bench import sqlite_bench as bench
 from ecommerce_warehouse.engines import postgresql as postgres
 from ecommerce_warehouse.engines.postgresql_copy import CopyRows
 from ecommerce_warehouse.errors import DatabaseError, WarehouseError
+from ecommerce_warehouse.load.ingest import insert_columns
 from ecommerce_warehouse.model.schema import ensure_schema
+from ecommerce_warehouse.sources.transactions import SOURCE as TRANSACTIONS
 
 DEFAULT_REPEAT = 3
 INSERT_FILE = "ingest/insert_raw_transaction"
@@ -173,8 +175,10 @@ def build_bronze_rows(path: Path, batch: tuple, spill: SpilledRows) -> float:
     from ecommerce_warehouse.load.reader import read_records
 
     began = time.perf_counter()
-    records = enumerate(read_records(path), start=1)
-    spill.write((ingest.bronze_row(record, raw_id, batch) for raw_id, record in records), ingest.INSERT_CHUNK)
+    judge = TRANSACTIONS.contract.judge
+    records = enumerate(read_records(path, TRANSACTIONS.contract.decode_fast), start=1)
+    spill.write((ingest.bronze_row(record, raw_id, batch, judge(record)) for raw_id, record in records),
+                ingest.INSERT_CHUNK)
     return time.perf_counter() - began
 
 
@@ -193,9 +197,8 @@ class Loader(Protocol):
 
 def copy_loader(connection: Connection) -> Loader:
     """Ingest's own path: db.bulk_writer with the COPY variant of the insert file."""
-    from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
-    insert = database.bulk_writer(connection, INSERT_FILE, INSERT_COLUMNS)
+    insert = database.bulk_writer(connection, INSERT_FILE, insert_columns(TRANSACTIONS))
     if insert.format == "rows":
         raise PostgresBenchError(f"sql/{INSERT_FILE}.postgresql.sql is not a COPY, so there is "
                                  "no COPY path to time")
@@ -204,20 +207,16 @@ def copy_loader(connection: Connection) -> Loader:
 
 def copy_text_loader(connection: Connection) -> Loader:
     """The same COPY, in text format."""
-    from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
     (statement,) = sqlfiles.statements(INSERT_FILE, postgres.DIALECT)
-    return CopyRows(connection, INSERT_FILE, statement, INSERT_COLUMNS, binary=False)
+    return CopyRows(connection, INSERT_FILE, statement, insert_columns(TRANSACTIONS), binary=False)
 
 
 def row_inserts_loader(connection: Connection) -> Loader:
     """Row inserts: the portable insert file, run by db.bulk_writer as any statement file is
     (compiled for psycopg once, executemany of each chunk; psycopg 3 pipelines it)."""
-    from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
-
-    portable = sqlfiles.SQL_DIR / f"{INSERT_FILE}.sql"
-    (statement,) = sqlfiles.split_statements(portable.read_text(encoding="utf-8"))
-    return database.bulk_writer(connection, INSERT_FILE, INSERT_COLUMNS, statement=statement)
+    (statement,) = sqlfiles.statements(INSERT_FILE, "portable")   # no twin of that name: the .sql
+    return database.bulk_writer(connection, INSERT_FILE, insert_columns(TRANSACTIONS), statement=statement)
 
 
 class _ReadBack:
@@ -276,7 +275,7 @@ def timed_ingest(engine: Engine, file_path: Path) -> dict:
 
     pid, server_before = _pooled_backend(engine)
     wall, clock = time.perf_counter(), time.process_time()
-    result = ingest_file(engine, file_path)
+    result = ingest_file(engine, file_path, TRANSACTIONS)
     seconds, cpu = time.perf_counter() - wall, time.process_time() - clock
     if result.status != "loaded":
         raise PostgresBenchError(f"ingest of {file_path} ended {result.status}: {result.error}")
@@ -299,7 +298,7 @@ def empty_bronze(engine: Engine, ingested_file_id: int | None = None) -> None:
     """Empty Bronze (and the rejects that point at it) between loads, outside the timing;
     forget an ingested file's registry row so the next round can ingest it again."""
     with database.write_transaction(engine) as connection:
-        connection.execute(text("truncate table raw_transactions, rejected_transactions"))
+        connection.execute(text("truncate table raw_transactions, rejected_records"))
         if ingested_file_id is not None:
             connection.execute(text("delete from etl_files where file_id = :file_id"),
                                {"file_id": ingested_file_id})
@@ -353,6 +352,7 @@ def measure_size(url: str, lines: int, seed: int, repeat: int, workdir: Path, sa
             file_id = database.query_sql(connection, "ingest/register_file", {
                 "run_id": None, "path": str(file_path), "sha256": f"bench:{uuid.uuid4().hex}",
                 "file_format": file_format(file_path), "loaded_at": database.utc_now(),
+                "source": TRANSACTIONS.name,
             }).scalar_one()
         say(f"building the Bronze rows of {count:,} lines (once)")
         spill = SpilledRows(workdir / "bronze-rows.pickle")
@@ -407,10 +407,9 @@ def _chunk_rows() -> int:
 
 def _copy_format(engine: Engine) -> str:
     """The format ingest's COPY uses on this warehouse ('binary' or 'text')."""
-    from ecommerce_warehouse.load.ingest import INSERT_COLUMNS
 
     with database.write_transaction(engine) as connection:
-        insert = database.bulk_writer(connection, INSERT_FILE, INSERT_COLUMNS)
+        insert = database.bulk_writer(connection, INSERT_FILE, insert_columns(TRANSACTIONS))
         return insert.format if insert.format != "rows" else "none"
 
 

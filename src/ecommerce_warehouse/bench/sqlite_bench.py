@@ -49,11 +49,9 @@ from datetime import UTC, date, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
+from ecommerce_warehouse.bench import DEFAULT_INCREMENT, DEFAULT_SEED, DEFAULT_TRANSACTIONS
 from ecommerce_warehouse.errors import WarehouseError
 
-DEFAULT_TRANSACTIONS = 1_000_000
-DEFAULT_INCREMENT = 10_000
-DEFAULT_SEED = 42
 DEFAULT_SCALE = (10_000, 100_000, 1_000_000)
 STEPS = ("generate", "ingest", "transform")
 # The generated day: the first day from here whose weekday factor is exactly 1.0, so a
@@ -223,7 +221,8 @@ def _work_transform(db: str) -> dict:
     printed = _invoke_cli(["transform", "--db", db, "--json"])
     seconds = time.perf_counter() - began
     result = json.loads(printed)
-    staged = max(0, (result.get("to_raw_id") or 0) - (result.get("from_raw_id") or 0))
+    staged = sum(max(0, span["to_raw_id"] - span["from_raw_id"])
+                 for span in result.get("sources", {}).values())
     return {"seconds": seconds, "staged_rows": staged, "rows_changed": result.get("rows_changed", {}),
             "tables": result.get("tables", {})}
 
@@ -310,12 +309,14 @@ def _work_bronze_floor(json_path: str, db: str, variant: str = "ours") -> dict:
     from ecommerce_warehouse.engines.sqlite import PRAGMAS
     from ecommerce_warehouse.load import ingest
     from ecommerce_warehouse.load.reader import read_records
+    from ecommerce_warehouse.sources.transactions import SOURCE
     from ecommerce_warehouse.sqlfiles import statements
     journal, kept = BRONZE_VARIANTS[variant]
     batch = (1, json_path, "2025-01-01T00:00:00.000000Z")
-    rows = [ingest.bronze_row(record, raw_id, batch)
-            for raw_id, record in enumerate(read_records(Path(json_path)), start=1)]
-    names = list(ingest.INSERT_COLUMNS)
+    judge = SOURCE.contract.judge
+    rows = [ingest.bronze_row(record, raw_id, batch, judge(record))
+            for raw_id, record in enumerate(read_records(Path(json_path), SOURCE.contract.decode_fast), start=1)]
+    names = list(ingest.insert_columns(SOURCE))
     if kept is not None:
         if kept == "all but raw_text":
             text = names.index("raw_text")
@@ -336,11 +337,11 @@ def _work_bronze_floor(json_path: str, db: str, variant: str = "ours") -> dict:
         for name in ("schema/etl_runs", "schema/etl_files", "schema/raw_transactions"):
             for statement in statements(name, "sqlite"):
                 connection.execute(statement)
-        connection.execute("insert into etl_files (file_id, path, sha256, file_format, status, loaded_at) "
-                           "values (1, 'bench', 'bench', 'json', 'loading', '')")
+        connection.execute("insert into etl_files (file_id, path, sha256, file_format, status, loaded_at, source) "
+                           "values (1, 'bench', 'bench', 'json', 'loading', '', 'transactions')")
         connection.execute("begin")
         for start in range(0, len(rows), 5_000):
-            connection.executemany(f"insert into raw_transactions ({columns}) values ({placeholders})",  # noqa: S608 - column names from ingest.INSERT_COLUMNS; no values
+            connection.executemany(f"insert into raw_transactions ({columns}) values ({placeholders})",  # noqa: S608 - column names from ingest.insert_columns; no values
                                    rows[start:start + 5_000])
         connection.execute("commit")
     finally:
@@ -457,10 +458,9 @@ def source_files() -> dict[str, str]:
     """A short digest of each of the package's Python and SQL files as they are on disk now."""
     import hashlib
 
-    from ecommerce_warehouse.sqlfiles import SQL_DIR
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     found = {}
-    for base, pattern in ((package, "*.py"), (SQL_DIR, "**/*.sql")):
+    for base, pattern in ((package, "**/*.py"), ((package / "sql").resolve(), "**/*.sql")):
         for path in sorted(base.glob(pattern)):
             try:
                 found[str(path.relative_to(base.parent))] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]

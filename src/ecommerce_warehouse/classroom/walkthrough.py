@@ -3,26 +3,18 @@
 The walkthrough loads the built-in scenario (``scenario.py``: three days, a few hundred
 lines, an SCD1 change, a guest checkout, a late line and some bad records) into a
 warehouse of its own, through the same library functions and SQL files as the pipeline
-(``ingest.ingest_file``, ``database.run_sql``, ``transform.transform``, ``checks``). Each
-step prints what it does and why, the SQL file it runs (exactly the file, found with
-``sqlfiles.sql_path``), then its effect: row counts before → after and a few rows.
+(``ingest.ingest_file``, ``schema``'s table and view files, ``transform.transform``).
+Each step prints what it does and why, the SQL file it runs (exactly the file the
+engine runs, twin included), then its effect: row counts before → after and a few rows.
 
-Day 1's transform is taken apart: its four SQL files run one per step inside one open
-transaction, then the checks run and the transaction commits (write-audit-publish).
-Days 2 and 3 run as a daily job would, the whole transform in one call.
-
-Every printed line fits the terminal, at most 80 columns: prose is wrapped with
-textwrap, SQL lines are wrapped in a numbered gutter, tables are cut with "…".
-Colour (click styles) reaches a terminal only; click strips it from pipes and files.
+Day 1's transform is taken apart without a copy of it: the real transform runs, and a
+``TransformHook`` shows each of its steps as it happens, pausing between them inside the
+open transaction, then the checks, then the commit (write-audit-publish). Days 2 and 3
+run as a daily job would, the whole transform in one call. Text layout is ``screen.py``'s.
 """
 
 from __future__ import annotations
 
-import re
-import shutil
-import sys
-import textwrap
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,39 +24,46 @@ from sqlalchemy import column, func, inspect, select, table
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from ecommerce_warehouse import settings, sqlfiles
+from ecommerce_warehouse import engines, settings, sqlfiles
 from ecommerce_warehouse.classroom import scenario
+from ecommerce_warehouse.classroom.screen import (
+    MAX_WIDTH,
+    MIN_WIDTH,
+    Stop,
+    clip,
+    enter_pause,  # noqa: F401  (the command's pause)
+    paragraph,
+    sql_lines,
+    terminal_width,  # noqa: F401
+)
 from ecommerce_warehouse.db import (
     exclusive_run,
     open_engine,
     open_read_only,
     query_sql,
-    run_sql,
-    utc_now,
     write_transaction,
 )
-from ecommerce_warehouse.errors import QualityGateError, WarehouseError
+from ecommerce_warehouse.errors import WarehouseError
 from ecommerce_warehouse.load.ingest import FileResult, ingest_file
-from ecommerce_warehouse.model.checks import failed, record_results, run_checks
+from ecommerce_warehouse.model import schema
+from ecommerce_warehouse.model.checks import CheckResult
 from ecommerce_warehouse.model.runs import Run
-from ecommerce_warehouse.model.transform import transform
+from ecommerce_warehouse.model.transform import Pending, TransformHook, transform
 from ecommerce_warehouse.read.query import render_table
+from ecommerce_warehouse.sources import transactions
+from ecommerce_warehouse.sources.declaration import Source, TransformStep
 
 DEFAULT_DB = "data/warehouse/walkthrough.db"
 COMMAND = "walkthrough"          # etl_runs.command of every run the walkthrough records
-MAX_WIDTH = 80
-MIN_WIDTH = 60
-DIALECT = "sqlite"
-PROJECT_DIR = sqlfiles.SQL_DIR.parent
 SHOWN_ROWS = 3
+SOURCE = transactions.SOURCE     # the scenario's input kind
+UNKNOWN_MEMBERS = "schema/dim_unknown_members"
+# The step title of day 1's checks and commit (its transform steps are named by table).
+CHECKS = "checks"
 
 
 class WalkthroughError(WarehouseError):
     """The walkthrough cannot start (a --db it must not overwrite) or a step failed."""
-
-
-class Stop(Exception):
-    """The reader typed q at a pause."""
 
 
 # --- where the walkthrough's warehouse lives ------------------------------------------
@@ -123,124 +122,6 @@ def remove_database(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-# --- text that fits the terminal ------------------------------------------------------
-
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def visible(text: str) -> str:
-    """The text without ANSI colour codes."""
-    return ANSI.sub("", text)
-
-
-def clip(text: str, width: int) -> str:
-    """Plain text cut to ``width`` columns, with … when something was cut."""
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def paragraph(text: str, width: int, indent: str = "  ") -> list[str]:
-    return textwrap.wrap(" ".join(text.split()), width=width, initial_indent=indent,
-                         subsequent_indent=indent, break_on_hyphens=False) or [""]
-
-
-SQL_KEYWORDS = frozenset((
-    "select", "from", "where", "and", "or", "not", "null", "is", "in", "as", "on", "join",
-    "inner", "left", "right", "outer", "cross", "group", "by", "order", "having", "union", "all",
-    "insert", "into", "values", "update", "set", "delete", "create", "table", "view", "index",
-    "if", "exists", "primary", "key", "references", "unique", "check", "default", "with",
-    "recursive", "case", "when", "then", "else", "end", "distinct", "over", "partition", "limit",
-    "conflict", "do", "nothing", "cast", "integer", "text", "real", "desc", "asc", "true",
-    "false", "drop", "between", "like",
-))
-
-SQL_TOKEN = re.compile(
-    r"(?P<comment>--.*)|(?P<string>'(?:[^']|'')*'?)|(?P<param>(?<![:\w]):[A-Za-z_]\w*)"
-    r"|(?P<number>\b\d+(?:\.\d+)?\b)|(?P<word>[A-Za-z_]\w*)|(?P<other>.)"
-)
-SQL_STYLE = {
-    "comment": {"fg": "green"},
-    "string": {"fg": "yellow"},
-    "param": {"fg": "magenta"},
-    "number": {"fg": "cyan"},
-    "keyword": {"fg": "blue", "bold": True},
-}
-
-
-def sql_segments(line: str) -> list[tuple[str, str | None]]:
-    """A line of SQL as (text, kind) pieces; kind names a style in SQL_STYLE or is None."""
-    pieces: list[tuple[str, str | None]] = []
-    for match in SQL_TOKEN.finditer(line):
-        kind = match.lastgroup
-        text = match.group()
-        if kind == "word":
-            kind = "keyword" if text.lower() in SQL_KEYWORDS else None
-        elif kind == "other":
-            kind = None
-        if pieces and pieces[-1][1] == kind:
-            pieces[-1] = (pieces[-1][0] + text, kind)
-        else:
-            pieces.append((text, kind))
-    return pieces
-
-
-def break_points(text: str, first: int, rest: int) -> list[int]:
-    """Where to cut ``text``: the first piece at most ``first`` wide, the others ``rest``.
-
-    A cut goes after a space when one is in the second half of the piece, else mid-word.
-    """
-    cuts = []
-    start, width = 0, first
-    while len(text) - start > width:
-        cut = start + width
-        space = text.rfind(" ", start + width // 2, cut)
-        if space > start:
-            cut = space + 1
-        cuts.append(cut)
-        start, width = cut, rest
-    return cuts
-
-
-def highlight(pieces: list[tuple[str, str | None]]) -> str:
-    return "".join(click.style(text, **SQL_STYLE[kind]) if kind else text for text, kind in pieces)
-
-
-def sql_lines(text_lines: Sequence[str], first_number: int, width: int) -> list[str]:
-    """SQL lines after a numbered gutter, highlighted (ANSI), each at most ``width`` wide.
-
-    A line too long for the terminal goes on under a "…" gutter, indented four spaces
-    more than the line it continues.
-    """
-    digits = len(str(first_number + len(text_lines) - 1))
-    room = width - digits - 3                        # the gutter: "12 │ "
-    out = []
-    for offset, line in enumerate(text_lines):
-        line = line.rstrip().expandtabs(4)
-        hang = " " * min(len(line) - len(line.lstrip()) + 4, room // 2)
-        pieces = sql_segments(line)
-        cuts = [0, *break_points(line, room, room - len(hang)), len(line)]
-        for index in range(len(cuts) - 1):
-            part = slice_pieces(pieces, cuts[index], cuts[index + 1])
-            if index == 0:
-                gutter = str(first_number + offset).rjust(digits)
-            else:
-                gutter = "…".rjust(digits)
-                part = [(hang, None), *part]
-            out.append(click.style(f"{gutter} │ ", dim=True) + highlight(part))
-    return out
-
-
-def slice_pieces(pieces, start: int, end: int) -> list[tuple[str, str | None]]:
-    """The pieces covering characters [start, end) of the line they make."""
-    out = []
-    position = 0
-    for text, kind in pieces:
-        left, right = max(start, position), min(end, position + len(text))
-        if left < right:
-            out.append((text[left - position:right - position], kind))
-        position += len(text)
-    return out
-
-
 # --- one step -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -252,13 +133,12 @@ class SqlShown:
     end: str | None = None        # ... and stops before the first later line starting with this
     note: str | None = None
 
-    @property
-    def path(self) -> Path:
-        return sqlfiles.sql_path(self.name, DIALECT)
+    def shown_path(self, engine: str) -> str:
+        return sqlfiles.shown_path(self.name, engine)
 
-    def lines(self) -> tuple[int, list[str]]:
+    def lines(self, engine: str) -> tuple[int, list[str]]:
         """(number of the first line shown, the lines shown)."""
-        text = self.path.read_text(encoding="utf-8").splitlines()
+        text = sqlfiles.read_text(self.name, engine).splitlines()
         first, last = 0, len(text)
         if self.start:
             first = next((i for i, line in enumerate(text) if line.strip().startswith(self.start)), 0)
@@ -272,10 +152,16 @@ class SqlShown:
 
 @dataclass
 class Step:
+    """One step. ``action`` does its work and returns the lines of its effect; a step of
+    day 1's transform has none: ``in_transform`` names the transform step it shows (a
+    table, or CHECKS), and ``effect`` turns the counts from before into its lines."""
+
     title: str
     explain: str
     sql: SqlShown | None
-    action: Callable[[], list[str]]     # does the work; returns the effect's lines
+    action: Callable[[], list[str]] | None = None
+    in_transform: str | None = None
+    effect: Callable[..., list[str]] | None = None
 
 
 @dataclass
@@ -299,11 +185,11 @@ class Walkthrough:
         self.echo_line = echo
         self.pause = pause
         self.engine: Engine | None = None
+        self.engine_name = engines.for_db(str(db_path)).name   # the twins it shows
         self.files: list[tuple[Path, int]] = []
         self.run_record: Run | None = None
         self.connection: Connection | None = None       # day 1's open transform transaction
-        self.transaction = None
-        self.params: dict = {}
+        self.staged: tuple[int, int] = (0, 0)           # day 1's raw_id range
         self.steps = self.build_steps()
 
     # -- output
@@ -319,9 +205,8 @@ class Walkthrough:
         for line in paragraph(step.explain, width):
             self.echo(line)
         if step.sql is not None:
-            first, lines = step.sql.lines()
-            where = step.sql.path.relative_to(PROJECT_DIR)
-            label = f"SQL  {where}"
+            first, lines = step.sql.lines(self.engine_name)
+            label = f"SQL  {step.sql.shown_path(self.engine_name)}"
             if step.sql.start or step.sql.end:
                 label += f" (lines {first}-{first + len(lines) - 1})"
             self.echo()
@@ -420,13 +305,9 @@ class Walkthrough:
             self.run_record = None
 
     def close(self, error: str | None = None) -> None:
-        """Roll back an open transaction, close the current run, dispose of the engine."""
-        if self.transaction is not None:
-            self.transaction.rollback()
-            self.transaction = None
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
+        """Close the current run and dispose of the engine (an open transform has rolled
+        back already: its transaction ends with the exception that stopped it)."""
+        self.connection = None
         if self.run_record is not None:
             try:
                 self.finish_run(error or "the walkthrough stopped before this run finished")
@@ -445,15 +326,16 @@ class Walkthrough:
             with exclusive_run(engine, 0):
                 remove_database(self.db_path)
                 self.intro(first_step)
-                for number, step in enumerate(self.steps, start=1):
-                    if number < first_step:
-                        step.action()
-                        self.echo(clip(f"  ✓ step {number:>2}  {step.title}", self.width))
+                number = 1
+                while number <= len(self.steps):
+                    step = self.steps[number - 1]
+                    if step.in_transform is not None:
+                        number = self.day_1_transform(number, first_step)
                         continue
-                    self.show_step(number, step)
-                    self.show_effect(step.action())
-                    if number < len(self.steps) and self.pause is not None:
-                        self.pause(number + 1)
+                    if number >= first_step:
+                        self.show_step(number, step)
+                    self.present(number, step, first_step, step.action())
+                    number += 1
                 self.outro()
         except Stop:
             self.echo()
@@ -465,6 +347,25 @@ class Walkthrough:
             raise
         finally:
             self.close(error)
+
+    def present(self, number: int, step: Step, first_step: int, effect: list[str]) -> None:
+        """A step's effect (its heading was shown before it ran), then the pause; a step
+        before ``first_step`` only gets a tick."""
+        if number < first_step:
+            self.echo(clip(f"  ✓ step {number:>2}  {step.title}", self.width))
+            return
+        self.show_effect(effect)
+        if number < len(self.steps) and self.pause is not None:
+            self.pause(number + 1)
+
+    def day_1_transform(self, first: int, first_step: int) -> int:
+        """Run day 1's transform, the real one, showing each of its steps as it runs
+        (``DayOneHook``); return the number of the step after them."""
+        hook = DayOneHook(self, first, first_step)
+        transform(self.engine, self.run_record, hook)
+        hook.committed()
+        self.finish_run()
+        return hook.after_last
 
     def intro(self, first_step: int) -> None:
         width = self.width
@@ -498,7 +399,7 @@ class Walkthrough:
     # -- the steps
 
     def build_steps(self) -> list[Step]:
-        schema_files = [n for n in sqlfiles.SCHEMA if n != "schema/dim_unknown_members"]
+        schema_files = [name for name in schema.table_files() if name != UNKNOWN_MEMBERS]
         return [
             Step("A small shop, three days of orders",
                  "A shop sends us one JSON file of order lines per day. This scenario has three "
@@ -521,7 +422,7 @@ class Walkthrough:
                  "bought. So each dimension gets a reserved unknown member with key -1 (a Kimball "
                  "convention). A guest checkout will point at user_key -1 instead of at nothing: "
                  "no sale is dropped and no key is null.",
-                 SqlShown("schema/dim_unknown_members"), self.step_unknown_members),
+                 SqlShown(UNKNOWN_MEMBERS), self.step_unknown_members),
             Step("Day 1 lands in Bronze",
                  "Ingest appends every record of the day's file to raw_transactions, exactly as "
                  "received (raw_text), with typed columns filled when the record passes the input "
@@ -541,34 +442,36 @@ class Walkthrough:
                  "given once and never changed. The table is SCD type 1: a changed name or email "
                  "overwrites the row in place, keeping no history; the *_version columns remember "
                  "which line each value came from, so an older line never overwrites a newer one.",
-                 SqlShown("transform/dim_users"), self.step_dim_users),
+                 SqlShown("transform/dim_users"), in_transform="dim_users", effect=self.effect_dim_users),
             Step("dim_products: the same rule for products",
                  "Products load like users: one row per product_id, a surrogate product_key, and "
                  "attributes overwritten by newer values (SCD type 1). Below is how the file "
                  "starts; the rest is the same merge as dim_users.sql, for products.",
                  SqlShown("transform/dim_products", end="newest_version as (",
                           note="The file goes on with the newest-version merge of dim_users.sql."),
-                 self.step_dim_products),
+                 in_transform="dim_products", effect=self.effect_dim_products),
             Step("dim_date: the calendar",
                  "The date dimension has one row per calendar day, keyed by date_key = YYYYMMDD, "
                  "with the month, weekday and a weekend flag ready to group by. It fills every day "
                  "from the first to the last order date, so a day without sales still appears. "
                  "SQLite has no date type, so this is the SQLite variant of the file.",
-                 SqlShown("transform/dim_date"), self.step_dim_date),
+                 SqlShown("transform/dim_date"), in_transform="dim_date", effect=self.effect_dim_date),
             Step("fact_orders: one row per order line",
                  "The fact table holds one row per order line, the grain we chose: the measures "
                  "(quantity, price, total in cents) and the keys of its dimension rows. A join "
                  "swaps each natural key (user_id, product_id) for its surrogate key; a line "
                  "without a user gets -1, the unknown member. Only lines after the watermark are "
                  "read, so each line goes in once.",
-                 SqlShown("transform/fact_orders"), self.step_fact_orders),
+                 SqlShown("transform/fact_orders"), in_transform="fact_orders",
+                 effect=self.effect_fact_orders),
             Step("Write-audit-publish: check, then commit",
                  "Steps 6 to 9 are written but not published: no other reader sees them yet. Now "
                  "every quality check in sql/checks/ runs on the result, each returning its failing "
                  "rows (below, one of them); if an error check fails, everything rolls back and "
                  "the warehouse stays as it was. Only then does the watermark move and the "
                  "transaction commit, and readers see day 1 all at once.",
-                 SqlShown("checks/fact_orders_foreign_keys"), self.step_publish),
+                 SqlShown("checks/fact_orders_foreign_keys"), in_transform=CHECKS,
+                 effect=self.effect_publish),
             Step("Day 2: quarantine and duplicates",
                  "Day 2's file holds broken records. A record that breaks the input contract stays "
                  "in Bronze marked 'rejected' and is copied to the quarantine, "
@@ -615,8 +518,9 @@ class Walkthrough:
     def step_schema(self, names: list[str]) -> list[str]:
         with write_transaction(self.engine) as connection:
             before = len(self.objects(connection)[0])
-            for name in names:
-                run_sql(connection, name, {"now": utc_now()})
+            schema.create_tables(connection, names)
+            schema.create_views(connection, views_of_layer(SOURCE, "bronze"))
+            schema.record_version(connection, schema.VERSION, "created")
             tables = self.objects(connection)[0]
         lines = [f"  tables  {before} → {len(tables)}", ""]
         lines += self.text(", ".join(tables) + ".", indent="  ")
@@ -627,7 +531,7 @@ class Walkthrough:
         names = ["dim_users", "dim_products"]
         before = self.counts(names)
         with write_transaction(self.engine) as connection:
-            run_sql(connection, "schema/dim_unknown_members", {"now": utc_now()})
+            schema.create_tables(connection, [UNKNOWN_MEMBERS])
         lines = self.change_lines(before, self.counts(names)) + [""]
         lines += self.table(["user_key", "user_id", "name"],
                             self.peek("dim_users", ["user_key", "user_id", "name"]))
@@ -641,7 +545,7 @@ class Walkthrough:
         names = ["raw_transactions", "rejected_transactions", "etl_files"]
         before = self.counts(names)
         path = self.files[index][0]
-        result = ingest_file(self.engine, path, self.run_record.run_id)
+        result = ingest_file(self.engine, path, SOURCE, self.run_record.run_id)
         self.run_record.step("ingest", str(path), result.records_loaded, result.seconds)
         if result.status != "loaded":
             raise WalkthroughError(f"{path.name} did not load: {result.error or result.status}")
@@ -664,11 +568,9 @@ class Walkthrough:
         before = self.counts(["silver_transactions"])
         with write_transaction(self.engine) as connection:
             views_before = len(self.objects(connection)[1])
-            for name in sqlfiles.VIEWS:
-                if name.startswith("silver/"):
-                    run_sql(connection, name)
-            views = self.objects(connection)[1]
-        lines = [f"  views  {views_before} → {len(views)}: {', '.join(views)}"]
+            schema.create_views(connection, views_of_layer(SOURCE, "silver"))
+            views = [view for view in self.objects(connection)[1] if view.startswith("silver_")]
+        lines = [f"  views  {views_before} → {views_before + len(views)}: {', '.join(views)}"]
         lines = [clip(line, self.width) for line in lines]
         lines += self.change_lines(before, self.counts(["silver_transactions"]))
         columns = ["transaction_id", "quantity", "unit_price_cents", "total_amount_cents", "user_id"]
@@ -677,26 +579,10 @@ class Walkthrough:
                            where=with_uses(lambda c: c.transaction_id == "TX-ADA-1", "transaction_id"))
         return lines + [""] + self.table(columns, shown)
 
-    def begin_transform(self) -> None:
-        """Open day 1's transform transaction and find the range of raw_id it covers."""
-        self.connection = self.engine.connect()
-        self.transaction = self.connection.begin()
-        watermark = query_sql(self.connection, "transform/last_watermark").scalar_one()
-        high_water = query_sql(self.connection, "transform/staged_high_water").scalar_one()
-        self.params = {"from_raw_id": watermark, "to_raw_id": high_water, "now": utc_now()}
-
-    def transform_file(self, name: str, names: Sequence[str]) -> list[str]:
-        if self.connection is None:
-            self.begin_transform()
-        before = self.counts(names)
-        began = time.perf_counter()
-        changed = run_sql(self.connection, f"transform/{name}", self.params)
-        self.run_record.step("transform", name, changed, time.perf_counter() - began, self.connection)
-        return self.change_lines(before, self.counts(names))
-
-    def step_dim_users(self) -> list[str]:
-        lines = self.text(f"Lines staged since the watermark: raw_id {self.params_range()}.")
-        lines += self.transform_file("dim_users", ["dim_users"])
+    def effect_dim_users(self, before: Counts) -> list[str]:
+        low, high = self.staged
+        lines = self.text(f"Lines staged since the watermark: raw_id {low + 1} to {high}.")
+        lines += self.change_lines(before, self.counts(["dim_users"]))
         columns = ["user_key", "user_id", "name", "email"]
         shown = self.peek("dim_users", columns, where=with_uses(lambda c: c.user_key >= 0, "user_key"),
                           order_by="user_key", limit=2)
@@ -704,13 +590,8 @@ class Walkthrough:
                                                                  "user_id"))
         return lines + [""] + self.table(columns, shown)
 
-    def params_range(self) -> str:
-        if self.connection is None:
-            self.begin_transform()
-        return f"{self.params['from_raw_id'] + 1} to {self.params['to_raw_id']}"
-
-    def step_dim_products(self) -> list[str]:
-        lines = self.transform_file("dim_products", ["dim_products"])
+    def effect_dim_products(self, before: Counts) -> list[str]:
+        lines = self.change_lines(before, self.counts(["dim_products"]))
         columns = ["product_key", "product_id", "product_name", "list_price_cents"]
         shown = self.peek("dim_products", columns,
                           where=with_uses(lambda c: c.product_key >= 0, "product_key"),
@@ -720,52 +601,33 @@ class Walkthrough:
                                            "product_id"))
         return lines + [""] + self.table(columns, shown)
 
-    def step_dim_date(self) -> list[str]:
-        lines = self.transform_file("dim_date", ["dim_date"])
+    def effect_dim_date(self, before: Counts) -> list[str]:
+        lines = self.change_lines(before, self.counts(["dim_date"]))
         columns = ["date_key", "full_date", "month_name", "day_name", "is_weekend"]
-        shown = self.peek("dim_date", columns, order_by="date_key", limit=None)
+        shown = self.peek("dim_date", columns, where=with_uses(lambda c: c.date_key > 0, "date_key"),
+                          order_by="date_key", limit=None)
         lines += [""] + self.table(columns, shown)
         if any(row[1] < scenario.FIRST_DAY.isoformat() for row in shown):
             lines += [""] + self.text("Days before 1 March come from late lines the generator put "
                                       "in day 1's file.")
         return lines
 
-    def step_fact_orders(self) -> list[str]:
-        lines = self.transform_file("fact_orders", ["fact_orders"])
+    def effect_fact_orders(self, before: Counts) -> list[str]:
+        lines = self.change_lines(before, self.counts(["fact_orders"]))
         columns = ["transaction_id", "user_key", "product_key", "date_key", "total_amount_cents"]
         shown = self.peek("fact_orders", columns, order_by="order_key", limit=2)
         shown += self.peek("fact_orders", columns,
                            where=with_uses(lambda c: c.transaction_id == "TX-ADA-1", "transaction_id"))
         return lines + [""] + self.table(columns, shown)
 
-    def step_publish(self) -> list[str]:
-        if self.connection is None:
-            self.begin_transform()
-        began = time.perf_counter()
-        results = run_checks(self.connection)
-        self.run_record.step("checks", None, sum(r.failing_rows for r in results),
-                             time.perf_counter() - began, self.connection)
-        bad = failed(results)
-        if bad:
-            self.transaction.rollback()
-            self.transaction = None
-            raise QualityGateError("a quality check failed and day 1 was rolled back: "
-                                   + ", ".join(r.name for r in bad), results)
-        record_results(self.connection, self.run_record.run_id, results)
-        run_sql(self.connection, "transform/advance_watermark",
-                {"run_id": self.run_record.run_id, "to_raw_id": self.params["to_raw_id"]})
-        outside_before = self.outside_count("fact_orders")
-        self.transaction.commit()
-        self.transaction = None
-        self.connection.close()
-        self.connection = None
-        self.finish_run()
-        outside_after = self.outside_count("fact_orders")
+    def effect_publish(self, results: list[CheckResult], outside_before: int) -> list[str]:
+        """Step 10's lines, once the transaction has committed."""
         lines = self.check_lines(results)
         lines += [""] + self.text("fact_orders as another connection sees it:")
-        lines += [f"  before the commit {outside_before:>5,}", f"  after the commit  {outside_after:>5,}"]
-        lines += [""] + self.text(f"The watermark (etl_runs.transformed_through_raw_id) is now "
-                                  f"{self.params['to_raw_id']}: the next transform starts after it.")
+        lines += [f"  before the commit {outside_before:>5,}",
+                  f"  after the commit  {self.outside_count('fact_orders'):>5,}"]
+        lines += [""] + self.text(f"The watermark (etl_watermarks.through_raw_id) is now "
+                                  f"{self.staged[1]}: the next transform starts after it.")
         return lines
 
     def check_lines(self, results) -> list[str]:
@@ -849,9 +711,7 @@ class Walkthrough:
         return lines
 
     def run_transform(self) -> None:
-        result = transform(self.engine, self.run_record)
-        if failed(result.checks):   # transform() raises first; kept as a guard
-            raise WalkthroughError("a quality check failed")
+        transform(self.engine, self.run_record)      # raises QualityGateError if a check fails
 
     STAR = ("raw_transactions", "rejected_transactions", "dim_users", "dim_products", "dim_date",
             "fact_orders")
@@ -911,9 +771,7 @@ class Walkthrough:
     def step_gold(self) -> list[str]:
         with write_transaction(self.engine) as connection:
             views_before = len(self.objects(connection)[1])
-            for name in sqlfiles.VIEWS:
-                if name.startswith("gold/"):
-                    run_sql(connection, name)
+            schema.create_views(connection, views_of_layer(SOURCE, "gold"))
             views = self.objects(connection)[1]
         lines = [f"  views  {views_before} → {len(views)}", ""]
         lines += self.text(", ".join(v for v in views if v.startswith("gold_")) + ".")
@@ -925,6 +783,59 @@ class Walkthrough:
         return lines
 
 
+class DayOneHook(TransformHook):
+    """Shows day 1's transform step by step while it runs: each of its steps is one step
+    of the walkthrough (``Step.in_transform``), shown with its SQL before it runs and its
+    effect after, then the pause; the checks are the last, completed once it commits."""
+
+    def __init__(self, walkthrough: Walkthrough, first: int, first_step: int):
+        self.w = walkthrough
+        self.first_step = first_step
+        self.numbered = {step.in_transform: (number, step)
+                         for number, step in enumerate(walkthrough.steps, start=1)
+                         if step.in_transform is not None}
+        self.after_last = max(number for number, _ in self.numbered.values()) + 1
+        self.before: Counts | None = None
+        self.checks: tuple[list[CheckResult], int] | None = None
+
+    def shown(self, number: int) -> bool:
+        return number >= self.first_step
+
+    def begin(self, connection: Connection, pending: list[Pending]) -> None:
+        self.w.connection = connection
+        (item,) = pending
+        self.w.staged = (item.from_raw_id, item.to_raw_id)
+
+    def before_step(self, connection: Connection, source: Source, step: TransformStep) -> None:
+        number, shown_step = self.numbered[step.target]
+        self.before = self.w.counts([step.target])
+        if self.shown(number):
+            self.w.show_step(number, shown_step)
+
+    def after_step(self, connection: Connection, source: Source, step: TransformStep,
+                   changed: int) -> None:
+        number, shown_step = self.numbered[step.target]
+        effect = shown_step.effect(self.before) if self.shown(number) else []
+        self.w.present(number, shown_step, self.first_step, effect)
+
+    def after_checks(self, connection: Connection, results: list[CheckResult]) -> None:
+        number, shown_step = self.numbered[CHECKS]
+        if self.shown(number):
+            self.w.show_step(number, shown_step)
+        self.checks = (results, self.w.outside_count("fact_orders"))
+        self.w.connection = None
+
+    def committed(self) -> None:
+        number, shown_step = self.numbered[CHECKS]
+        effect = shown_step.effect(*self.checks) if self.shown(number) else []
+        self.w.present(number, shown_step, self.first_step, effect)
+
+
+def views_of_layer(source: Source, layer: str) -> list[str]:
+    """The kind's view files of one layer (its folder: bronze, silver or gold), in order."""
+    return [name for name in source.views if name.startswith(f"{layer}/")]
+
+
 def with_uses(predicate, *names):
     """Tag a where-predicate with the columns it reads (so ``peek`` declares them)."""
     predicate.uses = names
@@ -932,31 +843,6 @@ def with_uses(predicate, *names):
 
 
 # --- the command's pause --------------------------------------------------------------
-
-def enter_pause(total: int, width: int = MAX_WIDTH) -> Callable[[int], None]:
-    """Wait for Enter before the next step; q stops; at end of input, stop pausing."""
-    state = {"pausing": True}
-
-    def pause(next_step: int) -> None:
-        if not state["pausing"]:
-            return
-        click.echo()
-        prompt = f"── Enter: step {next_step} of {total} · q: quit "
-        click.echo(click.style(prompt + "─" * max(2, width - 1 - len(prompt)), dim=True), nl=False)
-        line = sys.stdin.readline()
-        if line == "":
-            state["pausing"] = False
-            click.echo()
-            return
-        if line.strip().lower() in ("q", "quit", "exit"):
-            raise Stop()
-
-    return pause
-
-
-def terminal_width() -> int:
-    return shutil.get_terminal_size((MAX_WIDTH, 24)).columns
-
 
 def step_titles() -> list[str]:
     """The steps' titles, for --list and --help (no database needed)."""

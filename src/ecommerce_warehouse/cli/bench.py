@@ -1,7 +1,7 @@
-"""The ``warehouse bench`` command: time the pipeline on generated data (see bench.py).
+"""The ``warehouse bench`` command: time the pipeline on generated data.
 
-Kept apart from cli.py, which registers it with two lines at its end; this module must
-not import cli.py (cli.py imports it while it is still loading).
+The benchmark itself (``ecommerce_warehouse.bench``'s modules) is imported only when the
+command runs, so starting any other command never loads it.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from ecommerce_warehouse.bench import sqlite_bench as bench
-from ecommerce_warehouse.errors import WarehouseError, fail
+from ecommerce_warehouse import bench
+from ecommerce_warehouse.cli.options import WarehouseCommand
 
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)([kKmM]?)$")
 
@@ -105,7 +105,7 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
 """
 
 
-@click.command("bench", help=BENCH_HELP)
+@click.command("bench", help=BENCH_HELP, cls=WarehouseCommand)
 @click.option("--transactions", "transactions", default=str(bench.DEFAULT_TRANSACTIONS),
               callback=_size, show_default=True, metavar="N",
               help="Order lines to generate and load (e.g. 100000, 100k, 1M).")
@@ -140,20 +140,20 @@ def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increm
     if postgres_url is not None:
         _postgres_bench(ctx, postgres_url, tuple(sizes or (transactions,)), seed, as_json)
         return
-    options = bench.BenchOptions(
+    from ecommerce_warehouse.bench import sqlite_bench
+
+    options = sqlite_bench.BenchOptions(
         sizes=tuple(sizes or (transactions,)), seed=seed, compare=compare, increment=increment,
         keep=keep, timeout=timeout or None,
     )
-    _run_and_print(lambda progress: bench.run_benchmark(options, progress), bench.format_report, as_json)
+    _run_and_print(lambda progress: sqlite_bench.run_benchmark(options, progress),
+                   sqlite_bench.format_report, as_json)
 
 
 def _run_and_print(run, format_text, as_json: bool) -> None:
     """Run a benchmark (progress lines to stderr on a terminal) and print its document."""
     progress = (lambda line: click.echo(line, err=True)) if sys.stderr.isatty() else None
-    try:
-        document = run(progress)
-    except WarehouseError as exc:
-        fail(exc)
+    document = run(progress)
     click.echo(json.dumps(document, indent=2) if as_json else format_text(document))
 
 
@@ -167,8 +167,3 @@ def _postgres_bench(ctx, url: str, sizes: tuple[int, ...], seed: int, as_json: b
     _run_and_print(
         lambda progress: bench_postgres.run_postgres_benchmark(url, sizes, seed=seed, progress=progress),
         bench_postgres.format_postgres_report, as_json)
-
-
-def register_bench_commands(group: click.Group) -> None:
-    """Add ``bench`` to the ``warehouse`` command group."""
-    group.add_command(bench_command)

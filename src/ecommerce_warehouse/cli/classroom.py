@@ -1,9 +1,4 @@
-"""Command line for the classroom: ``warehouse walkthrough``, ``warehouse docs``, ``warehouse report``.
-
-cli.py calls ``register_classroom_commands(warehouse)`` from its ``register_extensions``;
-this module imports cli.py only inside that call (cli.py imports this module while it
-is still loading).
-"""
+"""The commands made for teaching: ``walkthrough``, ``docs`` and ``report``."""
 
 from __future__ import annotations
 
@@ -13,7 +8,7 @@ from pathlib import Path
 import click
 
 from ecommerce_warehouse.classroom import walkthrough
-from ecommerce_warehouse.errors import WarehouseError, fail
+from ecommerce_warehouse.cli.options import WarehouseCommand, db_option
 from ecommerce_warehouse.read import datadict, report
 
 WALKTHROUGH_HELP = f"""Build a small warehouse step by step, explaining each step.
@@ -39,8 +34,8 @@ DOCS_HELP = f"""Write the data dictionary, the ER diagram and Datasette metadata
 
 Every table and view with its grain, every column with its type and meaning:
 the names and types come from the live schema (read with SQLAlchemy's inspector),
-the words from {datadict.DESCRIPTIONS.relative_to(datadict.PROJECT_DIR)}, the single source of
-descriptions. Writes to --out (default: the project's docs/ folder):
+each grain from the header of the SQL file that creates the object, and the
+words from sql/descriptions.toml, the single source of descriptions. Writes:
 
 \b
   DATA_DICTIONARY.md        tables and views, grain, columns, types, meanings
@@ -48,11 +43,10 @@ descriptions. Writes to --out (default: the project's docs/ folder):
   datasette-metadata.json   titles, descriptions and sql/examples/ as canned
                             queries, for `datasette WAREHOUSE.db -m FILE`
 
-Without --out it also rewrites DESIGN.md's data dictionary section (between
-its datadict:start and datadict:end markers).
-
 By default the schema documented is the one the SQL files create (built in a
-temporary database); with --db, an existing warehouse's, opened read-only.
+temporary database), written to {datadict.DEFAULT_OUT}/ in the current folder; with
+--db, an existing warehouse's, opened read-only, written to
+{datadict.DEFAULT_OUT_FOR_DB}/ (never over the project's own docs/).
 Exits 1 when a table or column has no description in the descriptions file.
 """
 
@@ -65,16 +59,7 @@ JavaScript to open. The warehouse is only read (opened read-only).
 """
 
 
-def register_classroom_commands(group: click.Group) -> None:
-    """Add ``walkthrough``, ``docs`` and ``report`` to the ``warehouse`` command group."""
-    from ecommerce_warehouse.cli import db_option  # cli.py imports this module while it loads
-
-    group.add_command(walkthrough_command)
-    group.add_command(docs_command)
-    group.add_command(build_report_command(db_option))
-
-
-@click.command(name="walkthrough", help=WALKTHROUGH_HELP,
+@click.command(name="walkthrough", help=WALKTHROUGH_HELP, cls=WarehouseCommand,
                short_help="Build a small warehouse step by step, explaining each step.")
 @click.option("--db", default=walkthrough.DEFAULT_DB, show_default=True, metavar="PATH",
               help="The walkthrough's own SQLite file, recreated every time.")
@@ -91,49 +76,35 @@ def walkthrough_command(db, no_pause, first_step, list_steps):
     if first_step > len(titles):
         raise click.BadParameter(f"there are {len(titles)} steps; give 1 to {len(titles)}",
                                  param_hint="--step")
-    try:
-        path, raw_dir = walkthrough.prepare(db)
-        width = walkthrough.terminal_width() if sys.stdout.isatty() else walkthrough.MAX_WIDTH
-        pause = None if no_pause else walkthrough.enter_pause(len(titles), min(width, walkthrough.MAX_WIDTH))
-        walkthrough.Walkthrough(path, raw_dir, width=width, pause=pause).run(first_step)
-    except WarehouseError as exc:
-        fail(exc)
+    path, raw_dir = walkthrough.prepare(db)
+    width = walkthrough.terminal_width() if sys.stdout.isatty() else walkthrough.MAX_WIDTH
+    pause = None if no_pause else walkthrough.enter_pause(len(titles), min(width, walkthrough.MAX_WIDTH))
+    walkthrough.Walkthrough(path, raw_dir, width=width, pause=pause).run(first_step)
 
 
-@click.command(name="docs", help=DOCS_HELP,
+@click.command(name="docs", help=DOCS_HELP, cls=WarehouseCommand,
                short_help="Write the data dictionary, ER diagram and Datasette metadata.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              metavar="DIR", help="Folder to write into.  [default: the project's docs/]")
+              metavar="DIR", help=f"Folder to write into.  [default: {datadict.DEFAULT_OUT}/, or "
+                                  f"{datadict.DEFAULT_OUT_FOR_DB}/ with --db]")
 @click.option("--db", default=None, metavar="PATH|URL",
               help="Document this existing warehouse (read-only) instead of the schema the "
                    "SQL files create.")
-@click.option("--design", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="FILE", help="Also rewrite the data dictionary section of this Markdown "
-                                   "file.  [default: DESIGN.md when --out is not given]")
-def docs_command(out, db, design):
+def docs_command(out, db):
     if out is None:
-        out = datadict.DOCS_DIR
-        design = design or datadict.DESIGN_FILE
-    try:
-        written = datadict.write_docs(out, db=db, design=design)
-    except WarehouseError as exc:
-        fail(exc)
-    for path in written:
+        out = datadict.DEFAULT_OUT if db is None else datadict.DEFAULT_OUT_FOR_DB
+    for path in datadict.write_docs(out, db=db):
         click.echo(str(path))
 
 
-def build_report_command(db_option) -> click.Command:
-    @click.command(name="report", help=REPORT_HELP,
-                   short_help="Write a self-contained HTML report with charts.")
-    @db_option
-    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-                  default=report.DEFAULT_OUT, show_default=True, metavar="FILE",
-                  help="The HTML file to write.")
-    def report_command(db, out):
-        try:
-            written = report.write_report(db, out)
-        except WarehouseError as exc:
-            fail(exc)
-        click.echo(str(written))
+@click.command(name="report", help=REPORT_HELP, cls=WarehouseCommand,
+               short_help="Write a self-contained HTML report with charts.")
+@db_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=report.DEFAULT_OUT, show_default=True, metavar="FILE",
+              help="The HTML file to write.")
+def report_command(db, out):
+    click.echo(str(report.write_report(db, out)))
 
-    return report_command
+
+COMMANDS = (walkthrough_command, docs_command, report_command)

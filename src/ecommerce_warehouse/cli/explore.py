@@ -1,8 +1,6 @@
-"""Command line for exploring the warehouse: ``warehouse query`` and ``warehouse status``.
+"""The commands that only read the warehouse: ``query``, ``status`` and ``rejects``.
 
-Both only read. cli.py calls ``register_explore_commands(warehouse)`` at its very end;
-the commands are built there so that they share cli.py's own ``--db`` and ``--json``
-options (cli.py imports this module, so this module imports cli.py only when called).
+Each opens the warehouse read-only through its engine and never creates one.
 """
 
 from __future__ import annotations
@@ -12,15 +10,18 @@ from pathlib import Path
 
 import click
 
-from ecommerce_warehouse.errors import WarehouseError, fail
+from ecommerce_warehouse import sources
+from ecommerce_warehouse.cli.options import WarehouseCommand, db_option, json_option
 from ecommerce_warehouse.read.query import (
     DEFAULT_LIMIT,
     FORMATS,
     parse_params,
     render,
+    render_table,
     run_query,
     truncation_notice,
 )
+from ecommerce_warehouse.read.rejects import reject_summary
 from ecommerce_warehouse.read.status import RUN_LIMIT, collect_status, format_status
 
 QUERY_HELP = f"""Run one read-only SQL statement against the warehouse and print the rows.
@@ -58,39 +59,25 @@ reads: the warehouse is opened read-only and never created.
 """
 
 
-def register_explore_commands(group: click.Group) -> None:
-    """Add ``query`` and ``status`` to the ``warehouse`` command group."""
-    from ecommerce_warehouse.cli import db_option, json_option  # cli.py imports this module at its end
-
-    group.add_command(build_query_command(db_option))
-    group.add_command(build_status_command(db_option, json_option))
-
-
-def build_query_command(db_option) -> click.Command:
-    @click.command(name="query", help=QUERY_HELP,
-                   short_help="Run one read-only SQL statement and print the rows.")
-    @db_option
-    @click.argument("sql", required=False)
-    @click.option("--file", "-f", "sql_file", metavar="FILE",
-                  type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-                  help="Read the SQL from this file instead of the argument (- for stdin).")
-    @click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
-                  show_default=True, help="Output: an aligned text table, CSV, JSON or Markdown.")
-    @click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True,
-                  metavar="N", help="Print at most N rows; 0 prints every row.")
-    @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-                  help="Bind :NAME in the SQL to VALUE (repeatable).")
-    def query(db, sql, sql_file, output_format, limit, params):
-        text = read_sql(sql, sql_file)
-        try:
-            result = run_query(db, text, parse_params(params), limit)
-        except WarehouseError as exc:
-            fail(exc)
-        click.echo(render(result, output_format))
-        if result.truncated:
-            click.echo(truncation_notice(result), err=True)
-
-    return query
+@click.command(name="query", help=QUERY_HELP, cls=WarehouseCommand,
+               short_help="Run one read-only SQL statement and print the rows.")
+@db_option
+@click.argument("sql", required=False)
+@click.option("--file", "-f", "sql_file", metavar="FILE",
+              type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Read the SQL from this file instead of the argument (- for stdin).")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
+              show_default=True, help="Output: an aligned text table, CSV, JSON or Markdown.")
+@click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True,
+              metavar="N", help="Print at most N rows; 0 prints every row.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind :NAME in the SQL to VALUE (repeatable).")
+def query(db, sql, sql_file, output_format, limit, params):
+    text = read_sql(sql, sql_file)
+    result = run_query(db, text, parse_params(params), limit)
+    click.echo(render(result, output_format))
+    if result.truncated:
+        click.echo(truncation_notice(result), err=True)
 
 
 def read_sql(sql: str | None, sql_file: Path | None) -> str:
@@ -111,19 +98,43 @@ def read_sql(sql: str | None, sql_file: Path | None) -> str:
         raise click.BadParameter(f"{sql_file} is not UTF-8 text", param_hint="--file") from exc
 
 
-def build_status_command(db_option, json_option) -> click.Command:
-    @click.command(name="status", help=STATUS_HELP)
-    @db_option
-    @json_option
-    def status(db, as_json):
-        try:
-            found = collect_status(db)
-        except WarehouseError as exc:
-            fail(exc)
-        if as_json:
-            click.echo(json.dumps(found.as_dict(), indent=2))
-        else:
-            for line in format_status(found):
-                click.echo(line)
+@click.command(name="status", help=STATUS_HELP, cls=WarehouseCommand)
+@db_option
+@json_option
+def status(db, as_json):
+    found = collect_status(db)
+    if as_json:
+        click.echo(json.dumps(found.as_dict(), indent=2))
+    else:
+        for line in format_status(found):
+            click.echo(line)
 
-    return status
+
+@click.command(cls=WarehouseCommand)
+@db_option
+@click.option("--reason", metavar="CODE", help="Only this reason code (e.g. wrong_type).")
+@click.option("--source", type=click.Choice(sources.names()), metavar="KIND",
+              help="Only this input kind (" + ", ".join(sources.names()) + ").")
+@click.option("--examples", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Example records shown per reason code.")
+@json_option
+def rejects(db, reason, source, examples, as_json):
+    """Summarise the quarantine: rejected records by input kind, reason and file, with examples.
+
+    Reason codes are listed in docs/CONTRACT.md. Read-only.
+    """
+    summary, samples = reject_summary(db, reason, examples, source)
+    if as_json:
+        click.echo(json.dumps({"by_reason_and_file": summary, "examples": samples}, indent=2))
+        return
+    if not summary:
+        click.echo("no rejected records" + (f" with reason {reason}" if reason else ""))
+        return
+    click.echo(render_table(list(summary[0]), [list(r.values()) for r in summary]))
+    for sample in samples:
+        text = sample["raw_text"] if len(sample["raw_text"]) <= 120 else sample["raw_text"][:117] + "..."
+        click.echo(f"\n{sample['reason_code']}  {sample['source_file']} record {sample['record_number']}: "
+                   f"{sample['message']}\n    {text}")
+
+
+COMMANDS = (query, status, rejects)

@@ -1,9 +1,11 @@
-"""Load batch files into Bronze (``raw_transactions``) and quarantine bad records.
+"""Load batch files into their kind's Bronze table and quarantine bad records.
 
 One file is one transaction: its registry row, every record (valid or not) and its
 rejects commit together or not at all. Records are streamed into Bronze in chunks;
-the duplicate checks and the counts then run as SQL over the file's rows
-(``sql/ingest/``), so memory stays flat whatever the file size.
+the duplicate checks and the counts then run as SQL over the file's rows (the kind's
+``IngestSql`` files in ``sql/ingest/``), so memory stays flat whatever the file size.
+Nothing here knows an input kind: the ``Source`` declaration names the contract that
+judges each record and the statements that store it.
 """
 
 from __future__ import annotations
@@ -11,26 +13,32 @@ from __future__ import annotations
 import gc
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from ecommerce_warehouse import sources
 from ecommerce_warehouse.db import bulk_writer, query_sql, run_sql, utc_now, write_transaction
 from ecommerce_warehouse.errors import InputFileError, NulCharacterError
-from ecommerce_warehouse.load.reader import RawRecord, file_format, read_records
-from ecommerce_warehouse.sources.transactions import contract
+from ecommerce_warehouse.load.reader import file_format, read_records
+from ecommerce_warehouse.load.records import RawRecord, Rejection, decode, record_hash
+from ecommerce_warehouse.sources.declaration import Source
 
 INSERT_CHUNK = 5_000
-# The parameters of sql/ingest/insert_raw_transaction.sql, in the order rows are built.
-INSERT_COLUMNS = (
-    "raw_id", "batch_id", "source_file", "loaded_at", "record_number", "raw_text", "load_status",
-    *contract.COLUMNS,
-)
-# The parameters of sql/ingest/set_reject_reason.sql, for the rejected records.
+# The Bronze columns every kind has, before its contract's typed COLUMNS.
+BATCH_COLUMNS = ("raw_id", "batch_id", "source_file", "loaded_at", "record_number", "raw_text",
+                 "load_status")
+# The parameters of a kind's set_reject_reason file, for the rejected records.
 REASON_COLUMNS = ("raw_id", "reject_reason", "reject_field", "reject_message")
+
+
+def insert_columns(source: Source) -> tuple[str, ...]:
+    """The parameters of the kind's Bronze insert file, in the order rows are built."""
+    return (*BATCH_COLUMNS, *source.contract.COLUMNS)
+
 
 @dataclass
 class FileResult:
@@ -38,6 +46,7 @@ class FileResult:
 
     path: str
     status: str                     # 'loaded', 'already_loaded' or 'refused'
+    source: str = ""                # its input kind
     file_id: int | None = None
     records_read: int = 0
     records_loaded: int = 0
@@ -50,8 +59,17 @@ class FileResult:
         return asdict(self)
 
 
-def check_input_paths(paths: Iterable[Path]) -> list[Path]:
-    """Refuse the whole command up front if any input is missing or not a batch file."""
+@dataclass(frozen=True)
+class BatchFile:
+    """An input file checked up front, with its kind."""
+
+    path: Path
+    source: Source
+
+
+def check_input_paths(paths: Iterable[Path], source: str | None = None) -> list[BatchFile]:
+    """Refuse the whole command up front if any input is missing, not a batch file, or of
+    no known kind (``source``: the kind --source gave, for every file)."""
     checked = []
     for path in paths:
         path = Path(path)
@@ -60,12 +78,13 @@ def check_input_paths(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             raise InputFileError(path, "is a folder, not a batch file")
         file_format(path)
+        kind = sources.of_file(path, source)
         try:
             with open(path, "rb"):
                 pass
         except OSError as exc:
             raise InputFileError(path, f"cannot read: {exc.strerror}") from exc
-        checked.append(path)
+        checked.append(BatchFile(path, kind))
     return checked
 
 
@@ -77,44 +96,38 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def judge(record: RawRecord) -> tuple[tuple, contract.Rejection | None]:
-    """A record's typed columns and, if the contract refuses it, why."""
-    if record.error is not None:
-        return contract.NO_COLUMNS, record.error
-    return contract.check(record.value, record.text)
-
-
 def bronze_row(record: RawRecord, raw_id: int, batch: tuple,
-               judged: tuple[tuple, contract.Rejection | None] | None = None) -> tuple:
-    """The raw_transactions row of one record, in INSERT_COLUMNS order.
+               judged: tuple[tuple, Rejection | None]) -> tuple:
+    """The Bronze row of one record, in ``insert_columns`` order.
 
-    ``raw_id`` is the row's key (the ingest gives a file's records the ids after
-    sql/ingest/last_raw_id.sql's, in file order); ``batch`` is (batch_id, source_file, loaded_at);
-    ``judged`` is what judge(record) said, when the caller has it already. A valid
-    record is 'loaded' (the file's duplicate check may demote it later); an invalid one
-    is 'rejected', and its reason goes in afterwards (sql/ingest/set_reject_reason.sql):
-    the row has no reject columns, because binding three NULLs to every valid row cost a
-    fifth of the insert.
+    ``raw_id`` is the row's key (the ingest gives a file's records the ids after the
+    kind's ``last_raw_id`` file's, in file order); ``batch`` is (batch_id, source_file,
+    loaded_at); ``judged`` is what the contract's ``judge(record)`` said. A valid record is
+    'loaded' (the file's duplicate check may demote it later); an invalid one is
+    'rejected', and its reason goes in afterwards (``set_reject_reason``): the row has no
+    reject columns, because binding three NULLs to every valid row cost a fifth of the insert.
     """
-    columns, rejection = judge(record) if judged is None else judged
+    columns, rejection = judged
     return (raw_id, *batch, record.number, record.text,
             "loaded" if rejection is None else "rejected", *columns)
 
 
-def load_records(connection, path: Path, batch: tuple, after_raw_id: int,
+def load_records(connection, source: Source, path: Path, batch: tuple, after_raw_id: int,
                  on_progress: Callable[[int], None] | None) -> tuple[int, int]:
     """Write every record of the file to Bronze, in chunks; return (read, rejected).
 
-    The records get the raw_ids after ``after_raw_id`` (sql/ingest/last_raw_id.sql; the
-    caller holds the write lock), one each in file order, valid or not. The reject
-    reasons follow by UPDATE once a chunk's worth have gathered, and at the end: on
-    PostgreSQL the rows stream through one COPY, which must end before the UPDATE runs.
+    The records get the raw_ids after ``after_raw_id`` (the caller holds the write lock),
+    one each in file order, valid or not. The reject reasons follow by UPDATE once a
+    chunk's worth have gathered, and at the end: on PostgreSQL the rows stream through
+    one COPY, which must end before the UPDATE runs.
     """
-    reasons = bulk_writer(connection, "ingest/set_reject_reason", REASON_COLUMNS)
+    contract = source.contract
+    judge = contract.judge
+    reasons = bulk_writer(connection, source.ingest.set_reject_reason, REASON_COLUMNS)
     chunk, rejections = [], []
     read = rejected = 0
-    with bulk_writer(connection, "ingest/insert_raw_transaction", INSERT_COLUMNS) as insert:
-        for record in read_records(path):
+    with bulk_writer(connection, source.ingest.insert, insert_columns(source)) as insert:
+        for record in read_records(path, contract.decode_fast):
             judged = judge(record)
             read += 1
             raw_id = after_raw_id + read
@@ -137,14 +150,16 @@ def load_records(connection, path: Path, batch: tuple, after_raw_id: int,
     return read, rejected
 
 
-def nul_refusal(path: Path) -> InputFileError:
+def nul_refusal(source: Source, path: Path) -> InputFileError:
     """The file refused for a value PostgreSQL text cannot hold, naming the first such record.
 
     Only called once the server has refused the file's COPY, so the file is read again
     to find the record (no record is kept in memory for it meanwhile).
     """
-    for position, record in enumerate(read_records(path), start=1):
-        for column, value in zip(INSERT_COLUMNS, bronze_row(record, position, ("", "", ""))):
+    columns = insert_columns(source)
+    for position, record in enumerate(read_records(path, source.contract.decode_fast), start=1):
+        row = bronze_row(record, position, ("", "", ""), source.contract.judge(record))
+        for column, value in zip(columns, row):
             if isinstance(value, str) and "\x00" in value:
                 return InputFileError(path, f"record {record.number}: {column} holds a NUL character "
                                             "(\\u0000), which PostgreSQL text cannot store")
@@ -168,30 +183,31 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def mark_later_copies(connection, after_raw_id: int) -> tuple[int, int]:
-    """Demote this file's later copies of already loaded transaction_ids.
+def mark_later_copies(connection, source: Source, after_raw_id: int) -> tuple[int, int]:
+    """Demote this file's later copies of already loaded records (same record id).
 
-    Only records whose transaction_id was loaded before get a record_hash, computed here
-    for each copy and its first version; sql/ingest/mark_later_copies.sql then marks an
+    Only records whose id was loaded before get a record_hash, computed here for each
+    copy and its first version; the kind's ``mark_later_copies`` file then marks an
     identical copy 'duplicate' and a different one 'rejected'. Returns (duplicates,
     conflicting copies). The file's rows are those after ``after_raw_id``.
     """
-    hashes = bulk_writer(connection, "ingest/set_record_hash", ("raw_id", "record_hash"))
+    statements = source.ingest
+    hashes = bulk_writer(connection, statements.set_record_hash, ("raw_id", "record_hash"))
     duplicates = conflicting = 0
     after = after_raw_id
     while True:
-        page = query_sql(connection, "ingest/later_copies", {
+        page = query_sql(connection, statements.later_copies, {
             "after_raw_id": after, "page_size": INSERT_CHUNK}).all()
         if not page:
             break
         rows = []
         first_versions = {}     # raw_id -> hash: a first version with many copies is hashed once
         for pair in page:
-            copy_hash = contract.record_hash(contract.decode(pair.raw_text))
+            copy_hash = record_hash(decode(pair.raw_text))
             rows.append((pair.raw_id, copy_hash))
             original_hash = pair.original_record_hash or first_versions.get(pair.original_raw_id)
             if original_hash is None:
-                original_hash = contract.record_hash(contract.decode(pair.original_raw_text))
+                original_hash = record_hash(decode(pair.original_raw_text))
                 first_versions[pair.original_raw_id] = original_hash
                 rows.append((pair.original_raw_id, original_hash))
             if copy_hash == original_hash:
@@ -201,41 +217,44 @@ def mark_later_copies(connection, after_raw_id: int) -> tuple[int, int]:
         hashes.run(rows)
         after = page[-1].raw_id
     if duplicates or conflicting:
-        run_sql(connection, "ingest/mark_later_copies", {"after_raw_id": after_raw_id})
+        run_sql(connection, statements.mark_later_copies, {"after_raw_id": after_raw_id})
     return duplicates, conflicting
 
 
-def ingest_file(engine: Engine, path: Path, run_id: int | None = None,
+def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None = None,
                 on_progress: Callable[[int], None] | None = None) -> FileResult:
-    """Load one file in one transaction; a refused file loads nothing and is registered as refused."""
+    """Load one file of kind ``source`` in one transaction; a refused file loads nothing and
+    is registered as refused."""
     started = time.perf_counter()
     path = Path(path)
     fmt = file_format(path)
     sha256 = file_sha256(path)
     shown_path = str(path)
+    statements = source.ingest
     try:
         with write_transaction(engine) as connection:
             known = query_sql(connection, "ingest/find_loaded_file", {"sha256": sha256}).first()
             if known is not None:
-                return FileResult(shown_path, "already_loaded", file_id=known.file_id,
+                return FileResult(shown_path, "already_loaded", source.name, file_id=known.file_id,
                                   records_read=known.records_read,
                                   seconds=time.perf_counter() - started)
             loaded_at = utc_now()
             file_id = query_sql(connection, "ingest/register_file", {
                 "run_id": run_id, "path": shown_path, "sha256": sha256,
-                "file_format": fmt, "loaded_at": loaded_at,
+                "file_format": fmt, "loaded_at": loaded_at, "source": source.name,
             }).scalar_one()
-            last_raw_id = query_sql(connection, "ingest/last_raw_id").scalar_one()
+            last_raw_id = query_sql(connection, statements.last_raw_id).scalar_one()
             batch = (file_id, shown_path, loaded_at)
             with paused_gc():
                 try:
-                    read, rejected = load_records(connection, path, batch, last_raw_id, on_progress)
+                    read, rejected = load_records(connection, source, path, batch, last_raw_id,
+                                                  on_progress)
                 except NulCharacterError:
-                    raise nul_refusal(path) from None
-            duplicates, conflicting = mark_later_copies(connection, last_raw_id)
+                    raise nul_refusal(source, path) from None
+            duplicates, conflicting = mark_later_copies(connection, source, last_raw_id)
             rejected += conflicting
             if rejected:
-                run_sql(connection, "ingest/copy_rejects", {"after_raw_id": last_raw_id})
+                run_sql(connection, statements.copy_rejects, {"after_raw_id": last_raw_id})
             run_sql(connection, "ingest/close_file", {
                 "file_id": file_id, "records_read": read,
                 "records_loaded": read - rejected - duplicates,
@@ -245,14 +264,36 @@ def ingest_file(engine: Engine, path: Path, run_id: int | None = None,
     except InputFileError as exc:
         with write_transaction(engine) as connection:
             run_sql(connection, "ingest/record_refused_file", {
-                "run_id": run_id, "path": shown_path, "sha256": sha256,
-                "file_format": fmt, "error": exc.reason, "loaded_at": utc_now(),
+                "run_id": run_id, "path": shown_path, "sha256": sha256, "file_format": fmt,
+                "error": exc.reason, "loaded_at": utc_now(), "source": source.name,
             })
-        return FileResult(shown_path, "refused", error=str(exc),
+        return FileResult(shown_path, "refused", source.name, error=str(exc),
                           seconds=time.perf_counter() - started)
     return FileResult(
-        shown_path, "loaded", file_id=file_id,
+        shown_path, "loaded", source.name, file_id=file_id,
         records_read=counts.records_read, records_loaded=counts.records_loaded,
         duplicates_skipped=counts.duplicates_skipped, records_rejected=counts.records_rejected,
         seconds=time.perf_counter() - started,
     )
+
+
+def ingest_files(engine: Engine, files: Sequence[BatchFile], run, progress=None) -> list[FileResult]:
+    """Ingest each file in its own transaction and record one run step per file."""
+    results = []
+    for item in files:
+        counter = progress.counter(f"ingest {item.path.name}", "records") if progress else None
+        result = ingest_file(engine, item.path, item.source, run.run_id, counter)
+        run.step("ingest", str(item.path), result.records_loaded, result.seconds)
+        results.append(result)
+        if progress:
+            progress.line(describe_file(result))
+    return results
+
+
+def describe_file(result: FileResult) -> str:
+    if result.status == "already_loaded":
+        return f"{result.path}: already loaded (file {result.file_id}), skipped"
+    if result.status == "refused":
+        return f"refused {result.error}"
+    return (f"{result.path}: {result.records_read} read = {result.records_loaded} loaded"
+            f" + {result.duplicates_skipped} duplicates + {result.records_rejected} rejected")

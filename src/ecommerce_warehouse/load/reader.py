@@ -13,39 +13,19 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
 
 import orjson
 
 from ecommerce_warehouse.errors import InputFileError
-from ecommerce_warehouse.sources.transactions.contract import (
-    INVALID_JSON,
-    LENIENT_DECODER,
-    Rejection,
-    decode,
-    decode_line,
-)
+from ecommerce_warehouse.load.records import INVALID_JSON, LENIENT_DECODER, RawRecord, Rejection, decode
 
 FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 CHUNK_BYTES = 1 << 20
 MAX_RECORD_CHARS = 64 << 20
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-
-
-class RawRecord(NamedTuple):
-    """One record as read: its 1-based number, exact text, decoded value or why not.
-
-    The value is a typed ``contract.Line`` when the record decoded straight into the
-    contract's shape (the common case), otherwise whatever JSON value it holds.
-    """
-
-    number: int
-    text: str
-    value: object = None
-    error: Rejection | None = None
 
 
 # RawRecord(number, text, value) without the Python-level __new__ of a NamedTuple: the
@@ -63,14 +43,25 @@ def file_format(path: Path) -> str:
         ) from None
 
 
-def read_records(path: Path) -> Iterator[RawRecord]:
-    """The records of one batch file, in order."""
+# A contract's fast decoder: the record as a typed value if it is one JSON object of the
+# contract's shape, else None (the general path then decodes and judges it).
+FastDecoder = Callable[[str | bytes], object | None]
+
+
+def _never(_text: str | bytes) -> None:
+    return None
+
+
+def read_records(path: Path, fast_decode: FastDecoder | None = None) -> Iterator[RawRecord]:
+    """The records of one batch file, in order; ``fast_decode`` is the contract's own
+    decoder for its usual record (tried first; anything it refuses is decoded generally)."""
+    fast = fast_decode or _never
     if file_format(path) == "json":
-        return _ArrayReader(path).records()
-    return _json_lines(path)
+        return _ArrayReader(path, fast).records()
+    return _json_lines(path, fast)
 
 
-def _json_lines(path: Path) -> Iterator[RawRecord]:
+def _json_lines(path: Path, decode_line: FastDecoder) -> Iterator[RawRecord]:
     with open(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             if number == 1 and line.startswith(codecs.BOM_UTF8):
@@ -111,8 +102,9 @@ def _json_lines(path: Path) -> Iterator[RawRecord]:
 class _ArrayReader:
     """Incremental reader of one JSON array, tracking line and column for errors."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, fast_decode: FastDecoder):
         self.path = path
+        self.fast_decode = fast_decode
         self.buffer = ""
         self.pos = 0
         self.eof = False
@@ -239,7 +231,7 @@ class _ArrayReader:
                 if segment.endswith(","):
                     segment = segment[:-1].rstrip()
                 if segment.endswith("}"):
-                    value = decode_line(segment)
+                    value = self.fast_decode(segment)
                     if value is None:
                         try:
                             value = orjson.loads(segment)
@@ -257,6 +249,7 @@ class _ArrayReader:
         where the general parser would end it. Anything else (the last record, other
         layouts, a record the contract refuses) is left to the general parser.
         """
+        decode_line = self.fast_decode
         while True:
             buffer, pos = self.buffer, self.pos
             find = buffer.find

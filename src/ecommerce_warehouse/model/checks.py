@@ -19,6 +19,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from ecommerce_warehouse import engines, sqlfiles
 from ecommerce_warehouse.db import query_sql, run_sql, utc_now
+from ecommerce_warehouse.model import core
+from ecommerce_warehouse.sources import SOURCES
 
 SAMPLE_ROWS = 5
 VOLUME_TOLERANCE = 0.5       # daily_volume_anomaly: ±50% of the previous 7 days' median
@@ -72,33 +74,52 @@ def enforced_by(name: str, dialect: str) -> str | None:
     return sqlfiles.header_value(name, dialect, "enforced by")
 
 
-EVERYTHING = {"from_raw_id": 0, "to_raw_id": 2**62, "from_order_key": 0}
+@dataclass(frozen=True)
+class CheckJob:
+    """One check file to run, with the parameters that scope it."""
+
+    name: str
+    params: Mapping[str, object]
 
 
-def run_checks(connection: Connection, scope: dict | None = None,
+# The widest scope: every Bronze row and every fact row (`warehouse check`).
+EVERY_RAW_ID = {"from_raw_id": 0, "to_raw_id": 2**62}
+
+
+def every_check() -> list[CheckJob]:
+    """Every check of the core and of every input kind, each over every row."""
+    params = check_parameters()
+    jobs = [CheckJob(name, params) for name in core.CHECKS]
+    for source in SOURCES:
+        scope = {**params, **EVERY_RAW_ID, **{name: 0 for name in source.scope}}
+        jobs.extend(CheckJob(name, scope) for name in source.checks)
+    return jobs
+
+
+def run_checks(connection: Connection, jobs: list[CheckJob] | None = None,
                done: Mapping[str, CheckResult] | None = None,
                in_transform: bool = False) -> list[CheckResult]:
-    """Run every check of the manifest on the connection's current state.
+    """Run checks on the connection's current state, in order (default: every_check()).
 
-    ``scope`` limits the row-level checks to what one run added: ``from_raw_id`` /
-    ``to_raw_id`` (its Bronze rows) and ``from_order_key`` (its fact rows start after it).
-    Without it every row is checked (`warehouse check`). ``done``: outcomes already
-    known (``ChecksAlongside``), by manifest name; those checks are not run again.
+    A job's parameters scope a row-level check to what one run added: ``from_raw_id`` /
+    ``to_raw_id`` (its kind's Bronze rows) and the kind's own (e.g. ``from_order_key``:
+    its fact rows start after it). ``done``: outcomes already known
+    (``ChecksAlongside``), by file name; those checks are not run again.
     ``in_transform``: the run's rows were just written in this transaction, so a check
     whose header says ``-- enforced by:`` (a declared constraint every such row had to
     satisfy) cannot find one and is recorded as passed without running.
     """
-    params = {**check_parameters(), **(scope or EVERYTHING)}
+    dialect = connection.dialect.name
     results = []
-    for name in sqlfiles.CHECKS:
-        if done and name in done:
-            results.append(done[name])
+    for job in every_check() if jobs is None else jobs:
+        if done and job.name in done:
+            results.append(done[job.name])
             continue
-        if in_transform and enforced_by(name, connection.dialect.name):
-            results.append(outcome(name, connection.dialect.name, ()))
+        if in_transform and enforced_by(job.name, dialect):
+            results.append(outcome(job.name, dialect, ()))
             continue
-        rows = (dict(row._mapping) for row in query_sql(connection, name, params))
-        results.append(outcome(name, connection.dialect.name, rows))
+        rows = (dict(row._mapping) for row in query_sql(connection, job.name, job.params))
+        results.append(outcome(job.name, dialect, rows))
     return results
 
 
@@ -113,20 +134,17 @@ def outcome(name: str, dialect: str, rows) -> CheckResult:
     return CheckResult(name.split("/")[-1], severity_of(name, dialect), count, sample)
 
 
-# Checks that read only Bronze and the file registry, which no transform file writes.
-# Inside a transform they run on a second connection while the transform files run.
-BRONZE_ONLY = (
-    "checks/raw_transactions_one_loaded_copy",
-    "checks/etl_files_counts_reconcile",
-)
+# Checks a kind declares as reading only Bronze and the registry (``checks_beside``) run
+# on a second connection while the transform files run, ...
 # ... if the run stages at least this many Bronze rows: for a small run they take a few
 # milliseconds, less than opening the second connection costs (≈20 ms, measured).
 ALONGSIDE_LINES = 50_000
 
 
 class ChecksAlongside:
-    """Run the ``BRONZE_ONLY`` checks in a thread, on a connection of their own, while the
-    transform's connection runs the transform files (a second core does the work).
+    """Run checks that read only Bronze and the registry in a thread, on a connection of
+    their own, while the transform's connection runs the transform files (a second core
+    does the work).
 
     The transform holds the warehouse's only write transaction, so nothing can change
     Bronze or the registry until it commits: the second connection reads exactly the rows
@@ -140,11 +158,11 @@ class ChecksAlongside:
     usual errors.
     """
 
-    def __init__(self, connection: Connection, scope: dict):
+    def __init__(self, connection: Connection, jobs: list[CheckJob], lines: int):
         self.engine: Engine = connection.engine
-        big = scope["to_raw_id"] - scope["from_raw_id"] >= ALONGSIDE_LINES
-        self.parallel = big and engines.of(connection).reads_beside_a_writer(connection)
-        self.params = {**check_parameters(), **scope}
+        self.jobs = jobs
+        big = lines >= ALONGSIDE_LINES
+        self.parallel = big and bool(jobs) and engines.of(connection).reads_beside_a_writer(connection)
         self.found: dict[str, CheckResult] = {}
         self.thread: threading.Thread | None = None
 
@@ -172,13 +190,14 @@ class ChecksAlongside:
             try:
                 cursor = connection.driver_connection.cursor()
                 try:
-                    for name in BRONZE_ONLY:
+                    for job in self.jobs:
+                        name, params = job.name, job.params
                         (statement,) = sqlfiles.statements(name, dialect.name)
                         compiled = text(statement).compile(dialect=dialect)
                         if compiled.positiontup is None:        # a named paramstyle
-                            bound = {key: self.params[key] for key in compiled.params}
+                            bound = {key: params[key] for key in compiled.params}
                         else:
-                            bound = tuple(self.params[key] for key in compiled.positiontup)
+                            bound = tuple(params[key] for key in compiled.positiontup)
                         cursor.execute(compiled.string, bound)
                         columns = [column[0] for column in cursor.description]
                         found[name] = outcome(name, dialect.name,

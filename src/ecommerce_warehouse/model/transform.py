@@ -1,85 +1,165 @@
 """Run the SQL transforms over what was staged since the last successful transform.
 
-All transform files run in one transaction together with the watermark update, so the
-star tables move from one consistent state to the next or not at all. The checks run in
-it too, before the commit; the two that read only Bronze and the file registry run on a
-second connection while the transform files run (``checks.ChecksAlongside``).
+Write-audit-publish, for every input kind at once: in one transaction, each kind with
+new Bronze rows runs its transform steps over its range (``(watermark, high water]``),
+then every check runs on the result, and only if no error check failed do the
+watermarks move and the transaction commit. So the star tables move from one consistent
+state to the next or not at all. Checks a kind declares as reading only Bronze and the
+registry run on a second connection while the steps run (``checks.ChecksAlongside``).
+
+This is the only transform path: ``run_pipeline``, ``warehouse transform`` and the
+walkthrough all run it; the walkthrough watches it through a ``TransformHook``, which is
+called between the steps, inside the open transaction.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from ecommerce_warehouse import engines, sqlfiles
+from ecommerce_warehouse import engines
 from ecommerce_warehouse.db import query_sql, run_sql, utc_now, write_transaction
 from ecommerce_warehouse.errors import QualityGateError, TransformError
-from ecommerce_warehouse.model.checks import CheckResult, ChecksAlongside, failed, record_results, run_checks
+from ecommerce_warehouse.model import core
+from ecommerce_warehouse.model.checks import (
+    CheckJob,
+    CheckResult,
+    ChecksAlongside,
+    check_parameters,
+    failed,
+    record_results,
+    run_checks,
+)
 from ecommerce_warehouse.model.runs import Run
+from ecommerce_warehouse.sources import SOURCES
+from ecommerce_warehouse.sources.declaration import Source, TransformStep
 
-# A transform at least this big, and at least as big as the fact already is, drops the
-# fact's foreign-key indexes before inserting and builds them again afterwards.
+# A kind's transform at least this big, and at least as big as its fact already is, runs
+# its steps' bulk_before / bulk_after files (e.g. the fact's indexes dropped, then built again).
 BULK_LINES = 50_000
 
 
 @dataclass
-class TransformResult:
-    """The raw_id range a transform covered, the rows each file changed, the checks' outcomes."""
+class Pending:
+    """One input kind's Bronze rows a transform processes: raw_id in (from_raw_id, to_raw_id]."""
 
+    source: Source
     from_raw_id: int
     to_raw_id: int
+    scope: dict = field(default_factory=dict)      # the kind's own check parameters
+
+    @property
+    def lines(self) -> int:
+        return self.to_raw_id - self.from_raw_id
+
+    @property
+    def bulk(self) -> bool:
+        size = self.scope.get(self.source.bulk_size, 0) if self.source.bulk_size else 0
+        return self.lines >= max(BULK_LINES, size)
+
+    def params(self, now: str) -> dict:
+        return {"from_raw_id": self.from_raw_id, "to_raw_id": self.to_raw_id, "now": now}
+
+    def check_params(self) -> dict:
+        return {**check_parameters(), "from_raw_id": self.from_raw_id,
+                "to_raw_id": self.to_raw_id, **self.scope}
+
+
+@dataclass
+class TransformResult:
+    """The Bronze range each kind's transform covered, the rows each step changed, the checks."""
+
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
     changed: dict[str, int] = field(default_factory=dict)
     checks: list[CheckResult] = field(default_factory=list)
 
     @property
     def nothing_new(self) -> bool:
-        return self.to_raw_id <= self.from_raw_id
+        return not self.ranges
+
+    def as_dict(self) -> dict:
+        return {
+            "sources": {name: {"from_raw_id": low, "to_raw_id": high}
+                        for name, (low, high) in self.ranges.items()},
+            "rows_changed": self.changed,
+            "checks": [check.as_dict() for check in self.checks],
+        }
 
 
-def transform(engine: Engine, run: Run) -> TransformResult:
-    """Write-audit-publish: apply the transform files to the lines staged since the
+class TransformHook:
+    """Watches a transform between its steps, inside its open transaction (the walkthrough
+    shows each step). Every method does nothing here; override what you need."""
+
+    def begin(self, connection: Connection, pending: list[Pending]) -> None:
+        """The transaction is open and the ranges are known; no step has run."""
+
+    def before_step(self, connection: Connection, source: Source, step: TransformStep) -> None:
+        """A step is about to run."""
+
+    def after_step(self, connection: Connection, source: Source, step: TransformStep,
+                   changed: int) -> None:
+        """A step has run (not committed: only this connection sees its rows)."""
+
+    def after_checks(self, connection: Connection, results: list[CheckResult]) -> None:
+        """Every check has run; next, the commit (or, if an error check failed, the rollback)."""
+
+
+def pending_sources(connection: Connection) -> list[Pending]:
+    """Each kind with Bronze rows after its watermark, in declaration order."""
+    found = []
+    for source in SOURCES:
+        watermark = query_sql(connection, "transform/last_watermark", {"source": source.name}).scalar_one()
+        high_water = query_sql(connection, source.high_water).scalar_one()
+        if high_water > watermark:
+            found.append(Pending(source, watermark, high_water))
+    return found
+
+
+def transform(engine: Engine, run: Run, hook: TransformHook | None = None) -> TransformResult:
+    """Write-audit-publish: apply each kind's transform steps to the rows staged since its
     watermark, run every check on the result, and commit only if no error check failed.
 
     On a failed error check the transaction is rolled back (the warehouse stays at its
     last good state), the checks' outcomes are recorded, and QualityGateError is raised.
     """
+    hook = hook or TransformHook()
     try:
         with write_transaction(engine) as connection:
-            watermark = query_sql(connection, "transform/last_watermark").scalar_one()
-            high_water = query_sql(connection, "transform/staged_high_water").scalar_one()
-            result = TransformResult(watermark, high_water)
-            if result.nothing_new:
+            pending = pending_sources(connection)
+            result = TransformResult({p.source.name: (p.from_raw_id, p.to_raw_id) for p in pending})
+            if not pending:
                 return result
-            params = {"from_raw_id": watermark, "to_raw_id": high_water, "now": utc_now()}
-            fact_rows = query_sql(connection, "transform/fact_size").scalar_one()
-            scope = {"from_raw_id": watermark, "to_raw_id": high_water, "from_order_key": fact_rows}
-            bulk = high_water - watermark >= max(BULK_LINES, fact_rows)
-            # the checks that read only Bronze run meanwhile, on a second connection
+            for item in pending:
+                item.scope = {name: query_sql(connection, file).scalar_one()
+                              for name, file in item.source.scope.items()}
+            hook.begin(connection, pending)
+            beside = [CheckJob(name, item.check_params()) for item in pending
+                      for name in item.source.checks_beside]
+            bulk = all(item.bulk for item in pending)
             tuning = engines.of(connection).transform_tuning(connection, bulk)
-            with tuning, ChecksAlongside(connection, scope) as alongside:
-                for name in sqlfiles.TRANSFORM:
-                    if bulk and name == "transform/fact_orders":
-                        run_sql(connection, "transform/fact_orders_drop_indexes")
-                    began = time.perf_counter()
-                    changed = run_sql(connection, name, params)
-                    if bulk and name == "transform/fact_orders":
-                        run_sql(connection, "schema/fact_orders_indexes")
-                    target = name.split("/")[-1]
-                    result.changed[target] = changed
-                    run.step("transform", target, changed, time.perf_counter() - began, connection)
+            lines = sum(item.lines for item in pending)
+            with tuning, ChecksAlongside(connection, beside, lines) as alongside:
+                result.changed = run_steps(connection, run, pending, hook)
                 began = time.perf_counter()
-                result.checks = run_checks(connection, scope, alongside.results(), in_transform=True)
+                jobs = [CheckJob(name, check_parameters()) for name in core.CHECKS]
+                jobs += [CheckJob(name, item.check_params()) for item in pending
+                         for name in item.source.checks]
+                result.checks = run_checks(connection, jobs, alongside.results(), in_transform=True)
             run.step("checks", None, sum(r.failing_rows for r in result.checks),
                      time.perf_counter() - began, connection)
+            hook.after_checks(connection, result.checks)
             if failed(result.checks):
                 raise QualityGateError(gate_message(result.checks, run.run_id), result.checks)
             record_results(connection, run.run_id, result.checks)
-            run_sql(connection, "transform/advance_watermark",
-                    {"run_id": run.run_id, "to_raw_id": high_water})
+            for item in pending:
+                run_sql(connection, "transform/advance_watermark", {
+                    "run_id": run.run_id, "source": item.source.name,
+                    "from_raw_id": item.from_raw_id, "to_raw_id": item.to_raw_id})
     except QualityGateError as exc:
         with write_transaction(engine) as connection:
             record_results(connection, run.run_id, exc.results)
@@ -89,6 +169,27 @@ def transform(engine: Engine, run: Run) -> TransformResult:
             f"transform failed and was rolled back (the warehouse is unchanged): {exc.orig}"
         ) from exc
     return result
+
+
+def run_steps(connection: Connection, run: Run, pending: list[Pending],
+              hook: TransformHook) -> dict[str, int]:
+    """Every pending kind's steps, in order; the rows each target table changed."""
+    changed: dict[str, int] = defaultdict(int)
+    now = utc_now()
+    for item in pending:
+        params = item.params(now)
+        for step in item.source.transform:
+            hook.before_step(connection, item.source, step)
+            began = time.perf_counter()
+            if item.bulk and step.bulk_before:
+                run_sql(connection, step.bulk_before)
+            rows = run_sql(connection, step.name, params)
+            if item.bulk and step.bulk_after:
+                run_sql(connection, step.bulk_after)
+            changed[step.target] += rows
+            run.step("transform", step.target, rows, time.perf_counter() - began, connection)
+            hook.after_step(connection, item.source, step, rows)
+    return dict(changed)
 
 
 def gate_message(results: list[CheckResult], run_id: int) -> str:

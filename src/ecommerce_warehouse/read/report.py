@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ecommerce_warehouse.db import open_read_only, query_sql, redacted
 from ecommerce_warehouse.errors import DatabaseError, OutputError
+from ecommerce_warehouse.model.schema import check_readable
 
 DEFAULT_OUT = "data/warehouse/report.html"
 GOLD_VIEWS = ("gold_daily_sales", "gold_top_products", "gold_category_sales_monthly",
@@ -68,6 +69,7 @@ def read_warehouse(db: str) -> dict[str, list[dict]]:
     engine = open_read_only(db)
     try:
         with engine.connect() as connection:
+            check_readable(connection)
             present = set(inspect(connection).get_view_names())
             missing = [name for name in GOLD_VIEWS if name not in present]
             if missing:
@@ -322,7 +324,7 @@ def status_chart(rows: list[dict]) -> Chart:
 
 def rejects_chart(rows: list[dict]) -> Chart:
     title = "Rejects by reason"
-    chart = Chart("rejects", title, "Records quarantined in rejected_transactions, by reason code.",
+    chart = Chart("rejects", title, "Records quarantined in rejected_records, by reason code.",
                   "", ["reason", "rejects", "example"], numeric=(1,))
     chart.rows = [[r["reason_code"], f"{r['rejects']:,}", shorten(r["example_message"], 60)]
                   for r in rows]

@@ -16,12 +16,13 @@ from sqlalchemy.exc import DBAPIError
 
 from ecommerce_warehouse.db import open_read_only, query_sql, redacted
 from ecommerce_warehouse.errors import DatabaseError
+from ecommerce_warehouse.model.schema import check_readable
 from ecommerce_warehouse.read.query import render_table
 
 RUN_LIMIT = 10
 
 # Tables the status queries read: a file without them is no warehouse.
-REQUIRED_TABLES = ("etl_runs", "etl_run_steps", "etl_files", "rejected_transactions")
+REQUIRED_TABLES = ("etl_runs", "etl_run_steps", "etl_files", "rejected_records")
 
 
 @dataclass
@@ -45,6 +46,7 @@ def collect_status(db: str, run_limit: int = RUN_LIMIT) -> WarehouseStatus:
     try:
         with engine.connect() as connection:
             status = WarehouseStatus(redacted(db))
+            check_readable(connection)
             status.objects = objects_with_counts(connection)
             missing = sorted(set(REQUIRED_TABLES) - {o["name"] for o in status.objects})
             if missing:
@@ -128,8 +130,9 @@ def format_status(status: WarehouseStatus) -> list[str]:
     lines += ["", "Rejected records by reason"]
     if status.rejects:
         lines += indent(render_table(
-            ["reason_code", "rejects", "example message"],
-            [(r["reason_code"], r["rejects"], one_line(r["example_message"])) for r in status.rejects],
+            ["source", "reason_code", "rejects", "example message"],
+            [(r["source"], r["reason_code"], r["rejects"], one_line(r["example_message"]))
+             for r in status.rejects],
         ))
     else:
         lines.append("  none")

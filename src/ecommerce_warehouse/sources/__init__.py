@@ -1,0 +1,44 @@
+"""The input kinds the warehouse loads, each declared once (``declaration.Source``).
+
+A batch file's kind comes from ``--source KIND`` or from its name's prefix
+(``transactions_20250301.json``); a file that names no kind is refused with the list of
+kinds. Adding a kind: its package here (contract and declaration), its SQL files, its
+docs, and one entry in ``SOURCES``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ecommerce_warehouse.errors import InputFileError, UnknownSourceError
+from ecommerce_warehouse.sources import transactions
+from ecommerce_warehouse.sources.declaration import Source
+
+# In transform order: a kind may read what an earlier one built.
+SOURCES: tuple[Source, ...] = (transactions.SOURCE,)
+BY_NAME = {source.name: source for source in SOURCES}
+
+
+def names() -> list[str]:
+    return [source.name for source in SOURCES]
+
+
+def named(name: str) -> Source:
+    """The kind called ``name`` (``--source``); UnknownSourceError listing the kinds if none."""
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise UnknownSourceError(f"--source {name}: no such input kind; the kinds are "
+                                 f"{', '.join(names())}") from None
+
+
+def of_file(path: Path, given: str | None = None) -> Source:
+    """The kind of one batch file: ``given`` (``--source``) if set, else its name's prefix."""
+    if given is not None:
+        return named(given)
+    for source in SOURCES:
+        if Path(path).name.startswith(f"{source.name}_"):
+            return source
+    raise InputFileError(path, "cannot tell which input kind this file is: name it "
+                               + " or ".join(f"{name}_….json(l)" for name in names())
+                               + " or pass --source KIND (kinds: " + ", ".join(names()) + ")")

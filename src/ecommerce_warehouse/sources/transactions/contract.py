@@ -1,36 +1,48 @@
-"""The input contract: what one order-line record must look like, checked field by field.
+"""The contract of the ``transactions`` kind: what one order-line record must look like.
 
 ``check(value)`` turns one decoded JSON record into the typed columns of
 ``raw_transactions``, or into a ``Rejection`` with a stable reason code, the field at
-fault and a message that names it. The same rules are published as a JSON Schema in
-``docs/transaction.schema.json`` and as a table in ``docs/CONTRACT.md``.
+fault and a message that names it; ``judge(record)`` does it for a record as read. The
+same rules are published as a JSON Schema in ``docs/transaction.schema.json`` and as a
+table in ``docs/CONTRACT.md``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Annotated, Literal
 
 import msgspec
-import orjson
 
-# Stable reason codes (documented in docs/CONTRACT.md; never renamed).
-INVALID_JSON = "invalid_json"
-NOT_AN_OBJECT = "not_an_object"
-MISSING_FIELD = "missing_field"
-WRONG_TYPE = "wrong_type"
-OUT_OF_RANGE = "out_of_range"
+from ecommerce_warehouse.load.records import (
+    BAD_TIMESTAMP,
+    CONFLICTING_DUPLICATE,
+    INVALID_JSON,
+    MISSING_FIELD,
+    NOT_AN_OBJECT,
+    OUT_OF_RANGE,
+    WRONG_TYPE,
+    NonFinite,
+    Oversized,
+    RawRecord,
+    Refused,
+    Rejection,
+    decode,
+    describe,
+    json_kind,
+    optional_string,
+    required_string,
+    utc_timestamp,
+    wrong_type,
+)
+
+# Stable reason codes of order lines (documented in docs/CONTRACT.md; never renamed).
 TOO_MANY_DECIMALS = "too_many_decimals"
-BAD_TIMESTAMP = "bad_timestamp"
 BAD_DATE = "bad_date"
 UNKNOWN_STATUS = "unknown_status"
-CONFLICTING_DUPLICATE = "conflicting_duplicate"
 
 REASON_CODES = (
     INVALID_JSON, NOT_AN_OBJECT, MISSING_FIELD, WRONG_TYPE, OUT_OF_RANGE,
@@ -99,64 +111,6 @@ def decode_line(text: str | bytes) -> Line | None:
         return None
 
 
-@dataclass(frozen=True)
-class Rejection:
-    """Why a record was refused: a stable code, the field at fault, a human message."""
-
-    code: str
-    field: str | None
-    message: str
-
-
-class _Oversized(str):
-    """A JSON integer too long to be a quantity or an amount (kept as its text)."""
-
-
-class _NonFinite(str):
-    """NaN, Infinity or -Infinity: accepted by the parser only so it can be rejected."""
-
-
-def _parse_int(text: str):
-    return _Oversized(text) if len(text.lstrip("-")) > 20 else int(text)
-
-
-def _parse_constant(text: str):
-    return _NonFinite(text)
-
-
-# The lenient decoder, used where the fast one (orjson) refuses a record: it accepts
-# NaN/Infinity and integers of any length so that they become values the checks below
-# reject with a reason, instead of breaking the whole file.
-LENIENT_DECODER = json.JSONDecoder(parse_int=_parse_int, parse_constant=_parse_constant)
-
-
-def decode(text: str | bytes):
-    """Decode one record's JSON text; raises ValueError (or RecursionError) if it is not JSON."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")
-        value = LENIENT_DECODER.decode(text)
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("a string holds an unpaired surrogate escape (not valid Unicode)") from None
-    return value
-
-
-def record_hash(value) -> str:
-    """A digest of the record's canonical JSON (sorted keys, no spaces): equal content, equal hash."""
-    canonical = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-    return hashlib.blake2b(canonical, digest_size=16).hexdigest()
-
-
-class _Refused(Exception):
-    def __init__(self, code, field, message):
-        super().__init__(message)
-        self.rejection = Rejection(code, field, message)
-
-
 def check(value, text: str | bytes | None = None) -> tuple[tuple, Rejection | None]:
     """Check one decoded record: (the typed COLUMNS, None) or (partial columns, Rejection).
 
@@ -168,63 +122,28 @@ def check(value, text: str | bytes | None = None) -> tuple[tuple, Rejection | No
     if type(value) is Line:
         try:
             return _check_line(value), None
-        except (_GeneralPath, _Refused):
+        except (_GeneralPath, Refused):
             value = decode(text)
     if type(value) is not dict:
-        return NO_COLUMNS, Rejection(NOT_AN_OBJECT, None, f"record is a JSON {_json_kind(value)}, not an object")
+        return NO_COLUMNS, Rejection(NOT_AN_OBJECT, None, f"record is a JSON {json_kind(value)}, not an object")
     try:
         return _check_record(value), None
-    except _Refused as refused:
+    except Refused as refused:
         tid = value.get("transaction_id")
         partial = (tid if isinstance(tid, str) else None,) + NO_COLUMNS[1:]
         return partial, refused.rejection
 
 
-def _json_kind(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (_Oversized, _NonFinite, int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+
+def judge(record: RawRecord) -> tuple[tuple, Rejection | None]:
+    """A record's typed columns and, if the contract refuses it, why."""
+    if record.error is not None:
+        return NO_COLUMNS, record.error
+    return check(record.value, record.text)
 
 
-def _describe(value) -> str:
-    if isinstance(value, (_Oversized, _NonFinite)):
-        text = str(value)
-    else:
-        try:
-            text = orjson.dumps(value).decode()
-        except (TypeError, orjson.JSONEncodeError):
-            text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _wrong_type(field: str, expected: str, value) -> _Refused:
-    return _Refused(WRONG_TYPE, field, f"{field} must be {expected}, got {_json_kind(value)} {_describe(value)}")
-
-
-def _required_string(record: dict, key: str, field: str) -> str:
-    value = record.get(key)
-    if type(value) is str and value and not value.isspace():
-        return value
-    if value is None:
-        raise _Refused(MISSING_FIELD, field, f"{field} is required but missing")
-    if not isinstance(value, str):
-        raise _wrong_type(field, "a string", value)
-    raise _Refused(MISSING_FIELD, field, f"{field} is required but empty")
-
-
-def _optional_string(record: dict, key: str, field: str) -> str | None:
-    value = record.get(key)
-    if value is None or type(value) is str:
-        return value
-    raise _wrong_type(field, "a string or null", value)
+# The fast decoder the reader tries first on each record (load/reader.py).
+decode_fast = decode_line
 
 
 def _cents(value, field: str) -> int:
@@ -237,54 +156,46 @@ def _cents(value, field: str) -> int:
     kind = type(value)
     if kind is int:
         if value < 0:
-            raise _Refused(OUT_OF_RANGE, field, f"{field} must be >= 0, got {value}")
+            raise Refused(OUT_OF_RANGE, field, f"{field} must be >= 0, got {value}")
         if value >= MAX_PRICE:
-            raise _Refused(OUT_OF_RANGE, field, f"{field} {_describe(value)} is too large")
+            raise Refused(OUT_OF_RANGE, field, f"{field} {describe(value)} is too large")
         return value * 100
     if kind is float:
         if math.isnan(value):
-            raise _Refused(OUT_OF_RANGE, field, f"{field} must be a finite number, got NaN")
+            raise Refused(OUT_OF_RANGE, field, f"{field} must be a finite number, got NaN")
         if value in (math.inf, -math.inf):
-            raise _Refused(OUT_OF_RANGE, field, f"{field} is out of range (too large, or Infinity)")
+            raise Refused(OUT_OF_RANGE, field, f"{field} is out of range (too large, or Infinity)")
         if value < 0:
-            raise _Refused(OUT_OF_RANGE, field, f"{field} must be >= 0, got {_describe(value)}")
+            raise Refused(OUT_OF_RANGE, field, f"{field} must be >= 0, got {describe(value)}")
         if value >= MAX_PRICE:
-            raise _Refused(OUT_OF_RANGE, field, f"{field} {_describe(value)} is too large")
+            raise Refused(OUT_OF_RANGE, field, f"{field} {describe(value)} is too large")
         text = repr(value)
         if "e" in text:
             if value != 0:
-                raise _Refused(TOO_MANY_DECIMALS, field, f"{field} {text} has more than 2 decimals")
+                raise Refused(TOO_MANY_DECIMALS, field, f"{field} {text} has more than 2 decimals")
         elif len(text) - text.index(".") > 3:
-            raise _Refused(TOO_MANY_DECIMALS, field, f"{field} {text} has more than 2 decimals")
+            raise Refused(TOO_MANY_DECIMALS, field, f"{field} {text} has more than 2 decimals")
         return round(value * 100)
-    if isinstance(value, _NonFinite):
-        raise _Refused(OUT_OF_RANGE, field, f"{field} must be a finite number, got {value}")
-    if isinstance(value, _Oversized):
-        raise _Refused(OUT_OF_RANGE, field, f"{field} {_describe(value)} is too large")
-    raise _wrong_type(field, "a number", value)
+    if isinstance(value, NonFinite):
+        raise Refused(OUT_OF_RANGE, field, f"{field} must be a finite number, got {value}")
+    if isinstance(value, Oversized):
+        raise Refused(OUT_OF_RANGE, field, f"{field} {describe(value)} is too large")
+    raise wrong_type(field, "a number", value)
 
 
 def _quantity(value) -> int:
     if type(value) is int:
         if 1 <= value <= MAX_QUANTITY:
             return value
-        raise _Refused(OUT_OF_RANGE, "quantity", f"quantity {value} is out of range (1 to {MAX_QUANTITY})")
+        raise Refused(OUT_OF_RANGE, "quantity", f"quantity {value} is out of range (1 to {MAX_QUANTITY})")
     if value is None:
-        raise _Refused(MISSING_FIELD, "quantity", "quantity is required but missing")
+        raise Refused(MISSING_FIELD, "quantity", "quantity is required but missing")
     # orjson reads an integer beyond 64 bits as a float: it is still out of range
-    if isinstance(value, (_Oversized, _NonFinite)) or (
+    if isinstance(value, (Oversized, NonFinite)) or (
             type(value) is float and value.is_integer() and abs(value) > MAX_QUANTITY):
-        raise _Refused(OUT_OF_RANGE, "quantity",
-                       f"quantity {_describe(value)} is out of range (1 to {MAX_QUANTITY})")
-    raise _wrong_type("quantity", "an integer", value)
-
-
-def utc_timestamp(text: str) -> datetime:
-    """Parse an ISO-8601 timestamp; no offset means UTC. Raises ValueError."""
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+        raise Refused(OUT_OF_RANGE, "quantity",
+                       f"quantity {describe(value)} is out of range (1 to {MAX_QUANTITY})")
+    raise wrong_type("quantity", "an integer", value)
 
 
 @lru_cache(maxsize=4_096)
@@ -311,18 +222,18 @@ def _timestamp(value) -> tuple[str, str, int]:
     if type(value) is str:
         moment = _moment(value)
         if moment is None:
-            raise _Refused(BAD_TIMESTAMP, "timestamp",
-                           f"timestamp {_describe(value)} is not an ISO-8601 date-time")
+            raise Refused(BAD_TIMESTAMP, "timestamp",
+                           f"timestamp {describe(value)} is not an ISO-8601 date-time")
         return moment
     if value is None:
-        raise _Refused(MISSING_FIELD, "timestamp", "timestamp is required but missing")
-    raise _wrong_type("timestamp", "an ISO-8601 string", value)
+        raise Refused(MISSING_FIELD, "timestamp", "timestamp is required but missing")
+    raise wrong_type("timestamp", "an ISO-8601 string", value)
 
 
 def _registration_date(registered: str | None) -> str | None:
     if registered is not None and not _is_date(registered):
-        raise _Refused(BAD_DATE, "user.registration_date",
-                       f"user.registration_date {_describe(registered)} is not a YYYY-MM-DD date")
+        raise Refused(BAD_DATE, "user.registration_date",
+                       f"user.registration_date {describe(registered)} is not a YYYY-MM-DD date")
     return registered
 
 
@@ -336,48 +247,48 @@ def _is_date(text: str) -> bool:
 
 
 def _check_record(record: dict) -> tuple:
-    transaction_id = _required_string(record, "transaction_id", "transaction_id")
-    order_id = _optional_string(record, "order_id", "order_id")
+    transaction_id = required_string(record, "transaction_id", "transaction_id")
+    order_id = optional_string(record, "order_id", "order_id")
     if order_id is not None and (not order_id or order_id.isspace()):
-        raise _Refused(MISSING_FIELD, "order_id", "order_id is empty (omit it to default to transaction_id)")
+        raise Refused(MISSING_FIELD, "order_id", "order_id is empty (omit it to default to transaction_id)")
     event_ts, event_date, date_key = _timestamp(record.get("timestamp"))
     quantity = _quantity(record.get("quantity"))
     price = record.get("price")
     if price is None:
-        raise _Refused(MISSING_FIELD, "price", "price is required but missing")
+        raise Refused(MISSING_FIELD, "price", "price is required but missing")
     price_cents = _cents(price, "price")
     status = record.get("status")
     if status is not None and (type(status) is not str or status not in STATUSES):
-        raise _Refused(UNKNOWN_STATUS, "status",
-                       f"status {_describe(status)} is not one of completed, cancelled, refunded")
+        raise Refused(UNKNOWN_STATUS, "status",
+                       f"status {describe(status)} is not one of completed, cancelled, refunded")
 
     user = record.get("user")
     if user is None:
         user_columns = (None, None, None, None)
     elif type(user) is dict:
         user_columns = (
-            _required_string(user, "user_id", "user.user_id"),
-            _optional_string(user, "name", "user.name"),
-            _optional_string(user, "email", "user.email"),
-            _registration_date(_optional_string(user, "registration_date", "user.registration_date")),
+            required_string(user, "user_id", "user.user_id"),
+            optional_string(user, "name", "user.name"),
+            optional_string(user, "email", "user.email"),
+            _registration_date(optional_string(user, "registration_date", "user.registration_date")),
         )
     else:
-        raise _wrong_type("user", "an object or null", user)
+        raise wrong_type("user", "an object or null", user)
 
     product = record.get("product")
     if product is None:
-        raise _Refused(MISSING_FIELD, "product", "product is required but missing")
+        raise Refused(MISSING_FIELD, "product", "product is required but missing")
     if type(product) is not dict:
-        raise _wrong_type("product", "an object", product)
-    product_id = _required_string(product, "product_id", "product.product_id")
+        raise wrong_type("product", "an object", product)
+    product_id = required_string(product, "product_id", "product.product_id")
     unit_price = product.get("unit_price")
     return (
         transaction_id, order_id, event_ts, event_date, date_key,
         quantity, price_cents, status,
         *user_columns,
         product_id,
-        _optional_string(product, "name", "product.name"),
-        _optional_string(product, "category", "product.category"),
+        optional_string(product, "name", "product.name"),
+        optional_string(product, "category", "product.category"),
         None if unit_price is None else _cents(unit_price, "product.unit_price"),
     )
 
@@ -391,7 +302,7 @@ def _check_line(line: Line) -> tuple:
 
     The same rules as _check_record, for the fields a type cannot express: blank texts,
     an empty order_id, the timestamp, money with at most two decimals, the date. A record
-    that breaks one raises _GeneralPath (or _Refused), and check() judges it again the
+    that breaks one raises _GeneralPath (or Refused), and check() judges it again the
     general way, which names the reason. (Written out flat: it runs once per record, and
     calls cost more than the checks.)
     """

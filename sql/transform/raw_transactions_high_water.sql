@@ -1,4 +1,5 @@
--- staged_high_water: the newest raw_id in Bronze; a transform processes up to here
+-- raw_transactions_high_water: the newest raw_id in the order lines' Bronze; a transform
+-- processes up to here
 -- reads: raw_transactions (its integer primary key, so this is instant)
 select coalesce(max(raw_id), 0) as high_water
 from raw_transactions

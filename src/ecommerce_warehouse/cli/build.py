@@ -1,0 +1,260 @@
+"""The commands that build the warehouse: ``run`` (and ``run_pipeline``), ``generate``,
+``ingest``, ``transform``, ``check`` and ``upgrade``.
+
+Thin by design: options become a settings object, the library does the work, the
+result is printed (progress to stderr, the summary to stdout, ``--json`` for machines).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ecommerce_warehouse import settings
+from ecommerce_warehouse.cli.options import (
+    WarehouseCommand,
+    date_options,
+    db_option,
+    generation_options,
+    json_option,
+    progress_printer,
+    resolve_dates,
+    source_option,
+    wait_option,
+)
+from ecommerce_warehouse.load.ingest import describe_file
+from ecommerce_warehouse.model.checks import failed
+from ecommerce_warehouse.pipeline import (
+    PipelineOptions,
+    PipelineResult,
+    check_only,
+    generate_files,
+    ingest_only,
+    refused_error,
+    run_pipeline,
+    transform_only,
+    upgrade_only,
+)
+from ecommerce_warehouse.progress import Progress
+
+PIPELINE_HELP = """Build the warehouse in one go: generate → ingest → transform → summary.
+
+With no options it generates March 2025 (seed 42, about 500 lines a day) into
+data/raw/ and loads it into data/warehouse/ecommerce_warehouse.db, so every
+machine builds the same warehouse. With --input it loads the given files instead
+of generating; each file's input kind comes from its name (transactions_….json)
+or from --source. Running it again with nothing new changes nothing. A warehouse
+made by an earlier release is upgraded in place first.
+
+Exit status: 0 success; 1 an input problem (a missing file, or a file refused:
+the files that were fine are still loaded); 2 a usage error; 3 a quality check
+failed (the transform was rolled back); 4 the warehouse is busy (another writer);
+5 the warehouse cannot be used (not a database, read-only, disk full, or made by
+a later release).
+"""
+
+
+def pipeline_command(name: str, help_text: str) -> click.Command:
+    @click.command(name=name, help=help_text, cls=WarehouseCommand)
+    @db_option
+    @date_options
+    @generation_options
+    @click.option("--input", "inputs", multiple=True, type=click.Path(path_type=Path),
+                  metavar="FILE", help="Load this batch file instead of generating (repeatable).")
+    @source_option
+    @click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path),
+                  default=settings.DEFAULT_RAW_DIR, show_default=True,
+                  help="Where generated batch files are written.")
+    @click.option("--dirty-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+                  help="Share of generated records made invalid on purpose (to show quarantine).")
+    @wait_option
+    @json_option
+    @click.option("-v", "--verbose", is_flag=True, help="Print a line per step on stderr.")
+    def command(db, one_date, start, end, seed, transactions, inputs, source, raw_dir, dirty_rate,
+                wait_seconds, as_json, verbose):
+        first, last = resolve_dates(one_date, start, end)
+        if inputs and (one_date or start or end):
+            raise click.UsageError("--input loads the given files; it cannot be combined with dates")
+        if source and not inputs:
+            raise click.UsageError("--source names the kind of the --input files; give --input too")
+        options = PipelineOptions(db=db, start=first, end=last, seed=seed,
+                                  transactions=transactions, raw_dir=raw_dir,
+                                  inputs=tuple(inputs), source=source, dirty_rate=dirty_rate,
+                                  wait_seconds=wait_seconds)
+        result = run_pipeline(options, command=name, progress=progress_printer(verbose))
+        emit_result(result, as_json)
+        if result.error:
+            raise click.ClickException(result.error)
+    return command
+
+
+run_pipeline_cli = pipeline_command("run_pipeline", PIPELINE_HELP)
+run_command = pipeline_command("run", PIPELINE_HELP.replace(
+    "Build the warehouse in one go", "Same as run_pipeline: build the warehouse in one go"))
+
+
+def emit_result(result: PipelineResult, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    totals = result.totals()
+    click.echo(f"Run {result.run_id} {result.status} in {result.seconds:.1f} s  ({result.db})")
+    if result.schema is not None and result.schema.before is not None and (
+            result.schema.upgraded or result.schema.views_replaced):
+        click.echo(f"  schema     {describe_schema(result.schema)}")
+    if result.generated:
+        lines = sum(n for _, n in result.generated)
+        click.echo(f"  generate   {len(result.generated)} files, {lines:,} lines")
+    loaded = [f for f in result.files if f.status == "loaded"]
+    skipped = [f for f in result.files if f.status == "already_loaded"]
+    refused = [f for f in result.files if f.status == "refused"]
+    click.echo(
+        f"  ingest     {len(loaded)} files loaded, {len(skipped)} already loaded, "
+        f"{len(refused)} refused: {totals['records_read']:,} read = "
+        f"{totals['records_loaded']:,} loaded + {totals['duplicates_skipped']:,} duplicates + "
+        f"{totals['records_rejected']:,} rejected"
+    )
+    if result.transform is not None:
+        if result.transform.nothing_new:
+            click.echo("  transform  nothing new since the last transform; no row changed")
+        else:
+            changed = ", ".join(f"{k} {v:,}" for k, v in result.transform.changed.items())
+            click.echo(f"  transform  rows changed: {changed}")
+            checks = result.transform.checks
+            passed = sum(1 for c in checks if c.status == "pass")
+            click.echo(f"  checks     {passed} of {len(checks)} passed")
+            for check in checks:
+                if check.status != "pass":
+                    click.echo(f"             {check.describe()}")
+    if result.tables:
+        click.echo("  warehouse  " + " · ".join(f"{name} {count:,}" for name, count in result.tables.items()))
+
+
+def describe_schema(report) -> str:
+    parts = []
+    if report.upgraded:
+        parts.append(f"upgraded from version {report.before} to {report.after}"
+                     + (f" ({', '.join(report.migrations)})" if report.migrations else ""))
+    if report.views_replaced:
+        parts.append(f"{len(report.views_replaced)} view(s) created or replaced")
+    return "; ".join(parts)
+
+
+@click.command(cls=WarehouseCommand)
+@date_options
+@generation_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=settings.DEFAULT_RAW_DIR, show_default=True,
+              help="Folder for the transactions_YYYYMMDD.json files.")
+@click.option("--dirty-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of records made invalid on purpose (to show quarantine).")
+def generate(one_date, start, end, seed, transactions, out, dirty_rate):
+    """Write one JSON batch file of fake order lines per day.
+
+    Files are named transactions_YYYYMMDD.json; the same seed, days and
+    --transactions always give byte-identical files.
+    """
+    first, last = resolve_dates(one_date, start, end)
+    written = generate_files(first, last, transactions, seed, out, dirty_rate)
+    for path, count in written:
+        click.echo(f"{path}\t{count} lines")
+
+
+@click.command(cls=WarehouseCommand)
+@db_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@source_option
+@wait_option
+@json_option
+def ingest(db, files, source, wait_seconds, as_json):
+    """Load batch files (.json arrays or .jsonl) into Bronze, quarantining bad records.
+
+    Each file's input kind comes from its name (transactions_….json) or from
+    --source. Each file loads in one transaction. A file already loaded (same
+    bytes) is skipped. A .json file that is not a well-formed array is refused
+    whole; the other files still load and the command exits 1.
+    """
+    # a live counter on a terminal; the per-file lines go to stdout below
+    live = Progress(lines=False) if sys.stderr.isatty() else None
+    results = ingest_only(db, files, live, wait_seconds=wait_seconds, source=source)
+    error = refused_error(results)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in results], indent=2))
+    else:
+        for result in results:
+            click.echo(describe_file(result))
+    if error:
+        raise click.ClickException(error)
+
+
+@click.command(cls=WarehouseCommand)
+@db_option
+@wait_option
+@json_option
+def transform(db, wait_seconds, as_json):
+    """Run the SQL transforms over everything ingested since the last transform.
+
+    Upserts dim_users and dim_products (SCD type 1), extends dim_date and appends
+    to fact_orders, in one transaction, then runs the checks before it commits.
+    With nothing new it changes nothing.
+    """
+    result, tables = transform_only(db, wait_seconds)
+    if as_json:
+        click.echo(json.dumps({**result.as_dict(), "tables": tables}, indent=2, default=str))
+    elif result.nothing_new:
+        click.echo("nothing new since the last transform; no row changed")
+    else:
+        for target, changed in result.changed.items():
+            click.echo(f"{target}\t{changed} rows changed")
+
+
+@click.command(cls=WarehouseCommand)
+@db_option
+@wait_option
+@json_option
+def check(db, wait_seconds, as_json):
+    """Run every quality check now and record the outcomes in dq_check_results.
+
+    Each check is a SQL file in sql/checks/ returning its failing rows; its header
+    says whether it is an error or a warning. Exits 3 if an error check fails.
+    """
+    results = check_only(db, wait_seconds)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in results], indent=2, default=str))
+    else:
+        for result in results:
+            click.echo(result.describe())
+    bad = failed(results)
+    if bad:
+        error = click.ClickException(f"{len(bad)} error check(s) failed: " + ", ".join(r.name for r in bad))
+        error.exit_code = 3
+        raise error
+
+
+@click.command(cls=WarehouseCommand)
+@db_option
+@wait_option
+@json_option
+def upgrade(db, wait_seconds, as_json):
+    """Bring a warehouse made by an earlier release up to this release's schema.
+
+    Runs the numbered migrations after the warehouse's schema version, in one
+    transaction (all of them or none), and replaces every view whose definition
+    changed. Loading commands do the same before they load; this does nothing
+    else. A warehouse made by a later release is refused (exit 5).
+    """
+    report = upgrade_only(db, wait_seconds)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    elif report.before is None:
+        click.echo(f"created a new warehouse at schema version {report.after}")
+    elif report.upgraded or report.views_replaced:
+        click.echo(describe_schema(report))
+    else:
+        click.echo(f"already at schema version {report.after}; nothing to do")
+
+
+COMMANDS = (run_command, generate, ingest, transform, check, upgrade)

@@ -1,0 +1,160 @@
+"""What every input kind's records share: how a record is read, judged and told apart.
+
+A record travels as a ``RawRecord`` (its number in the file, its exact text, its decoded
+value or why it could not be decoded). A contract (``sources/<kind>/contract.py``) turns
+it into the typed columns of its Bronze table or a ``Rejection``: a stable reason code,
+the field at fault and a message that names it. The codes every kind uses, the lenient
+decoder, the canonical hash that tells identical copies apart, and the small field rules
+all contracts share live here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+import orjson
+
+# Stable reason codes every input kind uses (documented in docs/CONTRACT.md; never renamed).
+INVALID_JSON = "invalid_json"
+NOT_AN_OBJECT = "not_an_object"
+MISSING_FIELD = "missing_field"
+WRONG_TYPE = "wrong_type"
+OUT_OF_RANGE = "out_of_range"
+BAD_TIMESTAMP = "bad_timestamp"
+CONFLICTING_DUPLICATE = "conflicting_duplicate"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a record was refused: a stable code, the field at fault, a human message."""
+
+    code: str
+    field: str | None
+    message: str
+
+
+class RawRecord(NamedTuple):
+    """One record as read: its 1-based number, exact text, decoded value or why not.
+
+    The value is whatever the contract's fast decoder made of it (a typed struct) when it
+    decoded straight into the contract's shape, otherwise whatever JSON value it holds.
+    """
+
+    number: int
+    text: str
+    value: object = None
+    error: Rejection | None = None
+
+
+class Oversized(str):
+    """A JSON integer too long to be a quantity or an amount (kept as its text)."""
+
+
+class NonFinite(str):
+    """NaN, Infinity or -Infinity: accepted by the parser only so it can be rejected."""
+
+
+def _parse_int(text: str):
+    return Oversized(text) if len(text.lstrip("-")) > 20 else int(text)
+
+
+def _parse_constant(text: str):
+    return NonFinite(text)
+
+
+# The lenient decoder, used where the fast one (orjson) refuses a record: it accepts
+# NaN/Infinity and integers of any length so that they become values the contracts
+# reject with a reason, instead of breaking the whole file.
+LENIENT_DECODER = json.JSONDecoder(parse_int=_parse_int, parse_constant=_parse_constant)
+
+
+def decode(text: str | bytes):
+    """Decode one record's JSON text; raises ValueError (or RecursionError) if it is not JSON."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        value = LENIENT_DECODER.decode(text)
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("a string holds an unpaired surrogate escape (not valid Unicode)") from None
+    return value
+
+
+def record_hash(value) -> str:
+    """A digest of the record's canonical JSON (sorted keys, no spaces): equal content, equal hash."""
+    canonical = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(canonical, digest_size=16).hexdigest()
+
+
+# --- field rules every contract uses ---------------------------------------------------------
+
+class Refused(Exception):
+    """Raised by a field rule: the record is rejected with this code, field and message."""
+
+    def __init__(self, code, field, message):
+        super().__init__(message)
+        self.rejection = Rejection(code, field, message)
+
+
+def json_kind(value) -> str:
+    """The JSON type of a decoded value, as a message names it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (Oversized, NonFinite, int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def describe(value) -> str:
+    """A value as a message shows it: its JSON, cut to 40 characters."""
+    if isinstance(value, (Oversized, NonFinite)):
+        text = str(value)
+    else:
+        try:
+            text = orjson.dumps(value).decode()
+        except (TypeError, orjson.JSONEncodeError):
+            text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def wrong_type(field: str, expected: str, value) -> Refused:
+    return Refused(WRONG_TYPE, field, f"{field} must be {expected}, got {json_kind(value)} {describe(value)}")
+
+
+def required_string(record: dict, key: str, field: str) -> str:
+    value = record.get(key)
+    if type(value) is str and value and not value.isspace():
+        return value
+    if value is None:
+        raise Refused(MISSING_FIELD, field, f"{field} is required but missing")
+    if not isinstance(value, str):
+        raise wrong_type(field, "a string", value)
+    raise Refused(MISSING_FIELD, field, f"{field} is required but empty")
+
+
+def optional_string(record: dict, key: str, field: str) -> str | None:
+    value = record.get(key)
+    if value is None or type(value) is str:
+        return value
+    raise wrong_type(field, "a string or null", value)
+
+
+def utc_timestamp(text: str) -> datetime:
+    """Parse an ISO-8601 timestamp; no offset means UTC. Raises ValueError."""
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
