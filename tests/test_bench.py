@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ecommerce_warehouse.bench import sqlite_bench as bench
+from ecommerce_warehouse.bench import workers
 from ecommerce_warehouse.cli import warehouse
 from ecommerce_warehouse.cli.bench import parse_size
 
@@ -59,7 +60,7 @@ def test_steps_have_positive_figures_and_exact_line_counts(document):
     assert ingest["records_loaded"] == N and ingest["records_rejected"] == 0
     assert run["steps"]["transform"]["rows_changed"]["fact_orders"] == N
     total = run["steps"]["total"]
-    assert total["seconds"] == pytest.approx(sum(run["steps"][s]["seconds"] for s in bench.STEPS), abs=1e-3)
+    assert total["seconds"] == pytest.approx(sum(run["steps"][s]["seconds"] for s in workers.STEPS), abs=1e-3)
     assert run["tables"]["fact_orders"] == N and run["counts_match"] is True
     assert run["file_bytes"] > 0 and run["database_bytes"] > 0
     assert "scale" not in document                # one size: no scale table
@@ -109,7 +110,7 @@ def test_keep_leaves_the_files_and_the_text_report_renders(document):
 def test_scale_table_from_runs():
     def run(lines, seconds):
         return {"lines": lines, "steps": {s: {"seconds_per_million_lines": seconds} for s in
-                                          (*bench.STEPS, "total")}}
+                                          (*workers.STEPS, "total")}}
     table = bench.scale_table([run(10, 2.0), run(100, 3.0)])
     assert table["ingest"] == {"10": 2.0, "100": 3.0}
 
@@ -137,7 +138,7 @@ def test_help_names_the_options():
 def test_missing_peers_are_skipped_with_a_note(tmp_path, monkeypatch):
     monkeypatch.setattr(bench, "_has_module", lambda name: False)
     monkeypatch.setattr(bench, "sqlite_utils_executable", lambda: None)
-    monkeypatch.setattr(bench, "run_in_child", lambda worker, timeout=None, **kw: {
+    monkeypatch.setattr(workers, "run_in_child", lambda worker, timeout=None, **kw: {
         "seconds": 0.5, "lines": 10, "peak_rss_bytes": 2_000_000})
     compare = bench._compare(tmp_path, tmp_path / "x.json", 10, 1.0, None, lambda line: None)
     status = {p["name"]: p["status"] for p in compare["peers"]}
@@ -148,15 +149,15 @@ def test_missing_peers_are_skipped_with_a_note(tmp_path, monkeypatch):
     assert [peer["ours_ratio"] for peer in compare["peers"][2:]] == [2.0] * 5
 
 
-@pytest.mark.parametrize("variant", sorted(bench.BRONZE_VARIANTS))
+@pytest.mark.parametrize("variant", sorted(workers.BRONZE_VARIANTS))
 def test_each_bronze_floor_stores_what_it_says(tmp_path, variant):
     """The floors time storing our own Bronze rows, or the part of them a variant keeps."""
     import sqlite3
 
     from ecommerce_warehouse.generate import transactions as generator
-    path, count = generator.write_day(generator.build_catalogue(1), bench.average_day(), 50, tmp_path)
+    path, count = generator.write_day(generator.build_catalogue(1), workers.average_day(), 50, tmp_path)
     db = tmp_path / f"{variant}.db"
-    figures = bench._work_bronze_floor(str(path), str(db), variant)
+    figures = workers._work_bronze_floor(str(path), str(db), variant)
     assert figures["lines"] == count and figures["seconds"] > 0
     connection = sqlite3.connect(db)
     try:

@@ -4,7 +4,7 @@
 does ingest put a file's records into ``raw_transactions`` with COPY than it would with
 row inserts? For each size N it
 
-1. generates N order lines (one average day, with the project's generator, as bench.py
+1. generates N order lines (one average day, with the project's generator, as ``sqlite_bench``
    does) into a temporary folder;
 2. builds the file's Bronze rows once, as ingest does (``reader.read_records`` +
    ``ingest.bronze_row``, columns ``ingest.insert_columns``), and spills them to a
@@ -38,38 +38,35 @@ row inserts? For each size N it
 
 Nothing here asserts a speed. A load is timed from creating its loader to the end of
 its commit, reading the spilled rows back included.
+
+This module checks the URL, describes the server, runs the sizes and formats the report;
+``postgres_loaders`` holds the spilled rows, the loaders and the timed loads.
 """
 
 from __future__ import annotations
 
-import os
-import pickle
 import shutil
 import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
 from sqlalchemy import text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
 from ecommerce_warehouse import db as database
-from ecommerce_warehouse import sqlfiles
-from ecommerce_warehouse.bench import sqlite_bench as bench
+from ecommerce_warehouse.bench import DEFAULT_SEED, machine, postgres_loaders, report, workers
+from ecommerce_warehouse.bench.postgres_loaders import PostgresBenchError
 from ecommerce_warehouse.engines import postgresql as postgres
-from ecommerce_warehouse.engines.postgresql_copy import CopyRows
-from ecommerce_warehouse.errors import DatabaseError, WarehouseError
-from ecommerce_warehouse.load.ingest import insert_columns
+from ecommerce_warehouse.errors import DatabaseError
 from ecommerce_warehouse.model.schema import ensure_schema
 from ecommerce_warehouse.sources.transactions import SOURCE as TRANSACTIONS
 
 DEFAULT_REPEAT = 3
-INSERT_FILE = "ingest/insert_raw_transaction"
 # The timed paths, in the order of the first round (each round starts one later).
 PATHS = ("copy", "copy_text", "inserts", "ingest_file", "read_back")
 TITLES = {
@@ -82,10 +79,6 @@ TITLES = {
 SCHEMA_PREFIX = "bench_"
 
 Progress = Callable[[str], None]
-
-
-class PostgresBenchError(WarehouseError):
-    """The PostgreSQL benchmark cannot run (or a load failed); the message says why."""
 
 
 # --- the server and this machine -----------------------------------------------------------
@@ -105,18 +98,6 @@ def server_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def backend_cpu_seconds(pid: int) -> float | None:
-    """CPU seconds (user + system) the server backend ``pid`` has used, if it runs on this
-    machine and its /proc entry is readable; else None."""
-    try:
-        if not Path(f"/proc/{pid}/comm").read_text().startswith("postgres"):
-            return None
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 def server_info(engine: Engine) -> dict:
     """The server's version and the settings that weigh on a bulk load."""
     names = ("server_version", "shared_buffers", "max_wal_size", "synchronous_commit",
@@ -126,7 +107,7 @@ def server_info(engine: Engine) -> dict:
             text("select name, current_setting(name) from pg_catalog.pg_settings"
                  " where name = any(:names)"), {"names": list(names)}).all())
         pid = connection.execute(text("select pg_backend_pid()")).scalar_one()
-    settings["server_cpu_measured"] = backend_cpu_seconds(pid) is not None
+    settings["server_cpu_measured"] = postgres_loaders.backend_cpu_seconds(pid) is not None
     return settings
 
 
@@ -135,173 +116,6 @@ def psycopg_info() -> dict:
 
     return {"version": psycopg.__version__, "implementation": psycopg.pq.__impl__,
             "libpq": psycopg.pq.version()}
-
-
-# --- the rows, built once and spilled --------------------------------------------------------
-
-class SpilledRows:
-    """Bronze rows pickled chunk by chunk into a file: written once, read back per load."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.rows = 0
-        self.chunks = 0
-
-    def write(self, rows: Iterator[tuple], chunk_size: int) -> None:
-        with open(self.path, "wb") as handle:
-            chunk: list[tuple] = []
-            for row in rows:
-                chunk.append(row)
-                if len(chunk) >= chunk_size:
-                    self._dump(handle, chunk)
-                    chunk = []
-            if chunk:
-                self._dump(handle, chunk)
-
-    def _dump(self, handle, chunk: list[tuple]) -> None:
-        pickle.dump(chunk, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        self.rows += len(chunk)
-        self.chunks += 1
-
-    def read(self) -> Iterator[list[tuple]]:
-        with open(self.path, "rb") as handle:
-            for _ in range(self.chunks):
-                yield pickle.load(handle)  # noqa: S301 - our own file, written above
-
-
-def build_bronze_rows(path: Path, batch: tuple, spill: SpilledRows) -> float:
-    """Spill the Bronze rows of ``path`` as ingest builds them; return the seconds taken."""
-    from ecommerce_warehouse.load import ingest
-    from ecommerce_warehouse.load.reader import read_records
-
-    began = time.perf_counter()
-    judge = TRANSACTIONS.contract.judge
-    records = enumerate(read_records(path, TRANSACTIONS.contract.decode_fast), start=1)
-    spill.write((ingest.bronze_row(record, raw_id, batch, judge(record)) for raw_id, record in records),
-                ingest.INSERT_CHUNK)
-    return time.perf_counter() - began
-
-
-# --- the loaders --------------------------------------------------------------------------------
-
-class Loader(Protocol):
-    """What a timed path does with the rows: ``run`` each chunk, then ``finish`` (or
-    ``abort`` on an error, which ends a COPY in progress so the transaction can roll back)."""
-
-    def run(self, rows: list[tuple]) -> None: ...
-
-    def finish(self) -> None: ...
-
-    def abort(self, exc: BaseException) -> None: ...
-
-
-def copy_loader(connection: Connection) -> Loader:
-    """Ingest's own path: db.bulk_writer with the COPY variant of the insert file."""
-
-    insert = database.bulk_writer(connection, INSERT_FILE, insert_columns(TRANSACTIONS))
-    if insert.format == "rows":
-        raise PostgresBenchError(f"sql/{INSERT_FILE}.postgresql.sql is not a COPY, so there is "
-                                 "no COPY path to time")
-    return insert
-
-
-def copy_text_loader(connection: Connection) -> Loader:
-    """The same COPY, in text format."""
-
-    (statement,) = sqlfiles.statements(INSERT_FILE, postgres.DIALECT)
-    return CopyRows(connection, INSERT_FILE, statement, insert_columns(TRANSACTIONS), binary=False)
-
-
-def row_inserts_loader(connection: Connection) -> Loader:
-    """Row inserts: the portable insert file, run by db.bulk_writer as any statement file is
-    (compiled for psycopg once, executemany of each chunk; psycopg 3 pipelines it)."""
-    (statement,) = sqlfiles.statements(INSERT_FILE, "portable")   # no twin of that name: the .sql
-    return database.bulk_writer(connection, INSERT_FILE, insert_columns(TRANSACTIONS), statement=statement)
-
-
-class _ReadBack:
-    """Nothing loaded: the time to read the spilled rows back, which every path includes."""
-
-    def __init__(self, _connection: Connection):
-        pass
-
-    def run(self, rows: list[tuple]) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
-
-    def abort(self, exc: BaseException) -> None:
-        pass
-
-
-LOADERS: dict[str, Callable[[Connection], Loader]] = {
-    "copy": copy_loader, "copy_text": copy_text_loader, "inserts": row_inserts_loader, "read_back": _ReadBack,
-}
-
-
-# --- one timed load ---------------------------------------------------------------------------
-
-def _backend_pid(connection: Connection) -> int:
-    return connection.execute(text("select pg_backend_pid()")).scalar_one()
-
-
-def timed_load(engine: Engine, path_name: str, spill: SpilledRows) -> dict:
-    """Load the spilled rows with one path in one transaction; its seconds and CPU seconds
-    (reading the rows back included: a COPY stores rows on the server meanwhile)."""
-    make = LOADERS[path_name]
-    with database.write_transaction(engine) as connection:
-        pid = _backend_pid(connection)
-        server_before = backend_cpu_seconds(pid)
-        wall, clock = time.perf_counter(), time.process_time()
-        load = make(connection)
-        try:
-            for chunk in spill.read():
-                load.run(chunk)
-            load.finish()
-        except BaseException as exc:
-            load.abort(exc)
-            raise
-    seconds = time.perf_counter() - wall           # the commit included
-    cpu = time.process_time() - clock
-    server_after = backend_cpu_seconds(pid)
-    server = None if server_before is None or server_after is None else server_after - server_before
-    return {"seconds": seconds, "client_cpu_seconds": cpu, "server_cpu_seconds": server}
-
-
-def timed_ingest(engine: Engine, file_path: Path) -> dict:
-    """The whole ingest_file of the generated file (its own transaction and registry row)."""
-    from ecommerce_warehouse.load.ingest import ingest_file
-
-    pid, server_before = _pooled_backend(engine)
-    wall, clock = time.perf_counter(), time.process_time()
-    result = ingest_file(engine, file_path, TRANSACTIONS)
-    seconds, cpu = time.perf_counter() - wall, time.process_time() - clock
-    if result.status != "loaded":
-        raise PostgresBenchError(f"ingest of {file_path} ended {result.status}: {result.error}")
-    # ingest ran on the engine's one pooled connection when the backend is the same after it
-    pid_after, server_after = _pooled_backend(engine)
-    server = None
-    if pid_after == pid and server_before is not None and server_after is not None:
-        server = server_after - server_before
-    return {"seconds": seconds, "client_cpu_seconds": cpu, "server_cpu_seconds": server,
-            "file_id": result.file_id, "records_read": result.records_read}
-
-
-def _pooled_backend(engine: Engine) -> tuple[int, float | None]:
-    with engine.connect() as connection:
-        pid = _backend_pid(connection)
-    return pid, backend_cpu_seconds(pid)
-
-
-def empty_bronze(engine: Engine, ingested_file_id: int | None = None) -> None:
-    """Empty Bronze (and the rejects that point at it) between loads, outside the timing;
-    forget an ingested file's registry row so the next round can ingest it again."""
-    with database.write_transaction(engine) as connection:
-        connection.execute(text("truncate table raw_transactions, rejected_records"))
-        if ingested_file_id is not None:
-            connection.execute(text("delete from etl_files where file_id = :file_id"),
-                               {"file_id": ingested_file_id})
 
 
 # --- one size ---------------------------------------------------------------------------------
@@ -337,7 +151,7 @@ def measure_size(url: str, lines: int, seed: int, repeat: int, workdir: Path, sa
     from ecommerce_warehouse.generate import transactions as generator
     from ecommerce_warehouse.load.reader import file_format
 
-    day = bench.average_day()
+    day = workers.average_day()
     say(f"generating {lines:,} lines for {day}")
     began = time.perf_counter()
     file_path, count = generator.write_day(generator.build_catalogue(seed), day, lines, workdir)
@@ -355,9 +169,10 @@ def measure_size(url: str, lines: int, seed: int, repeat: int, workdir: Path, sa
                 "source": TRANSACTIONS.name,
             }).scalar_one()
         say(f"building the Bronze rows of {count:,} lines (once)")
-        spill = SpilledRows(workdir / "bronze-rows.pickle")
-        build_seconds = build_bronze_rows(file_path, (file_id, str(file_path), database.utc_now()), spill)
-        copy_format = _copy_format(engine)
+        spill = postgres_loaders.SpilledRows(workdir / "bronze-rows.pickle")
+        batch = (file_id, str(file_path), database.utc_now())
+        build_seconds = postgres_loaders.build_bronze_rows(file_path, batch, spill)
+        copy_format = postgres_loaders.copy_format(engine)
 
         samples: dict[str, list[dict]] = {name: [] for name in PATHS}
         for round_number in range(repeat):
@@ -365,14 +180,14 @@ def measure_size(url: str, lines: int, seed: int, repeat: int, workdir: Path, sa
             for name in order:
                 say(f"round {round_number + 1}/{repeat}: {TITLES[name]}")
                 if name == "ingest_file":
-                    sample = timed_ingest(engine, file_path)
-                    empty_bronze(engine, sample["file_id"])
+                    sample = postgres_loaders.timed_ingest(engine, file_path)
+                    postgres_loaders.empty_bronze(engine, sample["file_id"])
                     if sample["records_read"] != spill.rows:
                         raise PostgresBenchError(f"ingest read {sample['records_read']:,} records, "
                                                  f"the benchmark built {spill.rows:,} rows")
                 else:
-                    sample = timed_load(engine, name, spill)
-                    empty_bronze(engine)
+                    sample = postgres_loaders.timed_load(engine, name, spill)
+                    postgres_loaders.empty_bronze(engine)
                 samples[name].append(sample)
     finally:
         drop_schema(engine, schema)
@@ -405,14 +220,6 @@ def _chunk_rows() -> int:
     return INSERT_CHUNK
 
 
-def _copy_format(engine: Engine) -> str:
-    """The format ingest's COPY uses on this warehouse ('binary' or 'text')."""
-
-    with database.write_transaction(engine) as connection:
-        insert = database.bulk_writer(connection, INSERT_FILE, insert_columns(TRANSACTIONS))
-        return insert.format if insert.format != "rows" else "none"
-
-
 def drop_schema(engine: Engine, schema: str) -> None:
     """Drop the benchmark's schema (and everything in it)."""
     from psycopg import sql
@@ -429,7 +236,7 @@ def drop_schema(engine: Engine, schema: str) -> None:
 
 # --- the whole benchmark ----------------------------------------------------------------------
 
-def run_postgres_benchmark(url: str, sizes: Sequence[int], seed: int = bench.DEFAULT_SEED,
+def run_postgres_benchmark(url: str, sizes: Sequence[int], seed: int = DEFAULT_SEED,
                            repeat: int = DEFAULT_REPEAT, progress: Progress | None = None) -> dict:
     """Measure every size on the server at ``url``; return one JSON-ready document."""
     say = progress or (lambda line: None)
@@ -438,8 +245,8 @@ def run_postgres_benchmark(url: str, sizes: Sequence[int], seed: int = bench.DEF
     if repeat < 1:
         raise PostgresBenchError("repeat at least once")
     url = server_url(url)
-    machine = bench.machine_info()
-    machine["source_digest"] = bench.source_digest()
+    described = machine.machine_info()
+    described["source_digest"] = machine.source_digest()
     try:
         probe = database.open_engine(url)
     except DatabaseError as exc:
@@ -451,7 +258,7 @@ def run_postgres_benchmark(url: str, sizes: Sequence[int], seed: int = bench.DEF
     finally:
         probe.dispose()
     document: dict = {
-        "machine": machine,
+        "machine": described,
         "server": {"url": database.redacted(url), **server},
         "psycopg": psycopg_info(),
         "seed": seed,
@@ -467,7 +274,7 @@ def run_postgres_benchmark(url: str, sizes: Sequence[int], seed: int = bench.DEF
             shutil.rmtree(folder, ignore_errors=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    document["load_average_at_end"] = bench.load_average()
+    document["load_average_at_end"] = machine.load_average()
     document["finished_at"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return document
 
@@ -485,7 +292,7 @@ def _times(value: float | None) -> str:
 def format_postgres_report(document: dict) -> str:
     """The PostgreSQL benchmark document as plain text."""
     server, driver = document["server"], document["psycopg"]
-    out = bench.describe_machine(document["machine"])
+    out = report.describe_machine(document["machine"])
     out.append(f"server    PostgreSQL {server.get('server_version')} at {server['url']} "
                f"(synchronous_commit {server.get('synchronous_commit')}, shared_buffers "
                f"{server.get('shared_buffers')}, wal_level {server.get('wal_level')}); "
@@ -510,7 +317,7 @@ def format_postgres_report(document: dict) -> str:
                 title = f"COPY, {figures.get('format')} (ingest's path)"
             rounds = ", ".join(f"{value:.2f}" for value in figures["samples_seconds"])
             out.append(f"  {title:<31}{_seconds(figures['seconds']):>9}"
-                       f"{bench._rate(figures['rows_per_second']):>11}"
+                       f"{report.rate(figures['rows_per_second']):>11}"
                        f"{_seconds(figures['client_cpu_seconds']):>14}"
                        f"{_seconds(figures['server_cpu_seconds']):>14}   {rounds}")
         out.append(f"  row inserts ÷ COPY: {_times(run['inserts_over_copy'])} (seconds), "
