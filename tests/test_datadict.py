@@ -18,7 +18,7 @@ import pytest
 
 from conftest import SQL_DIR, load, rows
 from ecommerce_warehouse.cli import warehouse
-from ecommerce_warehouse.read import datadict
+from ecommerce_warehouse.read import datadict, docs_schema
 
 STALE = "is stale: run `warehouse docs` and commit the result"
 DOCS_DIR = SQL_DIR.parent / "docs"
@@ -27,12 +27,12 @@ DESIGN_FILE = SQL_DIR.parent / "DESIGN.md"
 
 @pytest.fixture(scope="module")
 def schema():
-    return datadict.live_schema()
+    return docs_schema.live_schema()
 
 
 @pytest.fixture(scope="module")
 def descriptions():
-    return datadict.load_descriptions()
+    return docs_schema.load_descriptions()
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_design_md_links_the_dictionary_and_copies_none_of_it(rendered):
 
 
 def test_every_table_view_and_column_is_described(schema, descriptions):
-    missing = datadict.problems(schema, descriptions)
+    missing = docs_schema.problems(schema, descriptions)
     assert not missing, "describe these in sql/descriptions.toml:\n" + "\n".join(missing)
 
 
@@ -87,13 +87,13 @@ def test_a_missing_description_is_reported(schema, descriptions):
     del changed["objects"]["gold_daily_sales"]["types"]["orders"]
     changed["objects"]["dim_date"]["columns"]["no_such_column"] = "gone"
     del changed["objects"]["etl_runs"]
-    found = datadict.problems(schema, changed)
+    found = docs_schema.problems(schema, changed)
     assert "column fact_orders.quantity has no description" in found
     assert any(p.startswith("column gold_daily_sales.orders has no declared type") for p in found)
     assert any("describes no_such_column" in p for p in found)
     assert "table etl_runs has no [objects.etl_runs]" in found
-    with pytest.raises(datadict.DocsError, match="does not match the schema"):
-        datadict.checked(schema, changed)
+    with pytest.raises(docs_schema.DocsError, match="does not match the schema"):
+        docs_schema.checked(schema, changed)
 
 
 def test_view_types_match_what_sqlite_stores(tmp_path: Path, two_days, descriptions, schema):
@@ -122,7 +122,7 @@ def test_erd_draws_every_foreign_key(schema, rendered):
 def test_dictionary_gives_grain_type_and_meaning(schema, descriptions, rendered):
     for name in schema:
         assert f"`{name}`" in rendered.dictionary
-        grain = datadict.grain_of(name)
+        grain = docs_schema.grain_of(name)
         assert grain and f"grain: {grain}" in rendered.dictionary, name
     assert "grain: one row per transaction_id, i.e. one order line" in rendered.dictionary
     assert "| `total_amount_cents` | INTEGER |  | no | quantity × unit_price_cents. |" \

@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from ecommerce_warehouse.generate import transactions as generator
+from ecommerce_warehouse.generate.catalogue import Catalogue, build_catalogue
 
 START, END = date(2025, 3, 1), date(2025, 3, 3)
 
@@ -133,8 +134,8 @@ def test_dirty_rate_produces_invalid_records(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def catalogue() -> generator.Catalogue:
-    return generator.build_catalogue(11)
+def catalogue() -> Catalogue:
+    return build_catalogue(11)
 
 
 @pytest.mark.parametrize("day", [date(2025, 3, 6), date(2025, 3, 9)])

@@ -27,6 +27,7 @@ from pathlib import Path
 import orjson
 
 from ecommerce_warehouse.generate import transactions as generator
+from ecommerce_warehouse.generate.catalogue import Catalogue, build_catalogue
 
 SEED = 7
 FIRST_DAY = date(2025, 3, 1)
@@ -113,7 +114,7 @@ def batch_name(day: date) -> str:
     return f"transactions_{day:%Y%m%d}.json"
 
 
-def day_records(catalogue: generator.Catalogue, day: date) -> list[dict]:
+def day_records(catalogue: Catalogue, day: date) -> list[dict]:
     """One day's lines: the generated ones, then the hand-made ones of that day."""
     records = list(generator.day_records(catalogue, day, LINES_PER_DAY))
     records.extend(item.record for item in HAND_MADE if item.day == day)
@@ -128,7 +129,7 @@ def write_scenario(folder: Path) -> list[tuple[Path, int]]:
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    catalogue = generator.build_catalogue(SEED)
+    catalogue = build_catalogue(SEED)
     written = []
     for day in days():
         records = day_records(catalogue, day)

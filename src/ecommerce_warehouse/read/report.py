@@ -1,10 +1,10 @@
 """``warehouse report``: one self-contained HTML file with charts from the Gold views.
 
-Six charts, each an inline SVG drawn here in Python with its numbers in a table beside
+Six charts, each an inline SVG (drawn with read/svg.py) with its numbers in a table beside
 it: daily net revenue, the top 10 products, category share by month, the cohort
 retention heatmap, the order status mix and rejects by reason. The file holds no script,
 no font and no link to anything outside it: it opens offline, in any browser, and can
-be mailed or printed as it is.
+be mailed or printed as it is. Here: reading the Gold views, the charts and the page.
 
 Every data mark (a bar, a segment, a heatmap cell) is a ``<rect class="mark">``, one per
 row of the table beside it, which is what tests/test_report.py counts in the rendered page.
@@ -13,7 +13,6 @@ The warehouse is read through ``db.open_read_only``: the report never writes to 
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,12 +24,13 @@ from sqlalchemy.exc import DBAPIError
 from ecommerce_warehouse.db import open_read_only, query_sql, redacted
 from ecommerce_warehouse.errors import DatabaseError, OutputError
 from ecommerce_warehouse.model.schema import check_readable
+from ecommerce_warehouse.read import svg
+from ecommerce_warehouse.read.svg import esc
 
 DEFAULT_OUT = "data/warehouse/report.html"
 GOLD_VIEWS = ("gold_daily_sales", "gold_top_products", "gold_category_sales_monthly",
               "gold_monthly_cohort_retention", "gold_order_status")
 TOP_PRODUCTS = 10
-CHART_WIDTH = 600
 
 # One colour family per chart, so a test can tell from a screenshot that each one drew.
 DAILY_COLOUR = "#2b6cb0"
@@ -38,14 +38,9 @@ TOP_COLOUR = "#2f855a"
 CATEGORY_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                     "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a",
                     "#637939", "#8c6d31", "#843c39", "#7b4173")
-HEAT_LOW = (243, 232, 255)
-HEAT_HIGH = (68, 51, 122)
 STATUS_COLOURS = {"completed": "#0f766e", "cancelled": "#b7791f", "refunded": "#c53030"}
 STATUS_OTHER = "#4a5568"
 REJECT_COLOUR = "#dd6b20"
-INK = "#1a202c"
-MUTED = "#718096"
-GRID = "#e2e8f0"
 
 
 @dataclass
@@ -112,66 +107,6 @@ def percent(share) -> str:
     return f"{(share or 0) * 100:.1f}%"
 
 
-def axis_step(largest: float, ticks: int = 5) -> float:
-    """A round tick step (1, 2, 2.5 or 5 times a power of ten) so ``ticks`` steps cover ``largest``."""
-    if largest <= 0:
-        return 1
-    rough = largest / ticks
-    power = 10 ** math.floor(math.log10(rough))
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if rough <= m * power)
-
-
-def esc(text) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def shorten(text: str, length: int) -> str:
-    text = str(text or "")
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
-# --- SVG pieces ---------------------------------------------------------------------------------
-
-def svg(width: int, height: int, label: str, body: list[str]) -> str:
-    return (f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'role="img" aria-label="{esc(label)}" font-family="system-ui, sans-serif" '
-            f'font-size="11">' + "".join(body) + "</svg>")
-
-
-def text_at(x: float, y: float, content, anchor: str = "start", fill: str = INK, size: int = 11,
-            weight: str = "normal") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}" '
-            f'font-size="{size}" font-weight="{weight}">{esc(content)}</text>')
-
-
-def mark(x: float, y: float, width: float, height: float, fill: str, tip: str) -> str:
-    return (f'<rect class="mark" x="{x:.1f}" y="{y:.1f}" width="{max(width, 0):.1f}" '
-            f'height="{max(height, 0):.1f}" fill="{fill}"><title>{esc(tip)}</title></rect>')
-
-
-def empty_svg(label: str, message: str) -> str:
-    return svg(CHART_WIDTH, 80, label, [text_at(CHART_WIDTH / 2, 45, message, "middle", MUTED, 13)])
-
-
-def horizontal_bars(label: str, items: list[tuple[str, float, str, str]], value_text,
-                    label_width: int = 190) -> str:
-    """Bars from the left: items are (label, value, colour, tooltip)."""
-    if not items:
-        return empty_svg(label, "nothing to show")
-    bar_height, gap, top = 20, 8, 8
-    height = top + len(items) * (bar_height + gap) + 8
-    room = CHART_WIDTH - label_width - 90
-    largest = max((value for _, value, _, _ in items), default=0) or 1
-    body = []
-    for index, (name, value, colour, tip) in enumerate(items):
-        y = top + index * (bar_height + gap)
-        length = room * (value / largest) if value > 0 else 0
-        body.append(text_at(label_width - 8, y + 14, shorten(name, 30), "end"))
-        body.append(mark(label_width, y, length, bar_height, colour, tip))
-        body.append(text_at(label_width + length + 6, y + 14, value_text(value), fill=MUTED))
-    return svg(CHART_WIDTH, height, label, body)
-
-
 # --- the charts -----------------------------------------------------------------------------------
 
 def daily_revenue_chart(rows: list[dict]) -> Chart:
@@ -182,32 +117,32 @@ def daily_revenue_chart(rows: list[dict]) -> Chart:
     chart.rows = [[r["sales_date"], f"{r['orders']:,}", money(r["net_revenue_cents"])] for r in rows]
     chart.marks = len(rows)
     if not rows:
-        chart.svg = empty_svg(title, "no sales yet")
+        chart.svg = svg.empty_svg(title, "no sales yet")
         return chart
-    width, height, left, bottom, top = CHART_WIDTH, 280, 64, 36, 12
+    width, height, left, bottom, top = svg.CHART_WIDTH, 280, 64, 36, 12
     plot_w, plot_h = width - left - 12, height - top - bottom
     largest = max(r["net_revenue_cents"] or 0 for r in rows)
-    step_size = axis_step(largest)
+    step_size = svg.axis_step(largest)
     steps = max(1, math.ceil(largest / step_size))
     ceiling = step_size * steps
     body = []
     for step in range(steps + 1):
         value = step_size * step
         y = top + plot_h - plot_h * step / steps
-        body.append(f'<line x1="{left}" x2="{width - 12}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
-        body.append(text_at(left - 6, y + 4, short_money(value), "end", MUTED))
+        body.append(f'<line x1="{left}" x2="{width - 12}" y1="{y:.1f}" y2="{y:.1f}" stroke="{svg.GRID}"/>')
+        body.append(svg.text_at(left - 6, y + 4, short_money(value), "end", svg.MUTED))
     band = plot_w / len(rows)
     every = max(1, math.ceil(len(rows) / 10))
     for index, row in enumerate(rows):
         value = row["net_revenue_cents"] or 0
         bar_h = plot_h * value / ceiling
         x = left + index * band + band * 0.1
-        body.append(mark(x, top + plot_h - bar_h, band * 0.8, bar_h, DAILY_COLOUR,
-                         f"{row['sales_date']}: {money(value)}"))
+        body.append(svg.mark(x, top + plot_h - bar_h, band * 0.8, bar_h, DAILY_COLOUR,
+                             f"{row['sales_date']}: {money(value)}"))
         if index % every == 0:
-            body.append(text_at(x + band * 0.4, height - bottom + 16, row["sales_date"][5:], "middle",
-                                MUTED))
-    chart.svg = svg(width, height, title, body)
+            body.append(svg.text_at(x + band * 0.4, height - bottom + 16, row["sales_date"][5:], "middle",
+                                    svg.MUTED))
+    chart.svg = svg.svg(width, height, title, body)
     return chart
 
 
@@ -219,7 +154,7 @@ def top_products_chart(rows: list[dict]) -> Chart:
     chart.rows = [[str(r["revenue_rank"]), r["product_name"] or r["product_id"], r["category"] or "",
                    money(r["net_revenue_cents"])] for r in rows]
     chart.marks = len(rows)
-    chart.svg = horizontal_bars(title, [
+    chart.svg = svg.horizontal_bars(title, [
         (r["product_name"] or r["product_id"], r["net_revenue_cents"] or 0, TOP_COLOUR,
          f"{r['product_name']}: {money(r['net_revenue_cents'])}") for r in rows], money)
     return chart
@@ -238,38 +173,32 @@ def category_share_chart(rows: list[dict]) -> Chart:
                    money(r["net_revenue_cents"])] for r in rows]
     chart.marks = len(rows)
     if not rows:
-        chart.svg = empty_svg(title, "no sales yet")
+        chart.svg = svg.empty_svg(title, "no sales yet")
         return chart
     left, top, bar_h, gap = 70, 8, 26, 10
-    plot_w = CHART_WIDTH - left - 12
+    plot_w = svg.CHART_WIDTH - left - 12
     legend_top = top + len(months) * (bar_h + gap) + 6
     per_line = 3
     height = legend_top + math.ceil(len(categories) / per_line) * 18 + 6
     body = []
     for index, month in enumerate(months):
         y = top + index * (bar_h + gap)
-        body.append(text_at(left - 8, y + 17, month, "end"))
+        body.append(svg.text_at(left - 8, y + 17, month, "end"))
         x = left
         for row in (r for r in rows if r["month"] == month):
             width = plot_w * (row["share_of_month"] or 0)
             category = row["category"] or "(none)"
-            body.append(mark(x, y, width, bar_h, colour[category],
-                             f"{month} {category}: {percent(row['share_of_month'])}"))
+            body.append(svg.mark(x, y, width, bar_h, colour[category],
+                                 f"{month} {category}: {percent(row['share_of_month'])}"))
             x += width
     for index, category in enumerate(categories):
         x = left + (index % per_line) * (plot_w / per_line)
         y = legend_top + (index // per_line) * 18
         body.append(f'<rect class="legend" x="{x:.1f}" y="{y:.1f}" width="10" height="10" '
                     f'fill="{colour[category]}"/>')
-        body.append(text_at(x + 14, y + 9, shorten(category, 24)))
-    chart.svg = svg(CHART_WIDTH, height, title, body)
+        body.append(svg.text_at(x + 14, y + 9, svg.shorten(category, 24)))
+    chart.svg = svg.svg(svg.CHART_WIDTH, height, title, body)
     return chart
-
-
-def heat_colour(rate: float) -> str:
-    rate = min(max(rate or 0, 0), 1)
-    mixed = (round(low + (high - low) * rate) for low, high in zip(HEAT_LOW, HEAT_HIGH))
-    return "#" + "".join(f"{part:02x}" for part in mixed)
 
 
 def cohort_chart(rows: list[dict]) -> Chart:
@@ -283,26 +212,26 @@ def cohort_chart(rows: list[dict]) -> Chart:
                    f"{r['active_customers']:,}", percent(r["retention_rate"])] for r in rows]
     chart.marks = len(rows)
     if not rows:
-        chart.svg = empty_svg(title, "no known customers yet")
+        chart.svg = svg.empty_svg(title, "no known customers yet")
         return chart
     cohorts = sorted({r["cohort_month"] for r in rows})
     span = max(r["months_since_first"] for r in rows) + 1
     left, top, cell_h = 70, 26, 30
-    cell_w = min(80, (CHART_WIDTH - left - 12) / span)
+    cell_w = min(80, (svg.CHART_WIDTH - left - 12) / span)
     height = top + len(cohorts) * cell_h + 10
-    body = [text_at(left + cell_w * m + cell_w / 2, top - 8, f"+{m}", "middle", MUTED)
+    body = [svg.text_at(left + cell_w * m + cell_w / 2, top - 8, f"+{m}", "middle", svg.MUTED)
             for m in range(span)]
     for row in rows:
         x = left + cell_w * row["months_since_first"]
         y = top + cohorts.index(row["cohort_month"]) * cell_h
         rate = row["retention_rate"] or 0
-        body.append(mark(x + 1, y + 1, cell_w - 2, cell_h - 2, heat_colour(rate),
-                         f"{row['cohort_month']} +{row['months_since_first']}: {percent(rate)}"))
-        body.append(text_at(x + cell_w / 2, y + cell_h / 2 + 4, f"{rate * 100:.0f}%", "middle",
-                            "#ffffff" if rate > 0.5 else INK))
+        body.append(svg.mark(x + 1, y + 1, cell_w - 2, cell_h - 2, svg.heat_colour(rate),
+                             f"{row['cohort_month']} +{row['months_since_first']}: {percent(rate)}"))
+        body.append(svg.text_at(x + cell_w / 2, y + cell_h / 2 + 4, f"{rate * 100:.0f}%", "middle",
+                                "#ffffff" if rate > 0.5 else svg.INK))
     for index, cohort in enumerate(cohorts):
-        body.append(text_at(left - 8, top + index * cell_h + cell_h / 2 + 4, cohort, "end"))
-    chart.svg = svg(CHART_WIDTH, height, title, body)
+        body.append(svg.text_at(left - 8, top + index * cell_h + cell_h / 2 + 4, cohort, "end"))
+    chart.svg = svg.svg(svg.CHART_WIDTH, height, title, body)
     return chart
 
 
@@ -316,7 +245,7 @@ def status_chart(rows: list[dict]) -> Chart:
     chart.rows = [[r["status"], f"{r['lines']:,}", percent(r["share_of_lines"]),
                    money(r["gross_revenue_cents"])] for r in rows]
     chart.marks = len(rows)
-    chart.svg = horizontal_bars(title, [
+    chart.svg = svg.horizontal_bars(title, [
         (r["status"], r["share_of_lines"] or 0, STATUS_COLOURS.get(r["status"], STATUS_OTHER),
          f"{r['status']}: {percent(r['share_of_lines'])}") for r in rows], percent, label_width=110)
     return chart
@@ -326,13 +255,13 @@ def rejects_chart(rows: list[dict]) -> Chart:
     title = "Rejects by reason"
     chart = Chart("rejects", title, "Records quarantined in rejected_records, by reason code.",
                   "", ["reason", "rejects", "example"], numeric=(1,))
-    chart.rows = [[r["reason_code"], f"{r['rejects']:,}", shorten(r["example_message"], 60)]
+    chart.rows = [[r["reason_code"], f"{r['rejects']:,}", svg.shorten(r["example_message"], 60)]
                   for r in rows]
     chart.marks = len(rows)
     if not rows:
-        chart.svg = empty_svg(title, "no rejected records")
+        chart.svg = svg.empty_svg(title, "no rejected records")
         return chart
-    chart.svg = horizontal_bars(title, [
+    chart.svg = svg.horizontal_bars(title, [
         (r["reason_code"], r["rejects"], REJECT_COLOUR, f"{r['reason_code']}: {r['rejects']:,}")
         for r in rows], lambda v: f"{int(v):,}", label_width=170)
     return chart
