@@ -1,8 +1,15 @@
-"""Shared fixtures: a warehouse in tmp_path, generated batches, and a CLI runner."""
+"""Shared fixtures: a warehouse in tmp_path, generated batches, and a CLI runner.
+
+Depth: the property and fault suites run at a quick depth by default (``make test``), and
+at full depth with ``WAREHOUSE_TEST_DEPTH=deep`` (``.ci/run`` runs them so as well):
+``depth(quick, deep)`` gives the number of examples, kills, ... for the depth in force.
+Every assertion is the same at both depths; only how many cases are tried differs.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -14,6 +21,14 @@ from ecommerce_warehouse.generate import transactions as generator
 from ecommerce_warehouse.model import checks, schema
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
 from ecommerce_warehouse.sources.transactions import SOURCE as TRANSACTIONS
+
+DEEP = os.environ.get("WAREHOUSE_TEST_DEPTH", "quick") == "deep"
+
+
+def depth(quick: int, deep: int) -> int:
+    """How many cases a property or fault test tries: ``deep`` with WAREHOUSE_TEST_DEPTH=deep."""
+    return deep if DEEP else quick
+
 
 # The project's sql/ folder, as a student opens it (the package reads the same files).
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import depth
 from ecommerce_warehouse.sources.transactions import contract
 
 VALID = {
@@ -105,7 +106,7 @@ def both_paths(text: str):
     return fast, general
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=depth(300, 1500), deadline=None)
 @given(records())
 def test_the_fast_path_agrees_with_the_general_path(text):
     try:
@@ -118,7 +119,7 @@ def test_the_fast_path_agrees_with_the_general_path(text):
         assert fast == general
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=depth(300, 1500), deadline=None)
 @given(st.integers(0, 10**15), st.integers(0, 4))
 def test_amounts_in_cents_agree(units, decimals):
     """_exact_cents and _cents agree on amounts with 0–4 decimals, up to and past MAX_PRICE."""

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TRANSFORM_FILES
+from conftest import TRANSFORM_FILES, depth
 from ecommerce_warehouse.generate import transactions as generator
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
 from faults_helpers import (
@@ -58,8 +58,8 @@ DIRTY = 0.02
 FIRST_DAY = date(2025, 3, 1)           # already in the "before" warehouse
 RUN_START, RUN_END = date(2025, 3, 2), date(2025, 3, 5)
 N_FILES = (RUN_END - RUN_START).days + 1
-RANDOM_KILLS = 30            # kills that must land inside ingest or transform
-MAX_RANDOM_ATTEMPTS = 60     # some land before the run row or after the commit: try again
+RANDOM_KILLS = depth(8, 30)          # kills that must land inside ingest or transform
+MAX_RANDOM_ATTEMPTS = depth(16, 60)  # some land before the run row or after the commit: try again
 RANDOM_SEED = 20250302
 WAIT = "20"
 
@@ -246,7 +246,7 @@ def measure_work(prepared: Prepared, folder: Path) -> float:
 def test_kill_9_at_random_moments_of_ingest_and_transform(prepared, tmp_path):
     """Each kill lands a random time (seeded) after the run has opened the warehouse (its
     lock file appears), drawn from the measured duration of a whole run's work; kills go on
-    until 30 have landed inside ingest or transform."""
+    until RANDOM_KILLS have landed inside ingest or transform (30 at the deep depth)."""
     rng = random.Random(RANDOM_SEED)
     low, high = 0.0, measure_work(prepared, tmp_path) * 1.1
     seen: dict[str, int] = {}

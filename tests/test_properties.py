@@ -31,10 +31,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import load
+from conftest import depth, load
 
 PROPERTY_SETTINGS = settings(
-    max_examples=200, deadline=None,
+    max_examples=depth(30, 200), deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 

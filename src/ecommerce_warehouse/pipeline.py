@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from ecommerce_warehouse import sources
 from ecommerce_warehouse.db import exclusive_run, open_engine, query_sql, redacted, write_transaction
 from ecommerce_warehouse.errors import OutputError, WarehouseError
 from ecommerce_warehouse.generate import transactions as generator
@@ -26,7 +27,6 @@ from ecommerce_warehouse.model.runs import Run
 from ecommerce_warehouse.model.transform import TransformResult, transform
 from ecommerce_warehouse.progress import Progress
 from ecommerce_warehouse.settings import DEFAULT_WAIT_SECONDS
-from ecommerce_warehouse.sources import SOURCES
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def table_counts(engine: Engine) -> dict[str, int]:
     """The row counts a run summary shows: each kind's, then the conformed dimensions'."""
     counts: dict[str, int] = {}
     with write_transaction(engine) as connection:
-        for name in [source.counts for source in SOURCES if source.counts] + [core.COUNTS]:
+        for name in [source.counts for source in sources.SOURCES if source.counts] + [core.COUNTS]:
             counts.update(query_sql(connection, name).one()._mapping)
     return counts
 

@@ -17,10 +17,9 @@ from typing import Self
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from ecommerce_warehouse import engines, sqlfiles
+from ecommerce_warehouse import engines, sources, sqlfiles
 from ecommerce_warehouse.db import query_sql, run_sql, utc_now
 from ecommerce_warehouse.model import core
-from ecommerce_warehouse.sources import SOURCES
 
 SAMPLE_ROWS = 5
 VOLUME_TOLERANCE = 0.5       # daily_volume_anomaly: ±50% of the previous 7 days' median
@@ -90,7 +89,7 @@ def every_check() -> list[CheckJob]:
     """Every check of the core and of every input kind, each over every row."""
     params = check_parameters()
     jobs = [CheckJob(name, params) for name in core.CHECKS]
-    for source in SOURCES:
+    for source in sources.SOURCES:
         scope = {**params, **EVERY_RAW_ID, **{name: 0 for name in source.scope}}
         jobs.extend(CheckJob(name, scope) for name in source.checks)
     return jobs

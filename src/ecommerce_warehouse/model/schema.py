@@ -27,11 +27,10 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from ecommerce_warehouse import __version__, sqlfiles
+from ecommerce_warehouse import __version__, sources, sqlfiles
 from ecommerce_warehouse.db import query_sql, run_sql, utc_now, write_transaction
 from ecommerce_warehouse.errors import DatabaseError
 from ecommerce_warehouse.model import core
-from ecommerce_warehouse.sources import SOURCES
 
 
 @dataclass(frozen=True)
@@ -82,12 +81,12 @@ class SchemaReport:
 
 def table_files() -> list[str]:
     """Every table and index file: the core's, then each input kind's."""
-    return [*core.SCHEMA, *(name for source in SOURCES for name in source.schema)]
+    return [*core.SCHEMA, *(name for source in sources.SOURCES for name in source.schema)]
 
 
 def view_files() -> list[str]:
     """Every view file, each after the views it reads."""
-    return [name for source in SOURCES for name in source.views]
+    return [name for source in sources.SOURCES for name in source.views]
 
 
 def prepare(engine: Engine) -> SchemaReport:

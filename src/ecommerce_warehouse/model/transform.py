@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from ecommerce_warehouse import engines
+from ecommerce_warehouse import engines, sources
 from ecommerce_warehouse.db import query_sql, run_sql, utc_now, write_transaction
 from ecommerce_warehouse.errors import QualityGateError, TransformError
 from ecommerce_warehouse.model import core
@@ -36,7 +36,6 @@ from ecommerce_warehouse.model.checks import (
     run_checks,
 )
 from ecommerce_warehouse.model.runs import Run
-from ecommerce_warehouse.sources import SOURCES
 from ecommerce_warehouse.sources.declaration import Source, TransformStep
 
 # A kind's transform at least this big, and at least as big as its fact already is, runs
@@ -112,7 +111,7 @@ class TransformHook:
 def pending_sources(connection: Connection) -> list[Pending]:
     """Each kind with Bronze rows after its watermark, in declaration order."""
     found = []
-    for source in SOURCES:
+    for source in sources.SOURCES:
         watermark = query_sql(connection, "transform/last_watermark", {"source": source.name}).scalar_one()
         high_water = query_sql(connection, source.high_water).scalar_one()
         if high_water > watermark:

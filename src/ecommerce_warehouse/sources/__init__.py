@@ -16,7 +16,6 @@ from ecommerce_warehouse.sources.declaration import Source
 
 # In transform order: a kind may read what an earlier one built.
 SOURCES: tuple[Source, ...] = (transactions.SOURCE,)
-BY_NAME = {source.name: source for source in SOURCES}
 
 
 def names() -> list[str]:
@@ -25,11 +24,10 @@ def names() -> list[str]:
 
 def named(name: str) -> Source:
     """The kind called ``name`` (``--source``); UnknownSourceError listing the kinds if none."""
-    try:
-        return BY_NAME[name]
-    except KeyError:
-        raise UnknownSourceError(f"--source {name}: no such input kind; the kinds are "
-                                 f"{', '.join(names())}") from None
+    for source in SOURCES:
+        if source.name == name:
+            return source
+    raise UnknownSourceError(f"--source {name}: no such input kind; the kinds are {', '.join(names())}")
 
 
 def of_file(path: Path, given: str | None = None) -> Source:
