@@ -91,3 +91,28 @@ def test_silver_snapshot_views_agree_with_the_dimensions(tmp_path, two_days):
         except
         select product_id, product_name, category, list_price_cents, is_inferred from dim_products
     """) == []
+
+
+def test_the_sqlite_fact_twin_gives_the_keys_the_portable_file_gives(tmp_path, two_days, monkeypatch):
+    """transform/fact_orders.sqlite.sql lets SQLite's rowid give order_key; the portable file
+    gives the same keys with a window function (what every other engine runs)."""
+    twin = tmp_path / "twin.db"
+    for path in two_days:
+        load(twin, path)
+    original = sqlfiles.sql_file
+
+    def portable_fact(name: str, engine: str):
+        return original(name, "portable") if name == "transform/fact_orders" else original(name, engine)
+
+    monkeypatch.setattr(sqlfiles, "sql_file", portable_fact)
+    sqlfiles.statements.cache_clear()
+    try:
+        portable = tmp_path / "portable.db"
+        for path in two_days:
+            load(portable, path)
+    finally:
+        sqlfiles.statements.cache_clear()
+    keys = "select order_key, transaction_id, user_key, product_key from fact_orders order by order_key"
+    assert rows(twin, keys) == rows(portable, keys)
+    assert rows(twin, "select min(order_key), max(order_key), count(*) from fact_orders") == \
+        rows(twin, "select 1, count(*), count(*) from fact_orders")
