@@ -16,12 +16,15 @@ from ecommerce_warehouse.sources import SOURCES
 
 ALL_SQL = sorted(SQL_DIR.rglob("*.sql"))
 DECLARED = (*schema.table_files(), *schema.view_files(), *TRANSFORM_FILES,
+            *(step.name for source in SOURCES for step in source.transform),
             *(job for source in SOURCES for job in source.checks), *core.CHECKS,
             *(migration.file for migration in schema.MIGRATIONS))
 # One-value queries and helpers the declarations name by other fields (or the code runs).
 HELPERS = {"transform/last_watermark", "transform/advance_watermark", "transform/fact_size",
            "transform/fact_orders_drop_indexes",
-           *(source.high_water for source in SOURCES)}
+           *(source.high_water for source in SOURCES),
+           *(step.bind for source in SOURCES for step in source.transform if step.bind),
+           *(file for source in SOURCES for file in source.scope.values())}
 GRAIN = re.compile(r"\(grain: ([^)]*)\)")
 
 

@@ -1,6 +1,8 @@
 -- dim_date (PostgreSQL dialect): calendar rows (grain: as in schema/dim_date.sql)
 -- keys: date_key YYYYMMDD
--- reads: silver_transactions (lines staged in this run) and dim_date itself
+-- reads: dim_date itself, and :first_date / :last_date, the first and last date of the
+--        rows staged in this run (bound from transform/transactions_date_range.sql or
+--        transform/page_views_date_range.sql: every kind extends the same calendar)
 -- Fills every date from the earliest to the latest date seen so far, so the calendar
 -- has no gaps. Existing dates are left alone. The same rows as dim_date.sqlite.sql.
 -- Why a twin: dates are a real type here: date + integer steps a day
@@ -15,10 +17,9 @@ with calendar_bounds as (
         min(bound_date) as first_date,
         max(bound_date) as last_date
     from (
-        select event_date as bound_date
-        from silver_transactions
-        where raw_id > :from_raw_id
-          and raw_id <= :to_raw_id
+        select cast(:first_date as date) as bound_date
+        union all
+        select cast(:last_date as date)
         union all
         select min(full_date) from dim_date where date_key > 0    -- -1 is the unknown date
         union all

@@ -1,6 +1,8 @@
 -- dim_date (SQLite dialect): calendar rows (grain: as in schema/dim_date.sql)
 -- keys: date_key YYYYMMDD
--- reads: silver_transactions (lines staged in this run) and dim_date itself
+-- reads: dim_date itself, and :first_date / :last_date, the first and last date of the
+--        rows staged in this run (bound from transform/transactions_date_range.sql or
+--        transform/page_views_date_range.sql: every kind extends the same calendar)
 -- Fills every date from the earliest to the latest date seen so far, so the calendar
 -- has no gaps. SQLite has no date type or month names: dates are YYYY-MM-DD text,
 -- date arithmetic uses date(d, '+1 day') and names come from a CASE. Existing
@@ -14,10 +16,9 @@ insert into dim_date (
             min(bound_date) as first_date,
             max(bound_date) as last_date
         from (
-            select event_date as bound_date
-            from silver_transactions
-            where raw_id > :from_raw_id
-              and raw_id <= :to_raw_id
+            select :first_date as bound_date
+            union all
+            select :last_date
             union all
             select min(full_date) from dim_date where date_key > 0    -- -1 is the unknown date
             union all

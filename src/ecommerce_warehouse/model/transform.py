@@ -62,7 +62,7 @@ class Pending:
         return self.lines >= max(BULK_LINES, size)
 
     def params(self, now: str) -> dict:
-        return {"from_raw_id": self.from_raw_id, "to_raw_id": self.to_raw_id, "now": now}
+        return {**self.scope, "from_raw_id": self.from_raw_id, "to_raw_id": self.to_raw_id, "now": now}
 
     def check_params(self) -> dict:
         return {**check_parameters(), "from_raw_id": self.from_raw_id,
@@ -109,14 +109,16 @@ class TransformHook:
 
 
 def pending_sources(connection: Connection) -> list[Pending]:
-    """Each kind with Bronze rows after its watermark, in declaration order."""
+    """Each kind with Bronze rows after its watermark, in declaration order; and each kind
+    that follows one of those (``Source.follows``), over an empty range of its own."""
     found = []
     for source in sources.SOURCES:
         watermark = query_sql(connection, "transform/last_watermark", {"source": source.name}).scalar_one()
         high_water = query_sql(connection, source.high_water).scalar_one()
-        if high_water > watermark:
-            found.append(Pending(source, watermark, high_water))
-    return found
+        found.append(Pending(source, watermark, max(high_water, watermark)))
+    changed = {item.source.name for item in found if item.lines > 0}
+    return [item for item in found
+            if item.lines > 0 or (changed and changed.intersection(item.source.follows))]
 
 
 def transform(engine: Engine, run: Run, hook: TransformHook | None = None) -> TransformResult:
@@ -130,7 +132,8 @@ def transform(engine: Engine, run: Run, hook: TransformHook | None = None) -> Tr
     try:
         with write_transaction(engine) as connection:
             pending = pending_sources(connection)
-            result = TransformResult({p.source.name: (p.from_raw_id, p.to_raw_id) for p in pending})
+            # a kind that only follows another ran over no rows of its own: no range to report
+            result = TransformResult({p.source.name: (p.from_raw_id, p.to_raw_id) for p in pending if p.lines})
             if not pending:
                 return result
             for item in pending:
@@ -139,7 +142,8 @@ def transform(engine: Engine, run: Run, hook: TransformHook | None = None) -> Tr
             hook.begin(connection, pending)
             beside = [CheckJob(name, item.check_params()) for item in pending
                       for name in item.source.checks_beside]
-            bulk = all(item.bulk for item in pending)
+            # a kind that only follows another (no rows of its own) has no say
+            bulk = all(item.bulk for item in pending if item.lines)
             tuning = engines.of(connection).transform_tuning(connection, bulk)
             lines = sum(item.lines for item in pending)
             with tuning, ChecksAlongside(connection, beside, lines) as alongside:
@@ -155,7 +159,7 @@ def transform(engine: Engine, run: Run, hook: TransformHook | None = None) -> Tr
             if failed(result.checks):
                 raise QualityGateError(gate_message(result.checks, run.run_id), result.checks)
             record_results(connection, run.run_id, result.checks)
-            for item in pending:
+            for item in (item for item in pending if item.lines):
                 run_sql(connection, "transform/advance_watermark", {
                     "run_id": run.run_id, "source": item.source.name,
                     "from_raw_id": item.from_raw_id, "to_raw_id": item.to_raw_id})
@@ -182,10 +186,14 @@ def run_steps(connection: Connection, run: Run, pending: list[Pending],
             began = time.perf_counter()
             if item.bulk and step.bulk_before:
                 run_sql(connection, step.bulk_before)
-            rows = run_sql(connection, step.name, params)
+            bound = params
+            if step.bind:
+                bound = {**params, **query_sql(connection, step.bind, params).one()._mapping}
+            rows = run_sql(connection, step.name, bound)
             if item.bulk and step.bulk_after:
                 run_sql(connection, step.bulk_after)
-            changed[step.target] += rows
+            if rows or item.lines:      # a kind that only follows another shows what it changed
+                changed[step.target] += rows
             run.step("transform", step.target, rows, time.perf_counter() - began, connection)
             hook.after_step(connection, item.source, step, rows)
     return dict(changed)

@@ -14,21 +14,28 @@ from types import ModuleType
 
 @dataclass(frozen=True)
 class TransformStep:
-    """One SQL file of a transform, run with the source's range of Bronze rows bound.
+    """One SQL file of a transform, run with the source's range of Bronze rows bound
+    (``from_raw_id``, ``to_raw_id``), ``now`` and the source's ``scope`` values.
 
     ``bulk_before`` / ``bulk_after`` run around it when the run is bulk (it adds at least
     as many lines as the fact holds): e.g. drop a fact's indexes, then build them again,
     several times faster than keeping them up to date row by row.
+    ``bind``: a one-row SQL file run just before the step, whose columns are bound as
+    further parameters (e.g. the first and last date the run's rows hold, for dim_date).
+    ``changes``: the table the step changes, when the file is not named after it (two
+    kinds each add members to dim_users, each with a file of its own).
     """
 
     name: str
     bulk_before: str | None = None
     bulk_after: str | None = None
+    bind: str | None = None
+    changes: str | None = None
 
     @property
     def target(self) -> str:
-        """The table the step changes (the file is named after it)."""
-        return self.name.rsplit("/", 1)[-1]
+        """The table the step changes (the file is named after it, unless ``changes`` says)."""
+        return self.changes or self.name.rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,10 @@ class Source:
       ``bulk_size`` names the one that is the fact's size: a run at least that big (and
       at least ``transform.BULK_LINES``) is bulk, and its steps' bulk files run.
     - ``counts``: SQL giving the row counts a run summary shows.
+    - ``follows``: kinds whose star this kind's model reads (sessions read the orders'
+      revenue): when one of them has new rows and this kind has none, this kind's steps
+      still run, over an empty range of its own, so what it derived from theirs is
+      brought up to date (its steps find their work through ``scope`` values).
     """
 
     name: str
@@ -86,4 +97,5 @@ class Source:
     scope: Mapping[str, str] = field(default_factory=dict)
     bulk_size: str | None = None
     counts: str | None = None
+    follows: tuple[str, ...] = ()
     contract_doc: str = "docs/CONTRACT.md"

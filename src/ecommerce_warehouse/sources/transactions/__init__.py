@@ -47,7 +47,7 @@ SOURCE = Source(
     transform=(
         TransformStep("transform/dim_users"),
         TransformStep("transform/dim_products"),
-        TransformStep("transform/dim_date"),
+        TransformStep("transform/dim_date", bind="transform/transactions_date_range"),
         TransformStep("transform/fact_orders",
                       bulk_before="transform/fact_orders_drop_indexes",
                       bulk_after="schema/fact_orders_indexes"),

@@ -1,0 +1,88 @@
+-- silver_page_views: append the run's valid page views, with the rules applied (grain: one row per loaded page view: event_id)
+-- keys: raw_id (raw_events), event_id
+-- reads: raw_events (loaded rows with raw_id in (:from_raw_id, :to_raw_id]), page_type_rules,
+--        bot_rules
+-- Rules (each also in DESIGN.md and docs/EVENTS.md):
+-- - visitor_id: the anonymous_id (the browser's cookie), else the user_id;
+-- - page_type: of the first rule (lowest rule_order) in page_type_rules that matches the
+--   path: 'exact' the path itself, 'prefix' a path starting with it, 'segment' it and one
+--   more segment without '/'; no rule: 'other'. product_id: what follows the product
+--   rule's path (/p/P0001 -> P0001); order_id: the confirmation page's order_id parameter;
+-- - ref_domain: the referrer's host without a leading 'www.'; null when there is no
+--   referrer, or it is the page's own site (internal navigation);
+-- - is_bot: the lower-cased user agent contains a fragment of bot_rules.
+insert into silver_page_views (
+    raw_id, batch_id, event_id, event_id_derived, event_ts, event_date, date_key,
+    event_epoch_us, visitor_id, anonymous_id, user_id, session_id, page_url, page_host,
+    page_path, page_type, product_id, order_id, referrer, ref_domain, utm_source,
+    utm_medium, utm_campaign, ip, user_agent, is_bot
+)
+with staged_view as (
+    select
+        raw.*,
+        (
+            select rule.rule_order
+            from page_type_rules as rule
+            where (rule.match_kind = 'exact' and raw.page_path = rule.path)
+               or (rule.match_kind = 'prefix'
+                   and substr(raw.page_path, 1, length(rule.path)) = rule.path)
+               or (rule.match_kind = 'segment'
+                   and substr(raw.page_path, 1, length(rule.path)) = rule.path
+                   and length(raw.page_path) > length(rule.path)
+                   and substr(raw.page_path, length(rule.path) + 1) not like '%/%')
+            order by rule.rule_order
+            limit 1
+        ) as page_rule,
+        case when substr(raw.referrer_host, 1, 4) = 'www.' then substr(raw.referrer_host, 5)
+             else raw.referrer_host end as referrer_site,
+        case when substr(raw.page_host, 1, 4) = 'www.' then substr(raw.page_host, 5)
+             else raw.page_host end as page_site
+    from raw_events as raw
+    where raw.raw_id > :from_raw_id
+      and raw.raw_id <= :to_raw_id
+      and raw.load_status = 'loaded'
+),
+
+typed_view as (
+    select
+        staged_view.*,
+        coalesce(rule.page_type, 'other') as page_type,
+        rule.path as rule_path
+    from staged_view
+    left join page_type_rules as rule
+        on rule.rule_order = staged_view.page_rule
+)
+
+select
+    raw_id,
+    batch_id,
+    event_id,
+    event_id_derived,
+    event_ts,
+    event_date,
+    date_key,
+    event_epoch_us,
+    coalesce(anonymous_id, user_id) as visitor_id,
+    anonymous_id,
+    user_id,
+    session_id,
+    page_url,
+    page_host,
+    page_path,
+    page_type,
+    case when page_type = 'product'
+         then nullif(substr(page_path, length(rule_path) + 1), '') end as product_id,
+    case when page_type = 'purchase' then query_order_id end as order_id,
+    referrer,
+    case when referrer_site = page_site then null else referrer_site end as ref_domain,
+    utm_source,
+    utm_medium,
+    utm_campaign,
+    ip,
+    user_agent,
+    case when exists (
+        select 1
+        from bot_rules
+        where lower(typed_view.user_agent) like ('%' || bot_rules.fragment || '%')
+    ) then 1 else 0 end as is_bot
+from typed_view
