@@ -22,6 +22,7 @@ DECLARED = (*schema.table_files(), *schema.view_files(), *TRANSFORM_FILES,
 # One-value queries and helpers the declarations name by other fields (or the code runs).
 HELPERS = {"transform/last_watermark", "transform/advance_watermark", "transform/fact_size",
            "transform/fact_orders_drop_indexes",
+           *(step.bulk_before for source in SOURCES for step in source.transform if step.bulk_before),
            *(source.high_water for source in SOURCES),
            *(step.bind for source in SOURCES for step in source.transform if step.bind),
            *(file for source in SOURCES for file in source.scope.values())}

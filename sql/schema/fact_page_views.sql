@@ -37,9 +37,3 @@ create table if not exists fact_page_views (
     batch_id                integer not null references etl_files (file_id),
     loaded_at               text    not null
 );
-
-create index if not exists fact_page_views_scope_time
-    on fact_page_views (session_scope, viewed_at_us);
-
-create index if not exists fact_page_views_session_id
-    on fact_page_views (session_id);

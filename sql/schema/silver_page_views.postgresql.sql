@@ -5,7 +5,7 @@
 create table if not exists silver_page_views (
     raw_id              bigint  primary key,
     batch_id            bigint  not null references etl_files (file_id),
-    event_id            text    collate "C" not null unique,
+    event_id            text    collate "C" not null,
     event_id_derived    integer not null check (event_id_derived in (0, 1)),
     event_ts            timestamptz not null,
     event_date          date    not null,

@@ -1,6 +1,7 @@
 -- silver_page_views: clean, typed page views with the rules applied (grain: one row per loaded page view: event_id)
--- keys: raw_id PK, the record's row in raw_events; event_id unique (the ingest loads each
---       event_id once; later copies are 'duplicate' or 'rejected' and never come here)
+-- keys: raw_id PK, the record's row in raw_events; event_id unique by construction (the
+--       ingest loads each event_id once; later copies are 'duplicate' or 'rejected' and
+--       never come here; no index of its own: nothing looks a page view up by it here)
 -- load: sql/transform/silver_page_views.sql appends the page views staged in each run.
 --       A table, not a view as silver_transactions is: its rules (page type, bots) are
 --       lookups that every later step would otherwise repeat for every page view.
@@ -12,7 +13,7 @@
 create table if not exists silver_page_views (
     raw_id              integer primary key,
     batch_id            integer not null references etl_files (file_id),
-    event_id            text    not null unique,
+    event_id            text    not null,
     event_id_derived    integer not null check (event_id_derived = 0 or event_id_derived = 1),
     event_ts            text    not null,
     event_date          text    not null,

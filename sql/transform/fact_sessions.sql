@@ -4,8 +4,8 @@
 --       every engine); session_id natural key; visitor_key, user_key, date_key,
 --       channel_key, landing/exit_page_type_key looked up in the dimensions
 -- reads: stage_page_view_sessions (the page views of this run's windows and their new
---        sessions), fact_page_views, dim_page_type, dim_visitors, channel_rules,
---        dim_channel, fact_orders
+--        sessions), fact_page_views (each session's first, last and purchase view),
+--        dim_visitors, channel_rules, dim_channel, fact_orders
 -- Rules (each also in DESIGN.md and docs/EVENTS.md):
 -- - landing page: the first view; exit page: the last; is_bounce: one view only;
 -- - user: the user logged in during the session (the latest view with one), else the
@@ -29,103 +29,98 @@ insert into fact_sessions (
     reached_product_view, reached_cart, reached_checkout, reached_purchase, order_id,
     revenue_cents, is_bounce
 )
-with session_view as (
-    -- fact_page_views holds the new sessions already (fact_page_views_sessions.sql)
+with session_total as (
+    -- one pass over the staged views, in session order (the stage's index): the views,
+    -- the first product view and the latest view with a user logged in
     select
-        page_view.*,
-        page_type.funnel_step
-    from stage_page_view_sessions as staged
-    inner join fact_page_views as page_view
-        on page_view.page_view_key = staged.page_view_key
-    inner join dim_page_type as page_type
-        on page_type.page_type_key = page_view.page_type_key
-),
-
-session_total as (
-    select
-        session_id,
-        min(session_scope) as session_scope,
+        session_start_key,
         count(*) as page_views,
-        min(viewed_at) as started_at,
-        max(viewed_at) as ended_at,
-        min(viewed_at_us) as started_at_us,
-        max(viewed_at_us) as ended_at_us
-    from session_view
-    group by session_id
+        min(session_id) as session_id,
+        min(case when funnel_step = 1 then view_number end) as product_view_number,
+        max(case when user_key <> -1 then view_number end) as login_view_number
+    from stage_page_view_sessions
+    group by session_start_key
 ),
 
-first_view as (
-    select * from session_view where view_number = 1
-),
-
-last_view as (
-    select session_view.*
-    from session_view
-    inner join session_total
-        on session_total.session_id = session_view.session_id
-       and session_total.page_views = session_view.view_number
-),
-
-login as (
-    select session_id, user_key
-    from (
-        select
-            session_id,
-            user_key,
-            row_number() over (
-                partition by session_id order by viewed_at_us desc, event_id desc
-            ) as newness
-        from session_view
-        where user_key <> -1
-    ) as logged_in_view
-    where newness = 1
+session_edge as (
+    -- the first view (session_start_key is its page_view_key) and the last
+    select
+        session_total.*,
+        first_view.session_scope,
+        first_view.visitor_key,
+        first_view.date_key,
+        first_view.page_type_key as landing_page_type_key,
+        first_view.page_path as landing_page_path,
+        first_view.ref_domain,
+        first_view.utm_source,
+        first_view.utm_medium,
+        first_view.utm_campaign,
+        first_view.viewed_at as started_at,
+        first_view.viewed_at_us as started_at_us,
+        last_view.page_type_key as exit_page_type_key,
+        last_view.page_path as exit_page_path,
+        last_view.viewed_at as ended_at,
+        last_view.viewed_at_us as ended_at_us,
+        login_view.user_key as login_user_key
+    from session_total
+    inner join fact_page_views as first_view
+        on first_view.page_view_key = session_total.session_start_key
+    inner join stage_page_view_sessions as last_staged
+        on last_staged.session_start_key = session_total.session_start_key
+       and last_staged.view_number = session_total.page_views
+    inner join fact_page_views as last_view
+        on last_view.page_view_key = last_staged.page_view_key
+    left join stage_page_view_sessions as login_view
+        on login_view.session_start_key = session_total.session_start_key
+       and login_view.view_number = session_total.login_view_number
 ),
 
 -- the funnel, one step after the other: the first view of each step that comes after
--- the view that reached the step before
-product_step as (
-    select session_id, min(view_number) as view_number
-    from session_view
-    where funnel_step = 1
-    group by session_id
+-- the view that reached the step before (the first product view: session_total)
+funnel_view as (
+    select session_start_key, view_number, funnel_step, page_view_key
+    from stage_page_view_sessions
+    where funnel_step > 1
 ),
 
 cart_step as (
-    select session_view.session_id, min(session_view.view_number) as view_number
-    from session_view
-    inner join product_step
-        on product_step.session_id = session_view.session_id
-       and session_view.view_number > product_step.view_number
-    where session_view.funnel_step = 2
-    group by session_view.session_id
+    select funnel_view.session_start_key, min(funnel_view.view_number) as view_number
+    from funnel_view
+    inner join session_total
+        on session_total.session_start_key = funnel_view.session_start_key
+       and funnel_view.view_number > session_total.product_view_number
+    where funnel_view.funnel_step = 2
+    group by funnel_view.session_start_key
 ),
 
 checkout_step as (
-    select session_view.session_id, min(session_view.view_number) as view_number
-    from session_view
+    select funnel_view.session_start_key, min(funnel_view.view_number) as view_number
+    from funnel_view
     inner join cart_step
-        on cart_step.session_id = session_view.session_id
-       and session_view.view_number > cart_step.view_number
-    where session_view.funnel_step = 3
-    group by session_view.session_id
+        on cart_step.session_start_key = funnel_view.session_start_key
+       and funnel_view.view_number > cart_step.view_number
+    where funnel_view.funnel_step = 3
+    group by funnel_view.session_start_key
 ),
 
 purchase_step as (
-    select session_view.session_id, min(session_view.view_number) as view_number
-    from session_view
+    select funnel_view.session_start_key, min(funnel_view.view_number) as view_number
+    from funnel_view
     inner join checkout_step
-        on checkout_step.session_id = session_view.session_id
-       and session_view.view_number > checkout_step.view_number
-    where session_view.funnel_step = 4
-    group by session_view.session_id
+        on checkout_step.session_start_key = funnel_view.session_start_key
+       and funnel_view.view_number > checkout_step.view_number
+    where funnel_view.funnel_step = 4
+    group by funnel_view.session_start_key
 ),
 
 purchase as (
-    select session_view.session_id, session_view.order_id
-    from session_view
-    inner join purchase_step
-        on purchase_step.session_id = session_view.session_id
-       and purchase_step.view_number = session_view.view_number
+    select purchase_step.session_start_key, purchase_view.order_id
+    from purchase_step
+    inner join stage_page_view_sessions as staged
+        on staged.session_start_key = purchase_step.session_start_key
+       and staged.view_number = purchase_step.view_number
+    inner join fact_page_views as purchase_view
+        on purchase_view.page_view_key = staged.page_view_key
 ),
 
 order_revenue as (
@@ -138,94 +133,97 @@ order_revenue as (
     group by order_id
 ),
 
--- what the channel rules read: the first view's utm_medium and ref_domain
+-- the channel rules, once per distinct first-view utm_medium and ref_domain (a few
+-- dozen), not once per session
 channel_signal as (
-    select session_id, 'utm_medium' as field, lower(utm_medium) as signal_value
-    from first_view
-    union all
-    select session_id, 'ref_domain' as field, ref_domain as signal_value
-    from first_view
+    select distinct lower(utm_medium) as utm_medium, ref_domain
+    from session_edge
 ),
 
-first_rule as (
-    select channel_signal.session_id, min(rule.rule_order) as rule_order
+signal_value as (
+    select utm_medium, ref_domain, 'utm_medium' as field, utm_medium as signal_value
     from channel_signal
+    union all
+    select utm_medium, ref_domain, 'ref_domain' as field, ref_domain as signal_value
+    from channel_signal
+),
+
+signal_channel as (
+    select
+        signal_value.utm_medium,
+        signal_value.ref_domain,
+        min(rule.rule_order) as rule_order
+    from signal_value
     inner join channel_rules as rule
-        on rule.field = channel_signal.field
-    where (rule.match_kind = 'equals' and channel_signal.signal_value = rule.match_value)
+        on rule.field = signal_value.field
+    where (rule.match_kind = 'equals' and signal_value.signal_value = rule.match_value)
        or (rule.match_kind = 'domain'
-           and (channel_signal.signal_value = rule.match_value
-                or channel_signal.signal_value like ('%.' || rule.match_value)))
+           and (signal_value.signal_value = rule.match_value
+                or signal_value.signal_value like ('%.' || rule.match_value)))
        or (rule.match_kind = 'brand'
-           and (channel_signal.signal_value like (rule.match_value || '.%')
-                or channel_signal.signal_value like ('%.' || rule.match_value || '.%')))
-       or (rule.match_kind = 'any' and channel_signal.signal_value is not null)
-       or (rule.match_kind = 'none' and channel_signal.signal_value is null)
-    group by channel_signal.session_id
+           and (signal_value.signal_value like (rule.match_value || '.%')
+                or signal_value.signal_value like ('%.' || rule.match_value || '.%')))
+       or (rule.match_kind = 'any' and signal_value.signal_value is not null)
+       or (rule.match_kind = 'none' and signal_value.signal_value is null)
+    group by signal_value.utm_medium, signal_value.ref_domain
 ),
 
 session_row as (
     select
         known.session_key,
-        session_total.session_id,
-        case when session_total.session_scope like 'session:%' then 0 else 1 end
+        session_edge.session_id,
+        case when session_edge.session_scope like 'session:%' then 0 else 1 end
             as session_id_derived,
-        session_total.session_scope,
-        first_view.visitor_key,
-        coalesce(login.user_key, visitor.user_key, -1) as user_key,
-        case when login.user_key is null then 0 else 1 end as is_logged_in,
-        first_view.date_key,
+        session_edge.session_scope,
+        session_edge.visitor_key,
+        coalesce(session_edge.login_user_key, visitor.user_key, -1) as user_key,
+        case when session_edge.login_user_key is null then 0 else 1 end as is_logged_in,
+        session_edge.date_key,
         coalesce(channel.channel_key, -1) as channel_key,
-        first_view.page_type_key as landing_page_type_key,
-        last_view.page_type_key as exit_page_type_key,
-        session_total.started_at,
-        session_total.ended_at,
-        session_total.started_at_us,
-        session_total.ended_at_us,
-        (session_total.ended_at_us - session_total.started_at_us) / 1000000 as duration_seconds,
-        session_total.page_views,
-        first_view.page_path as landing_page_path,
-        last_view.page_path as exit_page_path,
-        first_view.ref_domain,
-        first_view.utm_source,
-        first_view.utm_medium,
-        first_view.utm_campaign,
-        case when product_step.session_id is null then 0 else 1 end as reached_product_view,
-        case when cart_step.session_id is null then 0 else 1 end as reached_cart,
-        case when checkout_step.session_id is null then 0 else 1 end as reached_checkout,
-        case when purchase_step.session_id is null then 0 else 1 end as reached_purchase,
+        session_edge.landing_page_type_key,
+        session_edge.exit_page_type_key,
+        session_edge.started_at,
+        session_edge.ended_at,
+        session_edge.started_at_us,
+        session_edge.ended_at_us,
+        (session_edge.ended_at_us - session_edge.started_at_us) / 1000000 as duration_seconds,
+        session_edge.page_views,
+        session_edge.landing_page_path,
+        session_edge.exit_page_path,
+        session_edge.ref_domain,
+        session_edge.utm_source,
+        session_edge.utm_medium,
+        session_edge.utm_campaign,
+        case when session_edge.product_view_number is null then 0 else 1 end
+            as reached_product_view,
+        case when cart_step.session_start_key is null then 0 else 1 end as reached_cart,
+        case when checkout_step.session_start_key is null then 0 else 1 end as reached_checkout,
+        case when purchase_step.session_start_key is null then 0 else 1 end as reached_purchase,
         purchase.order_id,
         coalesce(order_revenue.revenue_cents, 0) as revenue_cents,
-        case when session_total.page_views = 1 then 1 else 0 end as is_bounce
-    from session_total
-    inner join first_view
-        on first_view.session_id = session_total.session_id
-    inner join last_view
-        on last_view.session_id = session_total.session_id
+        case when session_edge.page_views = 1 then 1 else 0 end as is_bounce
+    from session_edge
     inner join dim_visitors as visitor
-        on visitor.visitor_key = first_view.visitor_key
-    left join login
-        on login.session_id = session_total.session_id
-    left join first_rule
-        on first_rule.session_id = session_total.session_id
+        on visitor.visitor_key = session_edge.visitor_key
+    left join signal_channel
+        on coalesce(signal_channel.utm_medium, '') = coalesce(lower(session_edge.utm_medium), '')
+       and coalesce(signal_channel.ref_domain, '') = coalesce(session_edge.ref_domain, '')
     left join channel_rules as rule
-        on rule.rule_order = first_rule.rule_order
+        on rule.rule_order = signal_channel.rule_order
     left join dim_channel as channel
         on channel.channel = rule.channel
-    left join product_step
-        on product_step.session_id = session_total.session_id
     left join cart_step
-        on cart_step.session_id = session_total.session_id
+        on cart_step.session_start_key = session_edge.session_start_key
     left join checkout_step
-        on checkout_step.session_id = session_total.session_id
+        on checkout_step.session_start_key = session_edge.session_start_key
     left join purchase_step
-        on purchase_step.session_id = session_total.session_id
+        on purchase_step.session_start_key = session_edge.session_start_key
     left join purchase
-        on purchase.session_id = session_total.session_id
+        on purchase.session_start_key = session_edge.session_start_key
     left join order_revenue
         on order_revenue.order_id = purchase.order_id
     left join fact_sessions as known
-        on known.session_id = session_total.session_id
+        on known.session_id = session_edge.session_id
 )
 
 select

@@ -17,9 +17,32 @@ insert into silver_page_views (
     page_path, page_type, product_id, order_id, referrer, ref_domain, utm_source,
     utm_medium, utm_campaign, ip, user_agent, is_bot
 )
-with staged_view as (
+with agent_bot as materialized (
+    -- the bot rules run once per distinct user agent of the run, not once per page view
+    -- (a run has a handful of user agents, and a LIKE per rule per view was half the step)
     select
-        raw.*,
+        seen.user_agent,
+        case when exists (
+            select 1
+            from bot_rules
+            where lower(seen.user_agent) like ('%' || bot_rules.fragment || '%')
+        ) then 1 else 0 end as is_bot
+    from (
+        select distinct user_agent
+        from raw_events
+        where raw_id > :from_raw_id
+          and raw_id <= :to_raw_id
+          and load_status = 'loaded'
+    ) as seen
+),
+
+staged_view as (
+    select
+        raw.raw_id, raw.batch_id, raw.event_id, raw.event_id_derived, raw.event_ts,
+        raw.event_date, raw.date_key, raw.event_epoch_us, raw.anonymous_id, raw.user_id,
+        raw.session_id, raw.page_url, raw.page_host, raw.page_path, raw.query_order_id,
+        raw.referrer, raw.utm_source, raw.utm_medium, raw.utm_campaign, raw.ip,
+        raw.user_agent,
         (
             select rule.rule_order
             from page_type_rules as rule
@@ -79,10 +102,8 @@ select
     utm_medium,
     utm_campaign,
     ip,
-    user_agent,
-    case when exists (
-        select 1
-        from bot_rules
-        where lower(typed_view.user_agent) like ('%' || bot_rules.fragment || '%')
-    ) then 1 else 0 end as is_bot
+    typed_view.user_agent,
+    coalesce(agent_bot.is_bot, 0) as is_bot
 from typed_view
+left join agent_bot
+    on agent_bot.user_agent = typed_view.user_agent

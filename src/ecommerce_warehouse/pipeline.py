@@ -19,7 +19,9 @@ from sqlalchemy.engine import Engine
 from ecommerce_warehouse import sources
 from ecommerce_warehouse.db import exclusive_run, open_engine, query_sql, redacted, write_transaction
 from ecommerce_warehouse.errors import OutputError, WarehouseError
+from ecommerce_warehouse.generate import events as events_generator
 from ecommerce_warehouse.generate import transactions as generator
+from ecommerce_warehouse.generate.catalogue import build_catalogue
 from ecommerce_warehouse.load.ingest import BatchFile, FileResult, check_input_paths, ingest_files
 from ecommerce_warehouse.model import core, schema
 from ecommerce_warehouse.model.checks import CheckResult, failed, record_results, run_checks
@@ -43,13 +45,14 @@ class PipelineOptions:
     source: str | None = None           # --source: the kind of every --input file
     dirty_rate: float = 0.0
     wait_seconds: float = DEFAULT_WAIT_SECONDS
+    events: bool = True                 # generate page views too (--no-events: order lines only)
 
     def parameters(self) -> dict:
         return {
             "db": redacted(self.db), "start": self.start.isoformat(), "end": self.end.isoformat(),
             "seed": self.seed, "transactions": self.transactions, "raw_dir": str(self.raw_dir),
             "inputs": [str(p) for p in self.inputs], "source": self.source,
-            "dirty_rate": self.dirty_rate,
+            "dirty_rate": self.dirty_rate, "events": self.events,
         }
 
 
@@ -148,6 +151,7 @@ def _run(warehouse: Opened, options: PipelineOptions, inputs: Sequence[BatchFile
                     options.raw_dir, options.dirty_rate,
                     on_file=(lambda p, n: progress.line(f"generated {p} ({n:,} lines)")) if progress else None,
                     on_line=progress.counter("generate") if progress else None,
+                    events=options.events,
                 )
                 box["rows"] = sum(n for _, n in written)
             result.generated = [(str(p), n) for p, n in written]
@@ -165,11 +169,22 @@ def _run(warehouse: Opened, options: PipelineOptions, inputs: Sequence[BatchFile
 
 
 def generate_files(start: date, end: date, transactions: int, seed: int, out_dir: Path,
-                   dirty_rate: float = 0.0, on_file=None, on_line=None) -> list[tuple[Path, int]]:
-    """The generator, with a failure to write (disk full, no permission) as a one-line error."""
+                   dirty_rate: float = 0.0, on_file=None, on_line=None,
+                   events: bool = True) -> list[tuple[Path, int]]:
+    """The generators: order lines, then (unless ``events`` is False) the page views of the
+    same days; (path, records) of each file. A failure to write (disk full, no permission)
+    is a one-line error."""
     try:
-        return generator.generate(start, end, transactions, seed, out_dir, dirty_rate,
-                                  on_file=on_file, on_line=on_line)
+        catalogue = build_catalogue(seed)
+        written = generator.generate(start, end, transactions, seed, out_dir, dirty_rate,
+                                     on_file=on_file, on_line=on_line, catalogue=catalogue)
+        if events:
+            before = sum(count for _, count in written)
+            written += events_generator.generate(
+                start, end, transactions, seed, out_dir, dirty_rate, on_file=on_file,
+                on_line=None if on_line is None else (lambda count: on_line(before + count)),
+                catalogue=catalogue)
+        return written
     except OSError as exc:
         where = exc.filename or out_dir
         raise OutputError(f"cannot write batch files to {out_dir}: {exc.strerror or exc} ({where})") from exc

@@ -18,6 +18,7 @@ from ecommerce_warehouse.cli.options import (
     WarehouseCommand,
     date_options,
     db_option,
+    events_option,
     generation_options,
     json_option,
     progress_printer,
@@ -42,11 +43,12 @@ from ecommerce_warehouse.progress import Progress
 
 PIPELINE_HELP = """Build the warehouse in one go: generate → ingest → transform → summary.
 
-With no options it generates March 2025 (seed 42, about 500 lines a day) into
-data/raw/ and loads it into data/warehouse/ecommerce_warehouse.db, so every
-machine builds the same warehouse. With --input it loads the given files instead
-of generating; each file's input kind comes from its name (transactions_….json)
-or from --source. Running it again with nothing new changes nothing. A warehouse
+With no options it generates March 2025 (seed 42, about 500 order lines a
+day, and the page views of the same shoppers' sessions; --no-events skips
+those) into data/raw/ and loads it into data/warehouse/ecommerce_warehouse.db,
+so every machine builds the same warehouse. With --input it loads the given
+files instead of generating; each file's input kind comes from its name
+(transactions_….json, events_….jsonl) or from --source. Running it again with nothing new changes nothing. A warehouse
 made by an earlier release is upgraded in place first.
 
 Exit status: 0 success; 1 an input problem (a missing file, or a file refused:
@@ -70,11 +72,12 @@ def pipeline_command(name: str, help_text: str) -> click.Command:
                   help="Where generated batch files are written.")
     @click.option("--dirty-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
                   help="Share of generated records made invalid on purpose (to show quarantine).")
+    @events_option
     @wait_option
     @json_option
     @click.option("-v", "--verbose", is_flag=True, help="Print a line per step on stderr.")
     def command(db, one_date, start, end, seed, transactions, inputs, source, raw_dir, dirty_rate,
-                wait_seconds, as_json, verbose):
+                events, wait_seconds, as_json, verbose):
         first, last = resolve_dates(one_date, start, end)
         if inputs and (one_date or start or end):
             raise click.UsageError("--input loads the given files; it cannot be combined with dates")
@@ -83,7 +86,7 @@ def pipeline_command(name: str, help_text: str) -> click.Command:
         options = PipelineOptions(db=db, start=first, end=last, seed=seed,
                                   transactions=transactions, raw_dir=raw_dir,
                                   inputs=tuple(inputs), source=source, dirty_rate=dirty_rate,
-                                  wait_seconds=wait_seconds)
+                                  wait_seconds=wait_seconds, events=events)
         result = run_pipeline(options, command=name, progress=progress_printer(verbose))
         emit_result(result, as_json)
         if result.error:
@@ -106,8 +109,7 @@ def emit_result(result: PipelineResult, as_json: bool) -> None:
             result.schema.upgraded or result.schema.views_replaced):
         click.echo(f"  schema     {describe_schema(result.schema)}")
     if result.generated:
-        lines = sum(n for _, n in result.generated)
-        click.echo(f"  generate   {len(result.generated)} files, {lines:,} lines")
+        click.echo("  generate   " + describe_generated(result.generated))
     loaded = [f for f in result.files if f.status == "loaded"]
     skipped = [f for f in result.files if f.status == "already_loaded"]
     refused = [f for f in result.files if f.status == "refused"]
@@ -133,6 +135,15 @@ def emit_result(result: PipelineResult, as_json: bool) -> None:
         click.echo("  warehouse  " + " · ".join(f"{name} {count:,}" for name, count in result.tables.items()))
 
 
+def describe_generated(generated: list[tuple[str, int]]) -> str:
+    """Files and records per kind: '31 transactions files (15,540 records), 31 events files (...)'."""
+    by_kind: dict[str, list[int]] = {}
+    for path, count in generated:
+        by_kind.setdefault(Path(path).name.split("_", 1)[0], []).append(count)
+    return ", ".join(f"{len(counts)} {kind} files ({sum(counts):,} records)"
+                     for kind, counts in by_kind.items())
+
+
 def describe_schema(report) -> str:
     parts = []
     if report.upgraded:
@@ -148,17 +159,21 @@ def describe_schema(report) -> str:
 @generation_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=settings.DEFAULT_RAW_DIR, show_default=True,
-              help="Folder for the transactions_YYYYMMDD.json files.")
+              help="Folder for the transactions_YYYYMMDD.json and events_YYYYMMDD.jsonl files.")
 @click.option("--dirty-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Share of records made invalid on purpose (to show quarantine).")
-def generate(one_date, start, end, seed, transactions, out, dirty_rate):
-    """Write one JSON batch file of fake order lines per day.
+@events_option
+def generate(one_date, start, end, seed, transactions, out, dirty_rate, events):
+    """Write one batch file of fake order lines, and one of page views, per day.
 
-    Files are named transactions_YYYYMMDD.json; the same seed, days and
-    --transactions always give byte-identical files.
+    Order lines go to transactions_YYYYMMDD.json (a JSON array); the same
+    shoppers' page views to events_YYYYMMDD.jsonl (JSON Lines), in which every
+    order of the day ends a session on its confirmation page (--no-events
+    skips them). The same seed, days and --transactions always give
+    byte-identical files.
     """
     first, last = resolve_dates(one_date, start, end)
-    written = generate_files(first, last, transactions, seed, out, dirty_rate)
+    written = generate_files(first, last, transactions, seed, out, dirty_rate, events=events)
     for path, count in written:
         click.echo(f"{path}\t{count} lines")
 
@@ -197,9 +212,11 @@ def ingest(db, files, source, wait_seconds, as_json):
 def transform(db, wait_seconds, as_json):
     """Run the SQL transforms over everything ingested since the last transform.
 
-    Upserts dim_users and dim_products (SCD type 1), extends dim_date and appends
-    to fact_orders, in one transaction, then runs the checks before it commits.
-    With nothing new it changes nothing.
+    Order lines: upserts dim_users and dim_products (SCD type 1), extends
+    dim_date and appends to fact_orders. Page views: Silver with the rules
+    applied, then fact_page_views, and the sessions the new page views touch
+    are cut again (fact_sessions). All in one transaction, then the checks run
+    before it commits. With nothing new it changes nothing.
     """
     result, tables = transform_only(db, wait_seconds)
     if as_json:

@@ -94,6 +94,13 @@ source_option = click.option(
 )
 
 
+events_option = click.option(
+    "--events/--no-events", default=True, show_default=True,
+    help="Also generate the page views of the same days (events_YYYYMMDD.jsonl), whose "
+         "sessions end in the day's orders; --no-events writes order lines only.",
+)
+
+
 def date_options(function):
     """--date, or --start and --end (inclusive)."""
     for option in reversed((

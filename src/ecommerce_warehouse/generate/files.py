@@ -1,6 +1,7 @@
 """Writing generated batch files, for every kind of generated file.
 
-A batch file is one JSON array per day, one record per line, named ``KIND_YYYYMMDD.json``.
+A batch file holds one day's records, one a line: a JSON array named ``KIND_YYYYMMDD.json``
+or JSON Lines named ``KIND_YYYYMMDD.jsonl``.
 It is written under a temporary name and renamed into place, so a killed generator never
 leaves a partial file under the final name; it gets the mode of an ordinary new file
 (0666 less the umask), not the 0600 of a temporary one. Lines are written in chunks, so
@@ -30,9 +31,10 @@ def days_between(start: date, end: date) -> list[date]:
     return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
 
 
-def daily_batch_path(out_dir: Path, kind: str, day: date) -> Path:
-    """Where the batch file of ``kind`` for ``day`` goes: ``out_dir/KIND_YYYYMMDD.json``."""
-    return Path(out_dir) / f"{kind}_{day:%Y%m%d}.json"
+def daily_batch_path(out_dir: Path, kind: str, day: date, suffix: str = ".json") -> Path:
+    """Where the batch file of ``kind`` for ``day`` goes: ``out_dir/KIND_YYYYMMDD.json``
+    (or ``.jsonl``, given as ``suffix``)."""
+    return Path(out_dir) / f"{kind}_{day:%Y%m%d}{suffix}"
 
 
 def json_bytes(value) -> bytes:
@@ -78,6 +80,22 @@ def write_json_array(out: BinaryIO, lines: Iterator[bytes],
         if on_count is not None and count % PROGRESS_STEP == 0:
             on_count(count)
     out.write(b"\n]\n")
+    return count
+
+
+def write_json_lines(out: BinaryIO, lines: Iterator[bytes],
+                     on_count: Callable[[int], None] | None = None) -> int:
+    """Write ``lines`` (each one JSON value) as JSON Lines; return how many.
+
+    ``on_count`` is called with the running count every PROGRESS_STEP lines.
+    """
+    count = 0
+    while chunk := list(islice(lines, WRITE_CHUNK_LINES)):   # bounded memory, few writes
+        out.write(b"\n".join(chunk))
+        out.write(b"\n")
+        count += len(chunk)
+        if on_count is not None and count % PROGRESS_STEP == 0:
+            on_count(count)
     return count
 
 

@@ -265,12 +265,14 @@ def write_day(catalogue: Catalogue, day: date, transactions: int, out_dir: Path,
 def generate(start: date, end: date, transactions: int, seed: int, out_dir: Path,
              dirty_rate: float = 0.0,
              on_file: Callable[[Path, int], None] | None = None,
-             on_line: Callable[[int], None] | None = None) -> list[tuple[Path, int]]:
+             on_line: Callable[[int], None] | None = None,
+             catalogue: Catalogue | None = None) -> list[tuple[Path, int]]:
     """Write one file per day from ``start`` to ``end``; return (path, lines) for each.
 
-    ``on_file`` is called after each file, ``on_line`` with the running line count.
+    ``on_file`` is called after each file, ``on_line`` with the running line count;
+    ``catalogue``: the seed's, if already built.
     """
-    catalogue = build_catalogue(seed)
+    catalogue = catalogue or build_catalogue(seed)
     written = []
     total = 0
     for day in files.days_between(start, end):
