@@ -12,12 +12,15 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from conftest import SQL_DIR, load, rows
+from events_helpers import load_files
 from ecommerce_warehouse.cli import warehouse
+from ecommerce_warehouse.generate import events as events_generator
 from ecommerce_warehouse.read import datadict, docs_schema
 
 STALE = "is stale: run `warehouse docs` and commit the result"
@@ -97,9 +100,12 @@ def test_a_missing_description_is_reported(schema, descriptions):
 
 
 def test_view_types_match_what_sqlite_stores(tmp_path: Path, two_days, descriptions, schema):
-    """The types given for computed view columns are what typeof() says in a built warehouse."""
+    """The types given for computed view columns are what typeof() says in a built warehouse
+    (order lines and the page views of the same days, so every view has rows)."""
     db = tmp_path / "w.db"
     load(db, *two_days)
+    clicks = events_generator.generate(date(2025, 3, 1), date(2025, 3, 2), 200, 7, tmp_path / "clicks")
+    load_files(db, *(path for path, _ in clicks))
     for name, item in schema.items():
         for column in item.columns:
             if column.type:

@@ -24,6 +24,7 @@ from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from ecommerce_warehouse.db import bulk_writer, open_engine, write_transaction
 from ecommerce_warehouse.engines import postgresql as postgres
 from ecommerce_warehouse.errors import WarehouseBusyError
+from ecommerce_warehouse.generate import events as events_generator
 from ecommerce_warehouse.generate import transactions as generator
 from ecommerce_warehouse.load.ingest import insert_columns
 from ecommerce_warehouse.sources.transactions import SOURCE as TRANSACTIONS
@@ -47,6 +48,12 @@ EQUIVALENT = {
         select 'order line user', transaction_id, user_key from fact_orders
         union all
         select 'order line product', transaction_id, product_key from fact_orders
+        union all
+        select 'visitor', visitor_id, visitor_key from dim_visitors
+        union all
+        select 'page view', event_id, page_view_key from fact_page_views
+        union all
+        select 'session', session_id, session_key from fact_sessions
         order by 1, 2""",
     "dim_users": """
         select user_id, name, email, registration_date, is_inferred,
@@ -76,6 +83,50 @@ EQUIVALENT = {
     "etl_files": """
         select path, status, records_read, records_loaded, duplicates_skipped, records_rejected, error
         from etl_files order by path, status""",
+    "raw_events": """
+        select files.path, raw.record_number, raw.raw_text, raw.record_hash, raw.load_status,
+               raw.reject_reason, raw.reject_field, raw.reject_message, raw.event_id,
+               raw.event_id_derived, raw.event_ts, raw.event_date, raw.date_key, raw.event_epoch_us,
+               raw.page_host, raw.page_path, raw.utm_medium, raw.query_order_id, raw.referrer_host
+        from raw_events as raw inner join etl_files as files on files.file_id = raw.batch_id
+        order by files.path, raw.record_number""",
+    "silver_page_views": """
+        select files.path, raw.record_number, silver.event_id, silver.event_ts, silver.event_date,
+               silver.visitor_id, silver.page_type, silver.product_id, silver.order_id,
+               silver.ref_domain, silver.is_bot
+        from silver_page_views as silver
+        inner join raw_events as raw on raw.raw_id = silver.raw_id
+        inner join etl_files as files on files.file_id = raw.batch_id
+        order by files.path, raw.record_number""",
+    "dim_visitors": """
+        select visitor.visitor_id, visitor.id_kind, person.user_id, visitor.login_epoch_us,
+               visitor.login_event_id
+        from dim_visitors as visitor inner join dim_users as person on person.user_key = visitor.user_key
+        order by visitor.visitor_id""",
+    "fact_page_views": """
+        select fact.event_id, visitor.visitor_id, person.user_id, fact.date_key, page.page_type,
+               product.product_id, fact.session_id, fact.view_number, fact.time_on_page_seconds,
+               fact.viewed_at, fact.page_path, fact.ref_domain, fact.order_id
+        from fact_page_views as fact
+        inner join dim_visitors as visitor on visitor.visitor_key = fact.visitor_key
+        inner join dim_users as person on person.user_key = fact.user_key
+        inner join dim_page_type as page on page.page_type_key = fact.page_type_key
+        inner join dim_products as product on product.product_key = fact.product_key
+        order by fact.event_id""",
+    "fact_sessions": """
+        select fact.session_id, fact.session_id_derived, visitor.visitor_id, person.user_id,
+               fact.is_logged_in, fact.date_key, channel.channel, landing.page_type, leaving.page_type,
+               fact.started_at, fact.ended_at, fact.duration_seconds, fact.page_views,
+               fact.landing_page_path, fact.exit_page_path, fact.ref_domain, fact.utm_medium,
+               fact.reached_product_view, fact.reached_cart, fact.reached_checkout,
+               fact.reached_purchase, fact.order_id, fact.revenue_cents, fact.is_bounce
+        from fact_sessions as fact
+        inner join dim_visitors as visitor on visitor.visitor_key = fact.visitor_key
+        inner join dim_users as person on person.user_key = fact.user_key
+        inner join dim_channel as channel on channel.channel_key = fact.channel_key
+        inner join dim_page_type as landing on landing.page_type_key = fact.landing_page_type_key
+        inner join dim_page_type as leaving on leaving.page_type_key = fact.exit_page_type_key
+        order by fact.session_id""",
     "silver_transactions": """
         select files.path, raw.record_number, silver.*
         from silver_transactions as silver
@@ -112,20 +163,50 @@ def tricky_batch(folder: Path) -> Path:
     return write_jsonl(folder / "transactions_tricky.jsonl", records)
 
 
+def tricky_events(folder: Path) -> Path:
+    """Page views across midnight and offsets, a tracker's session, a login, a bot, an
+    identical copy without an event_id, a conflicting copy, a bad URL."""
+    def event(event_id, ts, path, visitor="V-1", **extra):
+        record = {"timestamp": ts, "page_url": "https://shop.example.com" + path, "anonymous_id": visitor,
+                  **extra}
+        if event_id:
+            record["event_id"] = event_id
+        return record
+    records = [
+        event("K-1", "2025-03-01T23:50:00+00:00", "/?utm_medium=email"),
+        event("K-2", "2025-03-02T05:40:00+05:30", "/p/P0001"),
+        event("K-3", "2025-03-02T00:20:00Z", "/cart", user_id="U-late"),
+        event("K-4", "2025-03-02T00:21:00Z", "/checkout", user_id="U-late"),
+        event("K-5", "2025-03-02T00:22:00Z", "/checkout/confirmation?order_id=ORD-X", user_id="U-late"),
+        event("K-6", "2025-03-02T01:00:00Z", "/p/P0001", session_id="S-1", visitor="V-2"),
+        event("K-7", "2025-03-02T03:00:00Z", "/p/P-new", session_id="S-1", visitor="V-2"),
+        event(None, "2025-03-02T03:00:00Z", "/search?q=tea", visitor="V-3", referrer="https://www.bing.com/"),
+        event(None, "2025-03-02T03:00:00Z", "/search?q=tea", visitor="V-3", referrer="https://www.bing.com/"),
+        event("K-8", "2025-03-02T03:00:00Z", "/p/P0002", visitor="V-4", user_agent="Googlebot/2.1"),
+        event("K-1", "2025-03-01T23:50:00Z", "/other"),
+        event("K-9", "2025-03-02T03:00:00Z", "p/P0001"),
+    ]
+    return write_jsonl(folder / "events_tricky.jsonl", records)
+
+
 def load_runs(warehouse, runs):
     for files in runs:
-        result = warehouse.load(*files)
+        source = "events" if files and all(f.name.startswith("events_") for f in files) else "transactions"
+        result = warehouse.load(*files, source=source)
         assert result.error is None or "refused" in result.error, result.error
 
 
 def test_the_same_batches_give_the_same_warehouse_on_sqlite_and_postgresql(pg, tmp_path):  # noqa: F811
     days = [p for p, _ in generator.generate(date(2025, 3, 1), date(2025, 3, 3), 120, 11,
                                              tmp_path / "raw", dirty_rate=0.04)]
+    clicks = [p for p, _ in events_generator.generate(date(2025, 3, 1), date(2025, 3, 3), 120, 11,
+                                                      tmp_path / "raw", dirty_rate=0.04)]
     broken = tmp_path / "broken.json"
     broken.write_text('[{"transaction_id": "B1"', encoding="utf-8")
     # out of order, one file twice, a refused file: the SCD1 merges and the
-    # watermark work incrementally, run by run
-    runs = [[days[0], days[2]], [tricky_batch(tmp_path), broken, days[1]], [days[0]]]
+    # watermark work incrementally, run by run; page views before and after their orders
+    runs = [[days[0], days[2]], [clicks[2], tricky_events(tmp_path)], [clicks[0]],
+            [tricky_batch(tmp_path), broken, days[1]], [days[0]], [clicks[1]]]
     lite = Backend("sqlite", tmp_path / "lite", None).warehouse("equivalence")
     server = pg.warehouse("equivalence")
 
