@@ -40,6 +40,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecommerce_warehouse.sources import SOURCES
+
 HERE = Path(__file__).resolve()
 BIN_DIR = Path(sys.executable).parent
 DEFAULT_TIMEOUT = 90.0
@@ -174,10 +176,10 @@ def bronze_problems(db) -> list[str]:
         loading = connection.execute("select file_id, path from etl_files where status = 'loading'").fetchall()
         if loading:
             problems.append(f"etl_files rows left 'loading': {loading}")
-        per_batch = connection.execute("""
+        per_batch = [row for source in SOURCES for row in connection.execute(f"""
             select raw.batch_id, files.path, files.status, count(*)
-            from raw_transactions as raw left join etl_files as files on files.file_id = raw.batch_id
-            group by raw.batch_id""").fetchall()
+            from {source.bronze} as raw left join etl_files as files on files.file_id = raw.batch_id
+            group by raw.batch_id""").fetchall()]
         for batch_id, path, status, count in per_batch:
             if status != "loaded":
                 problems.append(f"batch {batch_id} ({path}) has {count} raw rows but status {status!r}")
@@ -186,10 +188,10 @@ def bronze_problems(db) -> list[str]:
             elif count != record_count(path):
                 problems.append(f"batch {batch_id} ({path}) holds {count} raw rows, "
                                 f"the file has {record_count(path)} records (a partial file)")
-        empty_loaded = connection.execute("""
+        empty_loaded = [row for source in SOURCES for row in connection.execute(f"""
             select file_id, path from etl_files as files
-            where status = 'loaded'
-              and not exists (select 1 from raw_transactions as raw where raw.batch_id = files.file_id)""").fetchall()
+            where status = 'loaded' and source = '{source.name}'
+              and not exists (select 1 from {source.bronze} as raw where raw.batch_id = files.file_id)""")]
         for file_id, path in empty_loaded:
             if Path(path).exists() and record_count(path) != 0:
                 problems.append(f"file {file_id} ({path}) is 'loaded' but has no raw rows")

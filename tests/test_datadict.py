@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from conftest import SQL_DIR, load, rows
-from events_helpers import load_files
 from ecommerce_warehouse.cli import warehouse
 from ecommerce_warehouse.generate import events as events_generator
 from ecommerce_warehouse.read import datadict, docs_schema
+from events_helpers import load_files
 
 STALE = "is stale: run `warehouse docs` and commit the result"
 DOCS_DIR = SQL_DIR.parent / "docs"

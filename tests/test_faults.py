@@ -32,6 +32,8 @@ import pytest
 from conftest import TRANSFORM_FILES, depth
 from ecommerce_warehouse.generate import transactions as generator
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
+from ecommerce_warehouse.sources import SOURCES
+from ecommerce_warehouse.sources.transactions import SOURCE as TRANSACTIONS
 from faults_helpers import (
     assert_one_line_error,
     bronze_problems,
@@ -107,7 +109,7 @@ def generate_args(db: Path, raw_dir: Path) -> list[str]:
     """run_pipeline arguments that generate the very files of Prepared.batches."""
     return ["--db", str(db), "--wait", WAIT, "--start", RUN_START.isoformat(),
             "--end", RUN_END.isoformat(), "--seed", str(SEED), "--transactions", str(LINES),
-            "--dirty-rate", str(DIRTY), "--raw-dir", str(raw_dir)]
+            "--dirty-rate", str(DIRTY), "--raw-dir", str(raw_dir), "--no-events"]
 
 
 def load_in_process(db: Path, inputs=(), generate_into: Path | None = None):
@@ -115,7 +117,7 @@ def load_in_process(db: Path, inputs=(), generate_into: Path | None = None):
     options = PipelineOptions(
         db=str(db), start=RUN_START, end=RUN_END, seed=SEED, transactions=LINES,
         raw_dir=generate_into or db.parent / "raw", inputs=tuple(inputs), dirty_rate=DIRTY,
-        wait_seconds=30,
+        wait_seconds=30, events=False,
     )
     result = run_pipeline(options)
     assert result.error is None, result.error
@@ -169,7 +171,12 @@ def assert_converges(prepared: Prepared, db: Path, generate_into: Path | None = 
 
 # --- kill -9 at every named step boundary ---------------------------------------------------
 
-INPUT_STEPS = ["ingest"] * N_FILES + ["transform"] * len(TRANSFORM_FILES) + ["checks"]
+# the order lines' steps, then those of each kind that follows them (page views' sessions
+# follow the orders' revenue: their steps run over no page views of their own)
+FOLLOWING_STEPS = [step for source in SOURCES if TRANSACTIONS.name in source.follows
+                   for step in source.transform]
+INPUT_STEPS = (["ingest"] * N_FILES + ["transform"] * (len(TRANSFORM_FILES) + len(FOLLOWING_STEPS))
+               + ["checks"])
 
 
 @dataclass(frozen=True)
@@ -708,6 +715,6 @@ def test_pipeline_connections_enforce_foreign_keys_use_wal_and_synchronous_norma
     monkeypatch.setattr(runs.Run, "step", step)
     load_in_process(db, prepared.batches)
 
-    assert len(seen) == N_FILES + len(TRANSFORM_FILES) + 1, seen
+    assert len(seen) == N_FILES + len(TRANSFORM_FILES) + len(FOLLOWING_STEPS) + 1, seen
     assert {row[1:] for row in seen} == {(1, "wal", 1)}, seen
     assert warehouse_state(db) == prepared.complete

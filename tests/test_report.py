@@ -31,7 +31,7 @@ from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
 from ecommerce_warehouse.read import report
 
 SECTIONS = ("daily-net-revenue", "top-products", "category-share", "cohort-retention",
-            "order-status", "rejects")
+            "order-status", "funnel", "channels", "rejects")
 
 
 @pytest.fixture(scope="module")
@@ -114,9 +114,21 @@ def test_numbers_beside_the_charts_are_the_gold_views(report_file: Path, warehou
     statuses = dict(rows(warehouse_db, "select status, lines from gold_order_status"))
     assert {r[0]: r[1] for r in table_rows(found["order-status"])} == {
         s: f"{n:,}" for s, n in statuses.items()}
-    rejects = dict(rows(warehouse_db, "select reason_code, count(*) from rejected_transactions "
-                                      "group by reason_code"))
-    assert {r[0]: r[1] for r in table_rows(found["rejects"])} == {k: f"{v:,}" for k, v in rejects.items()}
+    rejects = {(kind, code): count for kind, code, count in rows(
+        warehouse_db, "select source, reason_code, count(*) from rejected_records group by source, reason_code")}
+    assert {k for k, _ in rejects} == {"transactions", "events"}, "both kinds have rejects"
+    assert {(r[0], r[1]): r[2] for r in table_rows(found["rejects"])} == {
+        k: f"{v:,}" for k, v in rejects.items()}
+    funnel = rows(warehouse_db, "select step_number, sum(sessions) from gold_funnel_daily "
+                                "group by step_number order by step_number")
+    assert [r[1] for r in table_rows(found["funnel"])] == [f"{n:,}" for _, n in funnel]
+    assert len(funnel) == 5 and funnel[0][1] > funnel[4][1] > 0
+    channels = rows(warehouse_db, "select channel, sum(sessions), sum(revenue_cents) from gold_channel_daily "
+                                  "group by channel order by 2 desc, 1")
+    assert [(r[0], r[1], r[4]) for r in table_rows(found["channels"])] == [
+        (channel, f"{sessions:,}", report.money(cents)) for channel, sessions, cents in channels]
+    assert sum(cents for _, _, cents in channels) == rows(
+        warehouse_db, "select coalesce(sum(revenue_cents), 0) from fact_sessions")[0][0]
     months = rows(warehouse_db, "select count(*) from gold_category_sales_monthly")[0][0]
     assert len(table_rows(found["category-share"])) == months
 

@@ -17,6 +17,7 @@ category as (
         product.category
     from dim_products as product
     where product.product_key <> -1
+      and product.category is not null     -- a product known by its id only has none yet
 ),
 
 category_month_sales as (

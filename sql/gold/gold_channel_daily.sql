@@ -7,6 +7,8 @@
 -- net revenue; revenue_per_session_cents = revenue_cents / sessions, rounded half up to
 -- whole cents. The sums are cast to bigint: the division must stay an integer division
 -- on every engine.
+-- Rates are divisions in double precision (cast ... as double precision) on every engine, so
+-- SQLite and PostgreSQL give the very same numbers, to the last digit.
 create view gold_channel_daily as
 with daily as (
     select
@@ -29,9 +31,9 @@ select
     channel,
     sessions,
     bounces,
-    1.0 * bounces / sessions as bounce_rate,
+    cast(bounces as double precision) / sessions as bounce_rate,
     purchases,
-    1.0 * purchases / sessions as conversion_rate,
+    cast(purchases as double precision) / sessions as conversion_rate,
     revenue_cents,
     (revenue_cents + sessions / 2) / sessions as revenue_per_session_cents,
     revenue_cents / 100.0 as revenue

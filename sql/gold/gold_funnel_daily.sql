@@ -8,6 +8,8 @@
 -- step_dropoff = 1 - step_conversion, as dropped_sessions counts them; both are null at
 -- step 0 and when the previous step has no session. conversion_from_start = sessions /
 -- the day's sessions. Bots are not in fact_sessions.
+-- Rates are divisions in double precision (cast ... as double precision) on every engine, so
+-- SQLite and PostgreSQL give the very same numbers, to the last digit.
 create view gold_funnel_daily as
 with daily as (
     select
@@ -47,9 +49,10 @@ select
     step,
     sessions,
     previous_sessions - sessions as dropped_sessions,
-    case when previous_sessions > 0 then 1.0 * sessions / previous_sessions end
-        as step_conversion,
-    case when previous_sessions > 0 then 1.0 * (previous_sessions - sessions) / previous_sessions end
+    case when previous_sessions > 0
+         then cast(sessions as double precision) / previous_sessions end as step_conversion,
+    case when previous_sessions > 0
+         then cast(previous_sessions - sessions as double precision) / previous_sessions end
         as step_dropoff,
-    1.0 * sessions / day_sessions as conversion_from_start
+    cast(sessions as double precision) / day_sessions as conversion_from_start
 from funnel_step

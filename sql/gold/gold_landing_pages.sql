@@ -5,6 +5,8 @@
 -- parameters do not make another page). bounce_rate = bounces / sessions;
 -- conversion_rate = purchases / sessions; revenue_cents sums the sessions' orders' net
 -- revenue; sessions_rank ranks pages by sessions (ties share a rank).
+-- Rates are divisions in double precision (cast ... as double precision) on every engine, so
+-- SQLite and PostgreSQL give the very same numbers, to the last digit.
 create view gold_landing_pages as
 with landing as (
     select
@@ -25,9 +27,9 @@ select
     landing_page_type,
     sessions,
     bounces,
-    1.0 * bounces / sessions as bounce_rate,
+    cast(bounces as double precision) / sessions as bounce_rate,
     purchases,
-    1.0 * purchases / sessions as conversion_rate,
+    cast(purchases as double precision) / sessions as conversion_rate,
     revenue_cents,
     rank() over (order by sessions desc) as sessions_rank
 from landing

@@ -7,6 +7,8 @@
 -- avg_duration_seconds = total duration / sessions, rounded half up to whole seconds (a
 -- one-page session lasts 0 s); bounce_rate = bounces / sessions. The sums are cast to
 -- bigint: the division must stay an integer division on every engine.
+-- Rates are divisions in double precision (cast ... as double precision) on every engine, so
+-- SQLite and PostgreSQL give the very same numbers, to the last digit.
 create view gold_session_daily as
 with daily as (
     select
@@ -31,10 +33,10 @@ select
     visitors,
     known_user_sessions,
     page_views,
-    1.0 * page_views / sessions as pages_per_session,
+    cast(page_views as double precision) / sessions as pages_per_session,
     (duration_seconds + sessions / 2) / sessions as avg_duration_seconds,
     bounces,
-    1.0 * bounces / sessions as bounce_rate,
+    cast(bounces as double precision) / sessions as bounce_rate,
     purchases,
     revenue_cents
 from daily

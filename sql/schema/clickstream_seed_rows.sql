@@ -1,9 +1,11 @@
--- clickstream_seed_rows: the fixed members of dim_page_type and dim_channel, and the seed
--- rows of the rules tables: page_type_rules, channel_rules, bot_rules (grain: one row per
--- fixed member or seed rule, in the tables it names)
+-- clickstream_seed_rows: the fixed members of dim_page_type and dim_channel, the unknown
+-- member of dim_visitors, and the seed rows of the rules tables: page_type_rules,
+-- channel_rules, bot_rules (grain: one row per fixed member or seed rule, in the tables it
+-- names)
 -- Run on every open, like the table files: a dimension member already there is left
 -- alone (on conflict do nothing); a rules table gets its seed rows only while it is
--- empty, so rules you edit, add or delete stay as you left them.
+-- empty, so rules you edit, add or delete stay as you left them. The unknown visitor
+-- points at the unknown user, so it waits for dim_users' (schema/dim_unknown_members.sql).
 insert into dim_page_type (page_type_key, page_type, funnel_step, description)
 values
     (-1, 'unknown', null, 'Unknown page type'),
@@ -27,6 +29,12 @@ values
     (5, 'social', 'Social networks, paid or not (utm_medium social, or a social referrer)'),
     (6, 'referral', 'A link on any other site')
 on conflict (channel_key) do nothing;
+
+insert into dim_visitors (visitor_key, visitor_id, id_kind, user_key, created_at, updated_at)
+select -1, '', 'unknown', -1, :now, :now
+from dim_users
+where user_key = -1
+on conflict (visitor_key) do nothing;
 
 insert into page_type_rules (rule_order, match_kind, path, page_type)
 select rule_order, match_kind, path, page_type

@@ -1,5 +1,5 @@
 -- dim_visitors (PostgreSQL dialect): who browses, as the shop can tell them apart (grain: as in dim_visitors.sql)
--- keys and load: as schema/dim_visitors.sql (same columns, same order; the same unknown member).
+-- keys and load: as schema/dim_visitors.sql (same columns, same order).
 -- Why a twin: bigint keys and epoch, timestamptz, and text compared byte-wise (collate "C").
 create table if not exists dim_visitors (
     visitor_key         bigint  primary key,
@@ -12,7 +12,3 @@ create table if not exists dim_visitors (
     created_at          timestamptz not null,
     updated_at          timestamptz not null
 );
-
-insert into dim_visitors (visitor_key, visitor_id, id_kind, user_key, created_at, updated_at)
-values (-1, '', 'unknown', -1, :now, :now)
-on conflict (visitor_key) do nothing;

@@ -2,7 +2,8 @@
 -- keys: visitor_key surrogate PK, given by sql/transform/dim_visitors.sql (real members
 --       from 1, in visitor_id order within a run) and never changed; visitor_id natural
 --       key, unique: a page view's anonymous_id (the browser's cookie), else its user_id.
---       visitor_key -1 is the unknown member (visitor_id ''). user_key references
+--       visitor_key -1 is the unknown member (visitor_id '', written by
+--       schema/clickstream_seed_rows.sql). user_key references
 --       dim_users: the user this visitor is stitched to, -1 while they never logged in.
 -- load: sql/transform/dim_visitors.sql. Identity stitching: a visitor's user is the user
 --       of their latest page view with a user_id (latest by event_epoch_us, then
@@ -20,7 +21,3 @@ create table if not exists dim_visitors (
     created_at          text    not null,
     updated_at          text    not null
 );
-
-insert into dim_visitors (visitor_key, visitor_id, id_kind, user_key, created_at, updated_at)
-values (-1, '', 'unknown', -1, :now, :now)
-on conflict (visitor_key) do nothing;

@@ -222,7 +222,9 @@ class Lesson:
         names = ["dim_users", "dim_products", "dim_date"]
         before = self.counts(names)
         with write_transaction(self.engine) as connection:
-            schema.create_tables(connection, [UNKNOWN_MEMBERS])
+            # the table files again after them: a member of another dimension that points at
+            # these (the unknown visitor at the unknown user) waits for them
+            schema.create_tables(connection, [UNKNOWN_MEMBERS, *schema.table_files()])
         lines = self.change_lines(before, self.counts(names)) + [""]
         lines += self.table(["user_key", "user_id", "name"],
                             self.peek("dim_users", ["user_key", "user_id", "name"]))

@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from ecommerce_warehouse import engines, settings
 from ecommerce_warehouse.classroom.lesson import (
     CHECKS,
+    SOURCE,
     Counts,
     Lesson,
     Step,
@@ -363,10 +364,12 @@ class DayOneHook(TransformHook):
 
     def begin(self, connection: Connection, pending: list[Pending]) -> None:
         self.w.connection = connection
-        (item,) = pending
+        (item,) = (item for item in pending if item.source is SOURCE)
         self.w.staged = (item.from_raw_id, item.to_raw_id)
 
     def before_step(self, connection: Connection, source: Source, step: TransformStep) -> None:
+        if source is not SOURCE:        # a kind that follows the order lines: nothing of its own
+            return
         number, shown_step = self.numbered[step.target]
         self.before = self.w.counts([step.target])
         if self.shown(number):
@@ -374,6 +377,8 @@ class DayOneHook(TransformHook):
 
     def after_step(self, connection: Connection, source: Source, step: TransformStep,
                    changed: int) -> None:
+        if source is not SOURCE:
+            return
         number, shown_step = self.numbered[step.target]
         effect = shown_step.effect(self.before) if self.shown(number) else []
         self.w.present(number, shown_step, self.first_step, effect)

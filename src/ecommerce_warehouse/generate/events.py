@@ -313,9 +313,8 @@ class Clock:
         """A UUID version 7, as trackers now commonly send: the page view's time in ms since
         1970, then random bits; ids of one day sort roughly in time order."""
         unix_ms = self.midnight_ms + at_ms
-        return "%08x-%04x-7%03x-%04x-%012x" % (
-            unix_ms >> 16, unix_ms & 0xFFFF, rng.getrandbits(12),
-            0x8000 | rng.getrandbits(14), rng.getrandbits(48))
+        rand_a, variant, rand_b = rng.getrandbits(12), 0x8000 | rng.getrandbits(14), rng.getrandbits(48)
+        return f"{unix_ms >> 16:08x}-{unix_ms & 0xFFFF:04x}-7{rand_a:03x}-{variant:04x}-{rand_b:012x}"
 
     def text(self, at_ms: int) -> str:
         days, ms = divmod(at_ms, DAY_MS)

@@ -1,8 +1,9 @@
 """``warehouse report``: one self-contained HTML file with charts from the Gold views.
 
-Six charts, each an inline SVG (drawn with read/svg.py) with its numbers in a table beside
-it: daily net revenue, the top 10 products, category share by month, the cohort
-retention heatmap, the order status mix and rejects by reason. The file holds no script,
+Eight charts, each an inline SVG (drawn with read/svg.py) with its numbers in a table
+beside it: daily net revenue, the top 10 products, category share by month, the cohort
+retention heatmap, the order status mix, the purchase funnel and the channels (page views:
+read/report_clickstream.py) and rejects by input kind and reason. The file holds no script,
 no font and no link to anything outside it: it opens offline, in any browser, and can
 be mailed or printed as it is. Here: reading the Gold views, the charts and the page.
 
@@ -24,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from ecommerce_warehouse.db import open_read_only, query_sql, redacted
 from ecommerce_warehouse.errors import DatabaseError, OutputError
 from ecommerce_warehouse.model.schema import check_readable
-from ecommerce_warehouse.read import svg
+from ecommerce_warehouse.read import report_clickstream, svg
 from ecommerce_warehouse.read.svg import esc
 
 DEFAULT_OUT = "data/warehouse/report.html"
@@ -71,7 +72,10 @@ def read_warehouse(db: str) -> dict[str, list[dict]]:
                 raise DatabaseError(f"{redacted(db)} is not a warehouse: it has no "
                                     f"{', '.join(missing)} view (build one with `warehouse run`)")
             data = {}
-            for name in GOLD_VIEWS:
+            for name in GOLD_VIEWS + report_clickstream.VIEWS:
+                if name not in present:         # page views' views: a warehouse not upgraded yet
+                    data[name] = None
+                    continue
                 query = select(literal_column("*")).select_from(table(name))
                 data[name] = [dict(row) for row in connection.execute(query).mappings()]
             data["rejects"] = [dict(row) for row in
@@ -253,17 +257,19 @@ def status_chart(rows: list[dict]) -> Chart:
 
 def rejects_chart(rows: list[dict]) -> Chart:
     title = "Rejects by reason"
-    chart = Chart("rejects", title, "Records quarantined in rejected_records, by reason code.",
-                  "", ["reason", "rejects", "example"], numeric=(1,))
-    chart.rows = [[r["reason_code"], f"{r['rejects']:,}", svg.shorten(r["example_message"], 60)]
+    chart = Chart("rejects", title,
+                  "Records quarantined in rejected_records, by input kind and reason code.",
+                  "", ["kind", "reason", "rejects", "example"], numeric=(2,))
+    chart.rows = [[r["source"], r["reason_code"], f"{r['rejects']:,}", svg.shorten(r["example_message"], 60)]
                   for r in rows]
     chart.marks = len(rows)
     if not rows:
         chart.svg = svg.empty_svg(title, "no rejected records")
         return chart
     chart.svg = svg.horizontal_bars(title, [
-        (r["reason_code"], r["rejects"], REJECT_COLOUR, f"{r['reason_code']}: {r['rejects']:,}")
-        for r in rows], lambda v: f"{int(v):,}", label_width=170)
+        (f"{r['source']} {r['reason_code']}", r["rejects"], REJECT_COLOUR,
+         f"{r['source']} {r['reason_code']}: {r['rejects']:,}")
+        for r in rows], lambda v: f"{int(v):,}", label_width=210)
     return chart
 
 
@@ -274,6 +280,8 @@ def build_charts(data: dict[str, list[dict]]) -> list[Chart]:
         category_share_chart(data["gold_category_sales_monthly"]),
         cohort_chart(data["gold_monthly_cohort_retention"]),
         status_chart(data["gold_order_status"]),
+        report_clickstream.funnel_chart(Chart, data["gold_funnel_daily"], percent),
+        report_clickstream.channel_chart(Chart, data["gold_channel_daily"], percent, money),
         rejects_chart(data["rejects"]),
     ]
 

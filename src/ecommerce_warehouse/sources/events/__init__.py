@@ -36,7 +36,6 @@ SOURCE = Source(
         "schema/page_type_rules",
         "schema/channel_rules",
         "schema/bot_rules",
-        "schema/clickstream_seed_rows",
         "schema/silver_page_views",
         "schema/dim_visitors",
         "schema/fact_page_views",
@@ -44,6 +43,7 @@ SOURCE = Source(
         "schema/fact_sessions",
         "schema/stage_session_windows",
         "schema/stage_page_view_sessions",
+        "schema/clickstream_seed_rows",
     ),
     views=(
         "gold/gold_funnel_daily",
