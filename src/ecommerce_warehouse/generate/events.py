@@ -53,8 +53,9 @@ LATE_SHARE = 0.01               # browsing sessions of the day before, in this d
 BOT_SHARE = 0.01                # sessions of robots
 NO_ID_SHARE = 0.1               # sessions whose tracker sends no event_id
 REPEAT_SHARE = 0.005            # page views delivered twice
-MIDNIGHT_LINES = 200            # one session across midnight for this many order lines a day
+MIDNIGHT_LINES = 200            # one session across midnight for every this many order lines
 DAY_MS = 86_400_000
+RECENT_ORDERS = 2_000           # order ids remembered while reading a day's order lines
 _MEAN_LINES_PER_ORDER = (sum(n * w for n, w in zip(*orders_generator.LINES_PER_ORDER))
                          / sum(orders_generator.LINES_PER_ORDER[1]))
 DIRTY_KINDS = (
@@ -199,7 +200,9 @@ def day_orders(catalogue: Catalogue, day: date, transactions: int, dirty_rate: f
     the time, user and products of its lines as written (lines the contract would refuse
     for their timestamp or product add nothing; an order left with no time is skipped)."""
     midnight = datetime.combine(day, datetime.min.time())
-    seen: set[str] = set()
+    # the orders met lately: a copy of a line is always of one of the last thousand lines
+    # (transactions.day_records), so a bounded memory of order ids finds every copy
+    seen: dict[str, None] = {}
     pending: list[dict] = []
 
     def close() -> Order | None:
@@ -208,7 +211,10 @@ def day_orders(catalogue: Catalogue, day: date, transactions: int, dirty_rate: f
         moments = [m for m in moments if m is not None]
         if not isinstance(order_id, str) or order_id in seen or not moments:
             return None
-        seen.add(order_id)
+        seen[order_id] = None
+        if len(seen) > 2 * RECENT_ORDERS:
+            for old_id in list(seen)[:RECENT_ORDERS]:
+                del seen[old_id]
         user = pending[0].get("user")
         products = tuple(dict.fromkeys(
             line["product"]["product_id"] for line in pending
@@ -242,19 +248,27 @@ def browse_count(day: date, transactions: int) -> int:
     return round(lines / _MEAN_LINES_PER_ORDER * BROWSE_SESSIONS_PER_ORDER)
 
 
-def _starts(rng: random.Random, count: int) -> list[int]:
-    """``count`` session starts (ms from midnight), in order, by the shop's hours."""
+def _starts(rng: random.Random, count: int) -> Iterator[int]:
+    """``count`` session starts (ms from midnight), in order, by the shop's hours.
+
+    The starts are counted per second of the day first (86,400 counts, whatever the
+    size of the day), then each second's are given their milliseconds, in order."""
     cumulative = list(accumulate(orders_generator.HOUR_WEIGHTS))
     total = cumulative[-1]
-    return sorted(bisect(cumulative, rng.random() * total) * 3_600_000 + rng.randrange(3_600_000)
-                  for _ in range(count))
+    counts = [0] * (DAY_MS // 1000)
+    for _ in range(count):
+        counts[bisect(cumulative, rng.random() * total) * 3600 + rng.randrange(3600)] += 1
+    for second, starts in enumerate(counts):
+        if starts:
+            yield from sorted(second * 1000 + rng.randrange(1000) for _ in range(starts))
 
 
 def midnight_sessions(catalogue: Catalogue, day: date, transactions: int) -> list[Session]:
     """The sessions that start shortly before ``day``'s midnight and end after it: drawn
     by their own seed, so the files on both sides of midnight draw the same ones (times
     are in ms from ``day``'s midnight: negative before it)."""
-    count = orders_generator.lines_for_day(day, transactions) // MIDNIGHT_LINES
+    lines = orders_generator.lines_for_day(day, transactions)
+    count = -(-lines // MIDNIGHT_LINES)        # one for every MIDNIGHT_LINES lines, rounded up
     rng = random.Random(f"{catalogue.seed}:events:midnight:{day.isoformat()}")  # noqa: S311 - synthetic data
     draw = DayDraw(catalogue, day, rng)
     return [draw.browse(-rng.randint(30, 300) * 1000, pages=rng.randint(5, 9), until=DAY_MS)
