@@ -4,7 +4,9 @@ the typed columns, the derived event_id, and that the fast path never changes a 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -147,3 +149,42 @@ def test_the_fast_path_never_changes_a_verdict(record):
     fast = contract.judge(RawRecord(1, text, contract.decode_fast(text) or json.loads(text)))
     general = contract.judge(RawRecord(1, text, json.loads(text)))
     assert fast == general
+
+
+# --- the published JSON Schema agrees with the contract ------------------------------------------
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "docs" / "event.schema.json").read_text("utf-8"))
+# what JSON Schema cannot express (docs/event.schema.json says so): a real date-time, a real
+# address, a referrer that parses; the schema lets these through and the contract refuses them
+BEYOND_SCHEMA = {"bad_timestamp", "bad_ip"}
+
+
+def schema_accepts(record) -> bool:
+    validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+    return validator.is_valid(record)
+
+
+def test_the_json_schema_accepts_every_generated_page_view(tmp_path):
+    from datetime import date
+
+    from ecommerce_warehouse.generate import events
+
+    (path, _), = events.generate(date(2025, 3, 1), date(2025, 3, 1), 40, 2, tmp_path)
+    assert all(schema_accepts(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("record", [
+    VALID, {**VALID, "event_id": None}, {**VALID, "referrer": ""}, {**VALID, "anonymous_id": None, "user_id": "U"},
+    {**VALID, "ip": "192.0.2.1"}, {**VALID, "page_url": "http://x.example.com"},
+    {**VALID, "timestamp": None}, {**VALID, "timestamp": "2025-03-01"}, {**VALID, "page_url": "/p/P1"},
+    {**VALID, "page_url": "ftp://x.example.com/"}, {**VALID, "anonymous_id": None}, {**VALID, "anonymous_id": ""},
+    {**VALID, "event_id": ""}, {**VALID, "event_id": 3}, {**VALID, "referrer": "nowhere"},
+    {**VALID, "ip": "999.1.2.3"}, {**VALID, "user_agent": 42}, {**VALID, "session_id": " "},
+    {**VALID, "timestamp": "2025-13-01T00:00:00Z"},
+])
+def test_the_json_schema_agrees_with_the_contract(record):
+    _, rejection = judged(record)
+    if rejection is None:
+        assert schema_accepts(record), "the contract accepts what the schema refuses"
+    elif rejection.code not in BEYOND_SCHEMA:
+        assert not schema_accepts(record), f"the schema lets through a {rejection.code}"
