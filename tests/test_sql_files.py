@@ -5,14 +5,17 @@ agree with the SCD1 dimensions."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from conftest import SQL_DIR, TRANSFORM_FILES, load, rows
 from ecommerce_warehouse import sqlfiles
+from ecommerce_warehouse.generate import events as events_generator
 from ecommerce_warehouse.model import core, schema
 from ecommerce_warehouse.sources import SOURCES
+from events_helpers import load_files
 
 ALL_SQL = sorted(SQL_DIR.rglob("*.sql"))
 DECLARED = (*schema.table_files(), *schema.view_files(), *TRANSFORM_FILES,
@@ -120,3 +123,30 @@ def test_the_sqlite_fact_twin_gives_the_keys_the_portable_file_gives(tmp_path, t
     assert rows(twin, keys) == rows(portable, keys)
     assert rows(twin, "select min(order_key), max(order_key), count(*) from fact_orders") == \
         rows(twin, "select 1, count(*), count(*) from fact_orders")
+
+
+def test_the_sqlite_page_view_twin_gives_the_keys_the_portable_file_gives(tmp_path, monkeypatch):
+    """transform/fact_page_views.sqlite.sql lets SQLite's rowid give page_view_key, as the
+    order lines' twin does; the portable file gives the same keys with a window function."""
+    days = [path for path, _ in events_generator.generate(date(2025, 3, 1), date(2025, 3, 2), 40, 3,
+                                                          tmp_path / "raw")]
+    twin = tmp_path / "twin.db"
+    for path in days:
+        load_files(twin, path)
+    original = sqlfiles.sql_file
+
+    def portable_fact(name: str, engine: str):
+        return original(name, "portable") if name == "transform/fact_page_views" else original(name, engine)
+
+    monkeypatch.setattr(sqlfiles, "sql_file", portable_fact)
+    sqlfiles.statements.cache_clear()
+    try:
+        portable = tmp_path / "portable.db"
+        for path in days:
+            load_files(portable, path)
+    finally:
+        sqlfiles.statements.cache_clear()
+    keys = "select page_view_key, event_id, visitor_key, session_id from fact_page_views order by page_view_key"
+    assert rows(twin, keys) == rows(portable, keys)
+    assert rows(twin, "select min(page_view_key), max(page_view_key), count(*) from fact_page_views") == \
+        rows(twin, "select 1, count(*), count(*) from fact_page_views")

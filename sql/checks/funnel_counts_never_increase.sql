@@ -1,26 +1,25 @@
--- funnel_counts_never_increase: on no day does a funnel step have more sessions than the step before it
+-- funnel_counts_never_increase: the funnel's counts never grow along its steps
 -- severity: error
--- grain of failing rows: one row per day whose counts grow along the funnel
--- reads: fact_sessions, dim_date (what gold_funnel_daily counts, read from the fact itself)
--- A session reaches a step only after the one before (fact_sessions.reached_*), so a
--- count that grows along the funnel means the steps were computed wrong.
-with daily as (
-    select
-        calendar.full_date as session_date,
-        count(*) as sessions,
-        sum(session_row.reached_product_view) as product_views,
-        sum(session_row.reached_cart) as carts,
-        sum(session_row.reached_checkout) as checkouts,
-        sum(session_row.reached_purchase) as purchases
-    from fact_sessions as session_row
-    inner join dim_date as calendar
-        on calendar.date_key = session_row.date_key
-    group by calendar.full_date
-)
-
-select session_date, sessions, product_views, carts, checkouts, purchases
-from daily
-where product_views > sessions
-   or carts > product_views
-   or checkouts > carts
-   or purchases > checkouts
+-- grain of failing rows: one row per session that reached a step without the step before
+-- reads: fact_sessions, fact_page_views
+-- scope: the sessions of the page views after :from_page_view_key (inside a transform, the
+--        sessions the run recomputed; `warehouse check` passes 0: every session)
+-- A session reaches a step only after the one before (fact_sessions.reached_*): then, on
+-- every day and over any set of sessions, product views <= sessions, carts <= product
+-- views, checkouts <= carts, purchases <= checkouts (gold_funnel_daily's counts never
+-- grow). A session that breaks it breaks the day's funnel; it is what this finds.
+select
+    session_row.session_id,
+    session_row.reached_product_view,
+    session_row.reached_cart,
+    session_row.reached_checkout,
+    session_row.reached_purchase
+from fact_sessions as session_row
+where (session_row.reached_cart > session_row.reached_product_view
+       or session_row.reached_checkout > session_row.reached_cart
+       or session_row.reached_purchase > session_row.reached_checkout)
+  and session_row.session_id in (
+      select session_id
+      from fact_page_views
+      where page_view_key > :from_page_view_key
+  )
