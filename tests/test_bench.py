@@ -24,7 +24,7 @@ def document(tmp_path_factory) -> dict:
     keep = tmp_path_factory.mktemp("bench")
     result = CliRunner().invoke(warehouse, [
         "bench", "--transactions", str(N), "--increment", str(BATCH), "--compare", "--json",
-        "--keep", str(keep),
+        "--keep", str(keep), "--event-days", "2",
     ])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -96,6 +96,28 @@ def test_incremental_cases(document):
         assert cases[name]["fact_orders_after"] == N + BATCH
     for case in cases.values():
         assert case["ingest"]["seconds"] > 0 and case["transform"]["seconds"] > 0
+
+
+def test_page_views_are_timed_against_the_order_lines_of_the_same_run(document):
+    (run,) = document["runs"]
+    events = run["events"]
+    assert 0.5 * N < events["page_views"] < 2 * N        # about as many page views as order lines
+    assert set(events["steps"]) == {"generate", "ingest", "transform", "ingest+transform"}
+    for step in events["steps"].values():
+        assert step["seconds"] > 0 and step["seconds_per_million"] > 0 and step["peak_rss_bytes"] > 1_000_000
+    assert events["steps"]["ingest"]["lines"] == events["page_views"]
+    assert events["sessions"] > 0 and events["fact_page_views"] > 0.9 * events["page_views"]
+    orders = run["steps"]["ingest"]["seconds"] + run["steps"]["transform"]["seconds"]
+    expected = (events["steps"]["ingest+transform"]["seconds_per_million"]
+                / (orders * 1_000_000 / run["steps"]["ingest"]["lines"]))
+    assert events["ratio_to_order_lines"] == pytest.approx(expected, rel=0.01)
+    increment = document["events_increment"]
+    assert increment["days"] == 2 and increment["history_page_views"] > increment["day_page_views"] > 0
+    cases = increment["cases"]
+    assert increment["ratio_full_to_empty"] == pytest.approx(
+        cases["full"]["total_seconds"] / cases["empty"]["total_seconds"], rel=0.01)
+    text = bench.format_report(document)
+    assert "per million page views ÷ per million order lines" in text and "full ÷ empty" in text
 
 
 def test_keep_leaves_the_files_and_the_text_report_renders(document):

@@ -4,7 +4,7 @@ benchmark's tables (``format_report``; ``postgres_bench`` formats its own, with
 
 from __future__ import annotations
 
-from ecommerce_warehouse.bench import workers
+from ecommerce_warehouse.bench import events_bench, workers
 
 # A 1-minute load average at or above this before the bench (or this + 1 while it runs,
 # the bench itself keeping one CPU busy) means other work competed for the CPU.
@@ -66,6 +66,8 @@ def format_report(document: dict) -> str:
         out.append(f"  database file {_mb(run['database_bytes'])} after transform; "
                    f"line counts {'match' if run['counts_match'] else 'DO NOT match'} "
                    f"(fact_orders {run['tables'].get('fact_orders', 0):,})")
+        if run.get("events"):
+            out += events_bench.format_events({"day_run": run["events"]}, _mb, rate)
         compare = run.get("compare")
         if compare:
             out.append(f"  compare: ingest of the same {compare['lines']:,} lines "
@@ -85,6 +87,10 @@ def format_report(document: dict) -> str:
                 rss = max(item["ingest"]["peak_rss_bytes"], item["transform"]["peak_rss_bytes"])
                 out.append(f"    {item['title']:<58}{item['ingest']['seconds']:>9.2f}"
                            f"{item['transform']['seconds']:>12.2f}{item['total_seconds']:>9.2f}{_mb(rss):>11}")
+    if document.get("events_increment"):
+        out.append("")
+        out += [line.removeprefix("  ") for line in
+                events_bench.format_events({"increment": document["events_increment"]}, _mb, rate)]
     scale = document.get("scale")
     if scale:
         sizes = [str(run["lines"]) for run in document["runs"]]

@@ -22,7 +22,9 @@ are skipped with a note; none of them is a dependency of the project.
 
 The incremental part times a small batch of another day (new transaction ids) into an
 empty warehouse and into the one that already holds the N lines, and reruns with
-nothing new (the same files again).
+nothing new (the same files again). Page views (``events_bench``) are timed against the
+order lines of the same run: a day of about N page views, and a day into a warehouse
+holding a month of them.
 
 Nothing here asserts a speed: the figures are measurements, for a table in
 docs/BENCHMARKS.md and for spotting regressions by eye.
@@ -49,6 +51,7 @@ from ecommerce_warehouse.bench import (
     DEFAULT_INCREMENT,
     DEFAULT_SEED,
     DEFAULT_TRANSACTIONS,
+    events_bench,
     machine,
     report,
     workers,
@@ -142,6 +145,8 @@ class BenchOptions:
     increment: int = DEFAULT_INCREMENT
     keep: Path | None = None
     timeout: float | None = None
+    events: bool = True                 # page views too (events_bench)
+    event_days: int = events_bench.DEFAULT_DAYS     # days in the warehouse a page-view day goes into
 
 
 def run_benchmark(options: BenchOptions, progress: Progress | None = None) -> dict:
@@ -172,6 +177,11 @@ def run_benchmark(options: BenchOptions, progress: Progress | None = None) -> di
         described["baseline_rss_bytes"] = baseline["peak_rss_bytes"]
         for size in options.sizes:
             document["runs"].append(_measure_size(root / f"n{size}", size, options, say))
+        if options.events and options.event_days:
+            folder = root / "events_increment"
+            folder.mkdir(parents=True, exist_ok=True)
+            document["events_increment"] = events_bench.measure_increment(
+                folder, options.event_days, options.seed, options.timeout, say)
     finally:
         if cleanup:
             shutil.rmtree(root, ignore_errors=True)
@@ -231,6 +241,8 @@ def _measure_size(folder: Path, size: int, options: BenchOptions, say: Progress)
         "counts_match": (ing["records_read"] == lines and ing["records_loaded"] == lines
                          and fact_rows == lines),
     }
+    if options.events:
+        run["events"] = events_bench.measure_day(folder, lines, steps, options.seed, timeout, say)
     if options.compare:
         run["compare"] = _compare(folder, Path(path), lines, steps["ingest"]["seconds"], timeout, say)
     if options.increment:

@@ -4,7 +4,8 @@
 ``_child_main``, looks ``worker`` up in ``WORKERS`` (a name of this module, so the child
 finds it by importing this module alone), runs it, and sends back its figures plus its
 own peak resident set size. Each worker imports what it needs and times only its own
-work with ``time.perf_counter``: generate, ingest and transform (the last two make the
+work with ``time.perf_counter``: generate (order lines, or page views), ingest and
+transform (the last two make the
 library calls of ``warehouse ingest`` and ``transform``), the peers of ``--compare`` (pandas, sqlite-utils,
 sqlite3 executemany) and the Bronze floors (our own Bronze rows through executemany).
 """
@@ -146,6 +147,18 @@ def _work_generate(out_dir: str, day: str, transactions: int, seed: int) -> dict
     seconds = time.perf_counter() - began
     return {"seconds": seconds, "catalogue_seconds": drawn - began, "lines": count, "path": str(path),
             "file_bytes": path.stat().st_size}
+
+
+def _work_generate_events(out_dir: str, start: str, end: str, transactions: int, seed: int) -> dict:
+    """The page views of the days from ``start`` to ``end`` (events_YYYYMMDD.jsonl each)."""
+    from ecommerce_warehouse.generate import events
+    began = time.perf_counter()
+    written = events.generate(date.fromisoformat(start), date.fromisoformat(end), transactions, seed,
+                              Path(out_dir))
+    seconds = time.perf_counter() - began
+    return {"seconds": seconds, "lines": sum(count for _, count in written),
+            "paths": [str(path) for path, _ in written],
+            "file_bytes": sum(path.stat().st_size for path, _ in written)}
 
 
 def _work_ingest(db: str, paths: list[str]) -> dict:
@@ -302,6 +315,7 @@ def _work_bronze_floor(json_path: str, db: str, variant: str = "ours") -> dict:
 WORKERS: dict[str, Callable[..., dict]] = {
     "baseline": _work_baseline,
     "generate": _work_generate,
+    "generate-events": _work_generate_events,
     "ingest": _work_ingest,
     "transform": _work_transform,
     "pandas": _work_pandas,

@@ -126,6 +126,12 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
 @click.option("--increment", default=str(bench.DEFAULT_INCREMENT), show_default=True, metavar="N",
               callback=lambda ctx, param, value: 0 if str(value).strip() == "0" else _size(ctx, param, value),
               help="Lines in the incremental batch; 0 skips the incremental runs.")
+@click.option("--events/--no-events", default=True, show_default=True,
+              help="Also time page views: a day of about as many page views as order lines "
+                   "(ingest + transform, as a ratio to the order lines'), and the next day's "
+                   "page views into a warehouse holding --event-days days against an empty one.")
+@click.option("--event-days", type=click.IntRange(min=0), default=30, show_default=True, metavar="N",
+              help="Days of page views in the warehouse the next day goes into; 0 skips it.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
               help="Stop (and fail) any one step that runs longer than this; 0: no limit.")
 @click.option("--postgres", "postgres_url", metavar="URL",
@@ -133,8 +139,8 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "(postgresql+psycopg://USER@HOST:PORT/DATABASE; a schema of its own is made "
                    "and dropped).")
 @click.pass_context
-def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increment, timeout,
-                  postgres_url):
+def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increment, events, event_days,
+                  timeout, postgres_url):
     if sizes and ctx.get_parameter_source("transactions") is not click.core.ParameterSource.DEFAULT:
         raise click.UsageError("give either --transactions or --scale, not both")
     if postgres_url is not None:
@@ -144,7 +150,7 @@ def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increm
 
     options = sqlite_bench.BenchOptions(
         sizes=tuple(sizes or (transactions,)), seed=seed, compare=compare, increment=increment,
-        keep=keep, timeout=timeout or None,
+        keep=keep, timeout=timeout or None, events=events, event_days=event_days,
     )
     _run_and_print(lambda progress: sqlite_bench.run_benchmark(options, progress),
                    sqlite_bench.format_report, as_json)
@@ -160,7 +166,7 @@ def _run_and_print(run, format_text, as_json: bool) -> None:
 def _postgres_bench(ctx, url: str, sizes: tuple[int, ...], seed: int, as_json: bool) -> None:
     from ecommerce_warehouse.bench import postgres_bench as bench_postgres
 
-    for name in ("compare", "keep", "increment", "timeout"):
+    for name in ("compare", "keep", "increment", "timeout", "events", "event_days"):
         if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
             raise click.UsageError(f"--{name} is for the SQLite bench; with --postgres only "
                                    "--transactions/--scale, --seed and --json apply")
