@@ -417,3 +417,63 @@ def test_orders_by_hour(warehouse_db):
     answer = run_example(warehouse_db, "orders_by_hour")
     assert {row["hour_utc"]: row["orders"] for row in answer} == dict(per_hour)
     assert sum(row["share_of_orders"] for row in answer) == pytest.approx(1, abs=1e-3)
+
+
+# --- the page views' examples, checked against the facts read plainly --------------------------------
+
+@checks("conversion_by_channel")
+def test_conversion_by_channel(warehouse_db):
+    channels = dict(rows(warehouse_db, "select channel_key, channel from dim_channel"))
+    totals: dict[str, list[int]] = {}
+    for channel_key, bounce, purchase, cents in rows(
+            warehouse_db, "select channel_key, is_bounce, reached_purchase, revenue_cents from fact_sessions"):
+        total = totals.setdefault(channels[channel_key], [0, 0, 0, 0])
+        for i, value in enumerate((1, bounce, purchase, cents)):
+            total[i] += value
+    answer = run_example(warehouse_db, "conversion_by_channel")
+    assert [row["channel"] for row in answer] == sorted(totals, key=lambda c: (-totals[c][0], c))
+    assert len(answer) >= 5, "the generated shop has sessions from every channel"
+    for row in answer:
+        sessions, bounces, purchases, cents = totals[row["channel"]]
+        assert (row["sessions"], row["purchases"], row["revenue_cents"]) == (sessions, purchases, cents)
+        assert row["bounce_rate"] == pytest.approx(bounces / sessions)
+        assert row["conversion_rate"] == pytest.approx(purchases / sessions)
+        assert row["revenue_per_session_cents"] == half_up(cents, sessions)
+    assert sum(row["revenue_cents"] for row in answer) > 0
+
+
+@checks("time_on_page_by_page_type")
+def test_time_on_page_by_page_type(warehouse_db):
+    types = dict(rows(warehouse_db, "select page_type_key, page_type from dim_page_type"))
+    seen: dict[str, list] = {}
+    for page_type_key, seconds in rows(warehouse_db, "select page_type_key, time_on_page_seconds"
+                                                     " from fact_page_views"):
+        seen.setdefault(types[page_type_key], []).append(seconds)
+    answer = run_example(warehouse_db, "time_on_page_by_page_type")
+    assert {row["page_type"] for row in answer} == set(seen)
+    for row in answer:
+        views = seen[row["page_type"]]
+        timed = [s for s in views if s is not None]
+        assert (row["views"], row["timed_views"]) == (len(views), len(timed))
+        assert row["avg_seconds"] == (half_up(sum(timed), len(timed)) if timed else None)
+        assert row["exit_share"] == pytest.approx((len(views) - len(timed)) / len(views))
+    # a purchase (the confirmation) ends its session: it is never followed in the generated shop
+    assert next(row for row in answer if row["page_type"] == "purchase")["exit_share"] == 1.0
+
+
+@checks("stitched_sessions")
+def test_stitched_sessions(warehouse_db):
+    visitors = {key: (visitor_id, user_key) for key, visitor_id, user_key in rows(
+        warehouse_db, "select visitor_key, visitor_id, user_key from dim_visitors")}
+    users = dict(rows(warehouse_db, "select user_key, user_id from dim_users"))
+    expected = sorted(
+        (started, session_id, visitors[visitor_key][0], users[user_key])
+        for session_id, visitor_key, user_key, logged_in, started in rows(
+            warehouse_db, "select session_id, visitor_key, user_key, is_logged_in, started_at from fact_sessions")
+        if not logged_in and user_key != -1)
+    answer = run_example(warehouse_db, "stitched_sessions")
+    assert [(r["started_at"], r["session_id"], r["visitor_id"], r["user_id"]) for r in answer] == expected
+    assert answer, "the generated shop has buyers who browsed anonymously first"
+    # each is linked to the user its visitor logged in as
+    assert all(visitors_user == r["user_id"] for r in answer
+               for visitors_user in [users[next(u for v, u in visitors.values() if v == r["visitor_id"])]])
