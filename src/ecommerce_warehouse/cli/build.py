@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ecommerce_warehouse import settings
+from ecommerce_warehouse.cli import summaries
 from ecommerce_warehouse.cli.options import (
     WarehouseCommand,
     date_options,
@@ -69,7 +70,8 @@ def pipeline_command(name: str, help_text: str) -> click.Command:
                   default=settings.DEFAULT_RAW_DIR, show_default=True,
                   help="Where generated batch files are written.")
     @click.option("--dirty-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-                  help="Share of generated records made invalid on purpose (to show quarantine).")
+                  help="Share of generated records broken on purpose (to show the quarantine); "
+                       "the other records keep the bytes of the clean day.")
     @wait_option
     @json_option
     @click.option("-v", "--verbose", is_flag=True, help="Print a line per step on stderr.")
@@ -100,47 +102,8 @@ def emit_result(result: PipelineResult, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
         return
-    totals = result.totals()
-    click.echo(f"Run {result.run_id} {result.status} in {result.seconds:.1f} s  ({result.db})")
-    if result.schema is not None and result.schema.before is not None and (
-            result.schema.upgraded or result.schema.views_replaced):
-        click.echo(f"  schema     {describe_schema(result.schema)}")
-    if result.generated:
-        lines = sum(n for _, n in result.generated)
-        click.echo(f"  generate   {len(result.generated)} files, {lines:,} lines")
-    loaded = [f for f in result.files if f.status == "loaded"]
-    skipped = [f for f in result.files if f.status == "already_loaded"]
-    refused = [f for f in result.files if f.status == "refused"]
-    click.echo(
-        f"  ingest     {len(loaded)} files loaded, {len(skipped)} already loaded, "
-        f"{len(refused)} refused: {totals['records_read']:,} read = "
-        f"{totals['records_loaded']:,} loaded + {totals['duplicates_skipped']:,} duplicates + "
-        f"{totals['records_rejected']:,} rejected"
-    )
-    if result.transform is not None:
-        if result.transform.nothing_new:
-            click.echo("  transform  nothing new since the last transform; no row changed")
-        else:
-            changed = ", ".join(f"{k} {v:,}" for k, v in result.transform.changed.items())
-            click.echo(f"  transform  rows changed: {changed}")
-            checks = result.transform.checks
-            passed = sum(1 for c in checks if c.status == "pass")
-            click.echo(f"  checks     {passed} of {len(checks)} passed")
-            for check in checks:
-                if check.status != "pass":
-                    click.echo(f"             {check.describe()}")
-    if result.tables:
-        click.echo("  warehouse  " + " · ".join(f"{name} {count:,}" for name, count in result.tables.items()))
-
-
-def describe_schema(report) -> str:
-    parts = []
-    if report.upgraded:
-        parts.append(f"upgraded from version {report.before} to {report.after}"
-                     + (f" ({', '.join(report.migrations)})" if report.migrations else ""))
-    if report.views_replaced:
-        parts.append(f"{len(report.views_replaced)} view(s) created or replaced")
-    return "; ".join(parts)
+    for line in summaries.run_summary(result):
+        click.echo(line)
 
 
 @click.command(cls=WarehouseCommand)
@@ -150,7 +113,8 @@ def describe_schema(report) -> str:
               default=settings.DEFAULT_RAW_DIR, show_default=True,
               help="Folder for the transactions_YYYYMMDD.json files.")
 @click.option("--dirty-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Share of records made invalid on purpose (to show quarantine).")
+              help="Share of records broken on purpose (to show the quarantine); every other "
+                   "record keeps the bytes of the clean day, so the clean numbers never change.")
 def generate(one_date, start, end, seed, transactions, out, dirty_rate):
     """Write one JSON batch file of fake order lines per day.
 
@@ -159,8 +123,8 @@ def generate(one_date, start, end, seed, transactions, out, dirty_rate):
     """
     first, last = resolve_dates(one_date, start, end)
     written = generate_files(first, last, transactions, seed, out, dirty_rate)
-    for path, count in written:
-        click.echo(f"{path}\t{count} lines")
+    for line in summaries.generated_lines(written):
+        click.echo(line)
 
 
 @click.command(cls=WarehouseCommand)
@@ -204,11 +168,9 @@ def transform(db, wait_seconds, as_json):
     result, tables = transform_only(db, wait_seconds)
     if as_json:
         click.echo(json.dumps({**result.as_dict(), "tables": tables}, indent=2, default=str))
-    elif result.nothing_new:
-        click.echo("nothing new since the last transform; no row changed")
     else:
-        for target, changed in result.changed.items():
-            click.echo(f"{target}\t{changed} rows changed")
+        for line in summaries.transform_summary(result, tables):
+            click.echo(line)
 
 
 @click.command(cls=WarehouseCommand)
@@ -219,14 +181,20 @@ def check(db, wait_seconds, as_json):
     """Run every quality check now and record the outcomes in dq_check_results.
 
     Each check is a SQL file in sql/checks/ returning its failing rows; its header
-    says whether it is an error or a warning. Exits 3 if an error check fails.
+    says whether it is an error or a warning. Records loaded since the last
+    transform are pending, not missing: the checks compare the star with what has
+    been transformed, and a last line says how many records wait for `warehouse
+    transform` (`warehouse status` shows them too). Exits 3 if an error check fails.
     """
-    results = check_only(db, wait_seconds)
+    report = check_only(db, wait_seconds)
+    results = report.results
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in results], indent=2, default=str))
     else:
         for result in results:
             click.echo(result.describe())
+        for line in summaries.pending_lines(report.pending):
+            click.echo(line)
     bad = failed(results)
     if bad:
         error = click.ClickException(f"{len(bad)} error check(s) failed: " + ", ".join(r.name for r in bad))
@@ -252,7 +220,7 @@ def upgrade(db, wait_seconds, as_json):
     elif report.before is None:
         click.echo(f"created a new warehouse at schema version {report.after}")
     elif report.upgraded or report.views_replaced:
-        click.echo(describe_schema(report))
+        click.echo(summaries.describe_schema(report))
     else:
         click.echo(f"already at schema version {report.after}; nothing to do")
 

@@ -46,8 +46,8 @@ Examples:
 At most --limit rows are printed (default {DEFAULT_LIMIT:,}; 0 prints every row);
 when rows were cut, a notice says so on stderr.
 
-Exit status: 0 on success; 1 when the SQL is refused or fails, or the warehouse
-cannot be read; 2 for a usage error.
+Exit status: 0 on success; 1 when the SQL is refused or fails; 2 for a usage
+error; 5 when the warehouse is missing or cannot be read.
 """  # noqa: S608 - help text that mentions SQL, not a query
 
 STATUS_HELP = f"""Show what is in the warehouse and what happened to it.
@@ -121,8 +121,14 @@ def status(db, as_json):
 def rejects(db, reason, source, examples, as_json):
     """Summarise the quarantine: rejected records by input kind, reason and file, with examples.
 
-    Reason codes are listed in docs/CONTRACT.md. Read-only.
+    Reason codes are listed in docs/CONTRACT.md; --reason with a code no input kind
+    has is a usage error (exit 2) that lists them. Read-only.
     """
+    codes = sources.reason_codes(source)
+    if reason is not None and reason not in codes:
+        raise click.BadParameter(f"{reason!r} is not a reason code"
+                                 + (f" of {source}" if source else "") + "; the codes are "
+                                 + ", ".join(codes), param_hint="--reason")
     summary, samples = reject_summary(db, reason, examples, source)
     if as_json:
         click.echo(json.dumps({"by_reason_and_file": summary, "examples": samples}, indent=2))

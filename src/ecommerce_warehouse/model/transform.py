@@ -34,6 +34,7 @@ from ecommerce_warehouse.model.checks import (
     failed,
     record_results,
     run_checks,
+    watermark,
 )
 from ecommerce_warehouse.model.runs import Run
 from ecommerce_warehouse.sources.declaration import Source, TransformStep
@@ -66,7 +67,7 @@ class Pending:
 
     def check_params(self) -> dict:
         return {**check_parameters(), "from_raw_id": self.from_raw_id,
-                "to_raw_id": self.to_raw_id, **self.scope}
+                "to_raw_id": self.to_raw_id, "through_raw_id": self.to_raw_id, **self.scope}
 
 
 @dataclass
@@ -112,10 +113,10 @@ def pending_sources(connection: Connection) -> list[Pending]:
     """Each kind with Bronze rows after its watermark, in declaration order."""
     found = []
     for source in sources.SOURCES:
-        watermark = query_sql(connection, "transform/last_watermark", {"source": source.name}).scalar_one()
+        after = watermark(connection, source.name)
         high_water = query_sql(connection, source.high_water).scalar_one()
-        if high_water > watermark:
-            found.append(Pending(source, watermark, high_water))
+        if high_water > after:
+            found.append(Pending(source, after, high_water))
     return found
 
 
