@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint clean bench
+DASHBOARD_STAMP := $(VENV)/.installed-dashboard
+
+.PHONY: run test lint clean bench dashboard
 
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +21,14 @@ test: $(STAMP)  ## run every test (no tests collected counts as a failure)
 	$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
+
+$(DASHBOARD_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dashboard]'
+	touch $(DASHBOARD_STAMP)
+
+dashboard: $(DASHBOARD_STAMP)  ## install Streamlit (once), build the warehouse if missing, explore it at http://localhost:8501
+	test -f data/warehouse/ecommerce_warehouse.db || $(BIN)/run_pipeline
+	$(BIN)/warehouse dashboard
 
 bench: $(STAMP)  ## time generate/ingest/transform on 1,000,000 generated lines (see docs/BENCHMARKS.md)
 	$(BIN)/warehouse bench

@@ -105,6 +105,21 @@ def db_option(function):
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
+def _currency(ctx, param, value: str) -> str:
+    code = (value or "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise click.BadParameter(f"{value!r} is not a currency code: give three letters (ISO 4217), "
+                                 "e.g. USD, EUR, GBP")
+    return code
+
+
+currency_option = click.option(
+    "--currency", envvar=settings.CURRENCY_ENVVAR, default=settings.DEFAULT_CURRENCY,
+    show_default=True, metavar="CODE", callback=_currency,
+    help="The shop's currency, shown beside every amount (amounts carry none in the input "
+         f"contract; env: {settings.CURRENCY_ENVVAR}).")
 wait_option = click.option(
     "--wait", "wait_seconds", envvar=settings.WAIT_ENVVAR, type=click.FloatRange(min=0),
     default=settings.DEFAULT_WAIT_SECONDS, show_default=True, metavar="SECONDS",
