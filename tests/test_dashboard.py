@@ -30,7 +30,7 @@ from ecommerce_warehouse.generate import transactions as generator
 pytest.importorskip("streamlit", reason="the dashboard is an optional extra: pip install -e '.[dashboard]'")
 from streamlit.testing.v1 import AppTest
 
-from ecommerce_warehouse.dashboard import data
+from ecommerce_warehouse.read import figures as data
 
 FIRST, LAST = date(2025, 1, 1), date(2025, 3, 15)
 TIMEOUT = 120

@@ -10,7 +10,7 @@ import click
 from ecommerce_warehouse.classroom import walkthrough
 from ecommerce_warehouse.classroom.presenter import Keys
 from ecommerce_warehouse.classroom.screen import Terminal
-from ecommerce_warehouse.cli.options import WarehouseCommand, db_option
+from ecommerce_warehouse.cli.options import WarehouseCommand, currency_option, db_option
 from ecommerce_warehouse.read import datadict, report
 
 WALKTHROUGH_HELP = f"""Build a small warehouse step by step, explaining each step.
@@ -62,10 +62,15 @@ Exits 1 when a table or column has no description in the descriptions file.
 
 REPORT_HELP = """Write one self-contained HTML report with charts from the Gold views.
 
-Daily net revenue, top 10 products, category share by month, cohort retention
-(a heatmap), order status mix and rejects by reason, each chart drawn as inline
-SVG with its numbers in a table beside it. The file needs no network and no
-JavaScript to open. The warehouse is only read (opened read-only).
+The key figures of the last 7 days beside the 7 before (net revenue, orders,
+average order value, customers, repeat-purchase rate, refund rate), then daily
+net revenue, top 10 products, category share by month (at most 8 categories plus
+Other; months the data do not cover whole marked with *), cohort retention (a
+heatmap), order status mix and rejects by reason, each chart drawn as inline SVG
+with its numbers in a table beside it. Amounts are in --currency. The file needs
+no network and no JavaScript to open, and reads on a phone as on a screen. The
+warehouse is only read (opened read-only). For a dashboard to explore, see
+`warehouse dashboard`.
 """
 
 
@@ -115,8 +120,9 @@ def docs_command(out, db):
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               default=report.DEFAULT_OUT, show_default=True, metavar="FILE",
               help="The HTML file to write.")
-def report_command(db, out):
-    click.echo(str(report.write_report(db, out)))
+@currency_option
+def report_command(db, out, currency):
+    click.echo(str(report.write_report(db, out, currency)))
 
 
 COMMANDS = (walkthrough_command, docs_command, report_command)

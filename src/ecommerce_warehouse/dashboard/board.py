@@ -11,10 +11,10 @@ from datetime import date
 
 import streamlit as st
 
-from ecommerce_warehouse.dashboard.data import Filters, Reader
 from ecommerce_warehouse.dashboard.pages import PAGES
 from ecommerce_warehouse.dashboard.ui import Ui
 from ecommerce_warehouse.errors import WarehouseError
+from ecommerce_warehouse.read.figures import Filters, Reader
 
 
 @st.cache_resource(show_spinner=False)

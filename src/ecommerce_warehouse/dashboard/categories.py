@@ -3,8 +3,8 @@ the period or the data do not cover whole are marked partial."""
 
 from __future__ import annotations
 
-from ecommerce_warehouse.dashboard.data import Filters, Reader, category_mix, percent
 from ecommerce_warehouse.dashboard.ui import Drill, Section, Ui, drill_rows
+from ecommerce_warehouse.read.figures import Filters, Reader, category_mix, percent
 
 
 def load(reader: Reader, filters: Filters) -> dict:

@@ -3,8 +3,8 @@ months later; hidden, with a note, when the warehouse has fewer than 3 cohorts."
 
 from __future__ import annotations
 
-from ecommerce_warehouse.dashboard.data import Filters, Reader, percent, shift_month
 from ecommerce_warehouse.dashboard.ui import Drill, Section, Ui, drill_rows
+from ecommerce_warehouse.read.figures import Filters, Reader, percent, shift_month
 
 MIN_COHORTS = 3
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ecommerce_warehouse.dashboard.data import Filters, Reader
 from ecommerce_warehouse.dashboard.ui import Drill, Section, Ui, drill_rows
+from ecommerce_warehouse.read.figures import Filters, Reader
 
 
 def load(reader: Reader, filters: Filters) -> list[dict]:

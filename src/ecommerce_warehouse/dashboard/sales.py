@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ecommerce_warehouse.dashboard.data import MOVING_DAYS, Filters, Reader, with_moving_average
 from ecommerce_warehouse.dashboard.ui import Drill, Section, Ui, drill_rows
+from ecommerce_warehouse.read.figures import MOVING_DAYS, Filters, Reader, with_moving_average
 
 TOP = 10
 

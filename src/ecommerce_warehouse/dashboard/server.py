@@ -41,7 +41,7 @@ def start(db: str, currency: str, host: str, port: int, browser: bool, say=print
     """Check the warehouse, then run the dashboard until Ctrl-C; return Streamlit's exit code."""
     if importlib.util.find_spec("streamlit") is None:
         raise DashboardUnavailable(f"the dashboard needs Streamlit, an optional extra: {INSTALL}")
-    from ecommerce_warehouse.dashboard.data import Reader
+    from ecommerce_warehouse.read.figures import Reader
 
     Reader(db).close()
     say(f"Dashboard of {redacted(db)} at http://{host}:{port} (Ctrl-C stops it)")

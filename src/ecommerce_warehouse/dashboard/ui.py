@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ecommerce_warehouse.dashboard.data import DRILL_ROWS, Filters, Reader, money
+from ecommerce_warehouse.read.figures import DRILL_ROWS, Filters, Reader, money
 
 NOTHING = "(choose one)"
 

@@ -1,5 +1,4 @@
-"""What the dashboard reads and how it counts, with no Streamlit in sight (so tests and the
-report can use it too).
+"""The numbers the dashboard and the report show, read from the Gold views (no Streamlit).
 
 ``Reader`` opens any warehouse read-only (``db.open_read_only``: SQLite, PostgreSQL, any
 engine behind ``engines/``) and runs the queries of ``sql/dashboard/``, every value bound
@@ -121,7 +120,70 @@ def average_cents(total: int, count: int) -> int | None:
     return (total + count // 2) // count if count else None
 
 
-# --- shapes the sections draw ---------------------------------------------------------------------
+# --- the key figures ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kpi:
+    """One key figure of a period, beside the previous period's."""
+
+    label: str
+    now: float | int | None
+    before: float | int | None
+    kind: str                   # 'money', 'count' or 'rate'
+
+    @property
+    def change(self) -> float | None:
+        """The relative change from the previous period (a rate: its change in points)."""
+        if self.now is None or self.before is None:
+            return None
+        if self.kind == "rate":
+            return self.now - self.before
+        return (self.now - self.before) / self.before if self.before else None
+
+    def shown(self, value, currency: str = "") -> str:
+        if value is None:
+            return "–"
+        if self.kind == "money":
+            return money(value, currency)
+        if self.kind == "rate":
+            return percent(value)
+        return f"{value:,}"
+
+    def shown_change(self) -> str | None:
+        change = self.change
+        if change is None:
+            return None
+        return f"{change * 100:+.1f} pts" if self.kind == "rate" else f"{change * 100:+.1f}%"
+
+
+def period_figures(row: dict) -> dict:
+    """The six numbers of one period from kpis.sql's row."""
+    net, orders, customers = (int(row[k] or 0) for k in ("net_revenue_cents", "orders", "customers"))
+    return {
+        "net_revenue_cents": net,
+        "orders": orders,
+        "average_order_cents": average_cents(net, orders),
+        "customers": customers,
+        "repeat_rate": ratio(int(row["repeat_customers"] or 0), customers),
+        "refund_rate": ratio(int(row["refunded_lines"] or 0), int(row["lines"] or 0)),
+    }
+
+
+KPIS = (("net_revenue_cents", "Net revenue", "money"), ("orders", "Orders", "count"),
+        ("average_order_cents", "Average order value", "money"), ("customers", "Customers", "count"),
+        ("repeat_rate", "Repeat-purchase rate", "rate"), ("refund_rate", "Refund rate", "rate"))
+
+
+def key_figures(reader: Reader, filters: Filters) -> list[Kpi]:
+    """Net revenue, orders, average order value, customers, repeat-purchase rate and refund
+    rate of the period, each beside the previous period of the same length."""
+    (now,) = reader.rows("dashboard/kpis", filters.params())
+    (before,) = reader.rows("dashboard/kpis", filters.previous().params())
+    now, before = period_figures(now), period_figures(before)
+    return [Kpi(label, now[key], before[key], kind) for key, label, kind in KPIS]
+
+
+# --- shapes the charts draw ----------------------------------------------------------------------
 
 def days_from(start: date, end: date) -> list[date]:
     return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
