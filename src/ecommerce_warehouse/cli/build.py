@@ -53,8 +53,9 @@ made by an earlier release is upgraded in place first.
 Exit status: 0 success; 1 an input problem (a missing file, or a file refused:
 the files that were fine are still loaded); 2 a usage error; 3 a quality check
 failed (the transform was rolled back); 4 the warehouse is busy (another writer);
-5 the warehouse cannot be used (not a database, read-only, disk full, or made by
-a later release).
+5 the warehouse cannot be used (its folder cannot be made, not a database,
+read-only, disk full, or made by a later release); 130 interrupted with Ctrl-C
+(the files loaded so far are kept whole; running it again continues).
 """
 
 
@@ -163,7 +164,9 @@ def transform(db, wait_seconds, as_json):
 
     Upserts dim_users and dim_products (SCD type 1), extends dim_date and appends
     to fact_orders, in one transaction, then runs the checks before it commits.
-    With nothing new it changes nothing.
+    Prints the rows each table changed and every check that did not pass. With
+    nothing new it changes nothing. It never creates a warehouse: a --db holding
+    none is refused (exit 5).
     """
     result, tables = transform_only(db, wait_seconds)
     if as_json:
@@ -184,7 +187,8 @@ def check(db, wait_seconds, as_json):
     says whether it is an error or a warning. Records loaded since the last
     transform are pending, not missing: the checks compare the star with what has
     been transformed, and a last line says how many records wait for `warehouse
-    transform` (`warehouse status` shows them too). Exits 3 if an error check fails.
+    transform` (`warehouse status` shows them too). Exits 3 if an error check fails,
+    5 if --db holds no warehouse (none is created).
     """
     report = check_only(db, wait_seconds)
     results = report.results
@@ -212,13 +216,12 @@ def upgrade(db, wait_seconds, as_json):
     Runs the numbered migrations after the warehouse's schema version, in one
     transaction (all of them or none), and replaces every view whose definition
     changed. Loading commands do the same before they load; this does nothing
-    else. A warehouse made by a later release is refused (exit 5).
+    else. A warehouse made by a later release, or a --db holding none, is refused
+    (exit 5).
     """
     report = upgrade_only(db, wait_seconds)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
-    elif report.before is None:
-        click.echo(f"created a new warehouse at schema version {report.after}")
     elif report.upgraded or report.views_replaced:
         click.echo(summaries.describe_schema(report))
     else:
