@@ -202,6 +202,22 @@ def test_ctrl_d_quits(tmp_path: Path):
 
 
 @needs_terminal
+def test_ctrl_c_exits_130_saying_what_stays(tmp_path: Path):
+    db = tmp_path / "walk.db"
+    child = spawn("--db", str(db), "--step", "4", cwd=tmp_path)
+    at_pause(child, 4)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, child.before
+    said = visible_lines(child.before)
+    assert any(line.startswith("Error: interrupted (Ctrl-C): the walkthrough's warehouse stays as it is")
+               for line in said), said[-5:]
+    assert "Traceback" not in child.before and "Aborted" not in child.before
+    assert rows(db, "select status, error from etl_runs") == [("failed", "interrupted (Ctrl-C)")]
+
+
+@needs_terminal
 @pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}], ids=["NO_COLOR", "TERM=dumb"])
 def test_no_colour_when_asked_and_no_clearing_on_a_dumb_terminal(tmp_path: Path, env):
     child = spawn("--db", str(tmp_path / "walk.db"), "--step", "13", cwd=tmp_path, **env)

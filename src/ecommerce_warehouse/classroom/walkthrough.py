@@ -263,6 +263,7 @@ class Walkthrough:
             error = "stopped by the reader"
         except KeyboardInterrupt:
             error = "interrupted (Ctrl-C)"
+            self.presenter.echo()            # off the prompt's line
             raise Interrupted(f"interrupted (Ctrl-C): the walkthrough's warehouse stays as it is now "
                               f"in {self.db_path}; run the walkthrough again to start afresh") from None
         except BaseException as exc:

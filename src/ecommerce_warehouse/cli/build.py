@@ -87,7 +87,12 @@ def pipeline_command(name: str, help_text: str) -> click.Command:
                                   transactions=transactions, raw_dir=raw_dir,
                                   inputs=tuple(inputs), source=source, dirty_rate=dirty_rate,
                                   wait_seconds=wait_seconds)
-        result = run_pipeline(options, command=name, progress=progress_printer(verbose))
+        progress = progress_printer(verbose)
+        try:
+            result = run_pipeline(options, command=name, progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
         emit_result(result, as_json)
         if result.error:
             raise click.ClickException(result.error)
@@ -144,7 +149,11 @@ def ingest(db, files, source, wait_seconds, as_json):
     """
     # a live counter on a terminal; the per-file lines go to stdout below
     live = Progress(lines=False) if sys.stderr.isatty() else None
-    results = ingest_only(db, files, live, wait_seconds=wait_seconds, source=source)
+    try:
+        results = ingest_only(db, files, live, wait_seconds=wait_seconds, source=source)
+    finally:
+        if live is not None:
+            live.close()
     error = refused_error(results)
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in results], indent=2))
