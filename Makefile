@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint clean bench
+DASHBOARD_STAMP := $(VENV)/.installed-dashboard
+
+.PHONY: run test lint clean bench dashboard
 
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,11 +22,21 @@ test: $(STAMP)  ## run every test (no tests collected counts as a failure)
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
 
+$(DASHBOARD_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dashboard]'
+	touch $(DASHBOARD_STAMP)
+
+dashboard: $(DASHBOARD_STAMP)  ## install Streamlit (once), build the warehouse if missing, explore it at http://localhost:8501
+	test -f data/warehouse/ecommerce_warehouse.db || $(BIN)/run_pipeline
+	$(BIN)/warehouse dashboard
+
 bench: $(STAMP)  ## time generate/ingest/transform on 1,000,000 generated lines (see docs/BENCHMARKS.md)
 	$(BIN)/warehouse bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 
-clean:  ## remove generated data and the default warehouse (keeps the venv)
-	rm -f data/raw/*.json data/raw/*.jsonl data/warehouse/*.db data/warehouse/*.db-wal data/warehouse/*.db-shm
+clean:  ## remove generated data, the default warehouse and the README lesson's folder (keeps the venv)
+	rm -f data/raw/*.json data/raw/*.jsonl data/warehouse/*.db data/warehouse/*.db-wal data/warehouse/*.db-shm \
+	      data/warehouse/*.db.lock
+	rm -rf data/lesson

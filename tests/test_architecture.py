@@ -123,6 +123,28 @@ def test_the_cli_starts_without_the_benchmark():
     assert loaded.stdout.strip() == "[]", f"starting the CLI imported {loaded.stdout.strip()}"
 
 
+def test_the_cli_starts_without_streamlit_or_the_dashboard():
+    """Streamlit is an optional extra, imported only when `warehouse dashboard` runs."""
+    code = ("import sys, ecommerce_warehouse.cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'altair', 'pandas') "
+            "or m.startswith('ecommerce_warehouse.dashboard')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]", f"starting the CLI imported {loaded.stdout.strip()}"
+
+
+def test_only_the_dashboards_streamlit_modules_import_streamlit():
+    """A section never imports Streamlit (it is handed ``ui.st``), so its data can be read
+    and tested without it; only the app and its board do."""
+    allowed = {"dashboard/board.py"}
+    for path in MODULES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                if any(name.split(".")[0] == "streamlit" for name in names):
+                    assert relative(path) in allowed, f"{relative(path)} imports streamlit"
+
+
 @pytest.mark.parametrize("path", MODULES, ids=relative)
 def test_modules_stay_small(path: Path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
@@ -131,8 +153,8 @@ def test_modules_stay_small(path: Path):
 
 def test_the_subpackages_are_the_areas_of_the_design():
     areas = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
-    assert areas == ["bench", "classroom", "cli", "engines", "generate", "load", "model", "read",
-                     "sources"]
+    assert areas == ["bench", "classroom", "cli", "dashboard", "engines", "generate", "load", "model",
+                     "read", "sources"]
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert top == ["__init__.py", "db.py", "errors.py", "pipeline.py", "progress.py", "settings.py",
                    "sqlfiles.py"]

@@ -53,7 +53,7 @@ def test_run_with_input_succeeds_and_prints_the_summary(cli, tmp_path):
 
     assert result.exit_code == 0, result.output
     assert "succeeded" in result.stdout
-    assert "1 files loaded, 0 already loaded, 0 refused: 3 read = 3 loaded + 0 duplicates + 0 rejected" \
+    assert "1 file loaded, 0 already loaded, 0 refused: 3 read = 3 loaded + 0 duplicates + 0 rejected" \
         in result.stdout
     assert "fact_orders 3" in result.stdout
     assert rows(db, "select count(*), sum(total_amount_cents) from fact_orders") == [(3, 1500)]
@@ -133,7 +133,7 @@ def test_refused_file_exits_1_and_says_where_it_broke(cli, tmp_path):
 
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
-    assert "1 files loaded, 0 already loaded, 1 refused" in result.stdout
+    assert "1 file loaded, 0 already loaded, 1 refused" in result.stdout   # "1 files" before issue 12
     assert str(broken) in result.stderr and "line 2, column" in result.stderr
     assert rows(db, "select count(*) from fact_orders") == [(3,)]
 

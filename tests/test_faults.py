@@ -718,3 +718,35 @@ def test_pipeline_connections_enforce_foreign_keys_use_wal_and_synchronous_norma
     assert len(seen) == N_FILES + len(TRANSFORM_FILES) + len(FOLLOWING_STEPS) + 1, seen
     assert {row[1:] for row in seen} == {(1, "wal", 1)}, seen
     assert warehouse_state(db) == prepared.complete
+
+
+# --- Ctrl-C ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("hook", "n", "new_files", "says"), [
+    ("file_counts", 2, 1, f"1 of {N_FILES} files are loaded, each whole"),
+    ("advance_watermark", 1, N_FILES, "the transform was rolled back"),
+], ids=["during-ingest", "during-transform"])
+def test_ctrl_c_exits_130_records_the_run_as_interrupted_and_a_rerun_continues(
+        prepared, tmp_path, hook, n, new_files, says):
+    """SIGINT (Ctrl-C) inside a file's open transaction, or inside the transform's: one line
+    saying what was kept and that a rerun continues, exit 130 (not 1, an input problem),
+    the run recorded as interrupted at once (not left 'running' until the next write)."""
+    db = prepared.fresh(tmp_path / "wh")
+    marker = tmp_path / "paused.jsonl"
+    plan = {"hook": hook, "n": n, "when": "after", "action": "pause", "seconds": 60,
+            "marker": str(marker)}
+    process = start(child_command(plan, prepared.input_args(db)))
+    wait_for(lambda: marker.exists() or process.poll() is not None, what="the run to pause")
+    assert process.poll() is None, finish(process).describe()
+    process.send_signal(signal.SIGINT)
+    outcome = finish(process)
+
+    line = assert_one_line_error(outcome, 130, "interrupted (Ctrl-C)", says, "again")
+    assert "Aborted" not in line
+    status, error = rows(db, "select status, error from etl_runs order by run_id desc limit 1")[0]
+    assert status == "failed" and error == line.removeprefix("Error: ")
+    assert scalar(db, "select count(*) from etl_runs where status = 'running'") == 0
+    assert_sound(db)
+    assert state_name(prepared, star_snapshot(db)) == "before"
+    assert loaded_files(db) == 1 + new_files
+    assert_converges(prepared, db)

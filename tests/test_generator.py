@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import tracemalloc
@@ -131,6 +132,54 @@ def test_dirty_rate_produces_invalid_records(tmp_path):
               or r.get("timestamp") == "yesterday-ish"
               or (isinstance(r.get("price"), (int, float)) and r["price"] < 0)]
     assert broken
+
+
+# The clean file of the default day (README, `make run`): what every machine in a class gets.
+DEFAULT_DAY_SHA256 = "0a3a6c0b557e75b5d4ee7eb750c188993bbb5f45bfe279ca1aabd55bc7e58cb5"
+
+
+def test_the_default_day_keeps_its_bytes(tmp_path):
+    """`make run`'s first day, seed 42, 500 lines: pinned, so a class's numbers never move."""
+    (path, count), = generator.generate(date(2025, 3, 1), date(2025, 3, 1), 500, 42, tmp_path)
+    assert count == 565
+    assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == DEFAULT_DAY_SHA256
+
+
+@pytest.mark.parametrize("rate", [0.02, 0.2])
+def test_dirty_rate_breaks_lines_and_keeps_the_others_byte_identical(tmp_path, rate):
+    """--dirty-rate R is the clean day with about R of its lines broken: every other line has
+    the clean file's very bytes, in the same place (the README's lesson relies on it)."""
+    (clean_path, clean_count), = generator.generate(START, START, 500, 42, tmp_path / "clean")
+    (dirty_path, dirty_count), = generator.generate(START, START, 500, 42, tmp_path / "dirty",
+                                                    dirty_rate=rate)
+    clean_lines = Path(clean_path).read_bytes().splitlines()
+    dirty_lines = Path(dirty_path).read_bytes().splitlines()
+    assert clean_count == dirty_count and len(clean_lines) == len(dirty_lines)
+    changed = [i for i, (a, b) in enumerate(zip(clean_lines, dirty_lines)) if a.rstrip(b",") != b.rstrip(b",")]
+    assert 0 < len(changed) <= 3 * rate * clean_count + 5, len(changed)
+    assert abs(len(changed) / clean_count - rate) < max(0.6 * rate, 0.02), len(changed)
+    # the same dirty file every time
+    (again, _), = generator.generate(START, START, 500, 42, tmp_path / "again", dirty_rate=rate)
+    assert Path(again).read_bytes() == Path(dirty_path).read_bytes()
+
+
+def test_a_dirty_lesson_day_loaded_over_the_clean_one_changes_no_number(tmp_path):
+    """The class's warehouse has the clean day; someone loads the lesson's dirty copy into it
+    too: the intact lines are duplicates, the broken ones rejected, Gold is unchanged."""
+    from conftest import load, rows
+
+    (clean, _), = generator.generate(START, START, 500, 42, tmp_path / "clean")
+    (dirty, _), = generator.generate(START, START, 500, 42, tmp_path / "dirty", dirty_rate=0.02)
+    db = tmp_path / "class.db"
+    load(db, clean)
+    gold = "select sales_date, orders, net_revenue_cents from gold_daily_sales order by sales_date"
+    before = rows(db, gold)
+    result = load(db, dirty)
+    (loaded,) = result.files
+    assert loaded.records_loaded == 0
+    assert loaded.records_rejected > 0
+    assert loaded.duplicates_skipped + loaded.records_rejected == loaded.records_read
+    assert rows(db, gold) == before
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ skipped with the reason; `.ci/run` installs it.
 from __future__ import annotations
 
 import hashlib
+import html
+import json
 import re
 import shutil
 import sqlite3
@@ -28,6 +30,7 @@ from ecommerce_warehouse.cli import warehouse
 from ecommerce_warehouse.db import open_engine
 from ecommerce_warehouse.model.schema import ensure_schema
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
+from ecommerce_warehouse.read import figures as report_figures
 from ecommerce_warehouse.read import report
 
 SECTIONS = ("daily-net-revenue", "top-products", "category-share", "cohort-retention",
@@ -129,8 +132,18 @@ def test_numbers_beside_the_charts_are_the_gold_views(report_file: Path, warehou
         (channel, f"{sessions:,}", report.money(cents)) for channel, sessions, cents in channels]
     assert sum(cents for _, _, cents in channels) == rows(
         warehouse_db, "select coalesce(sum(revenue_cents), 0) from fact_sessions")[0][0]
-    months = rows(warehouse_db, "select count(*) from gold_category_sales_monthly")[0][0]
-    assert len(table_rows(found["category-share"])) == months
+    # category share: each month's rows add up to the view's month, at most 8 categories
+    # plus Other (before issue 12 one row per category; this warehouse has 14 of them)
+    shown = table_rows(found["category-share"])
+    view = rows(warehouse_db, "select month, category, net_revenue_cents from gold_category_sales_monthly")
+    for month in {m for m, _, _ in view}:
+        mine = [r for r in shown if r[0].rstrip("*") == month]
+        assert sum(int(r[3].replace(",", "").replace(".", "")) for r in mine) == \
+            sum(c for m, _, c in view if m == month)
+        assert len(mine) <= report_figures.TOP_CATEGORIES + 1
+    kept = {r[1] for r in shown} - {"Other"}
+    other = sum(c for _, cat, c in view if report.esc(cat) not in kept)
+    assert sum(int(r[3].replace(",", "").replace(".", "")) for r in shown if r[1] == "Other") == other > 0
 
 
 def test_money_is_exact():
@@ -285,3 +298,78 @@ def test_every_chart_renders_in_headless_chromium(report_file: Path, tmp_path: P
         assert own, f"{key}: no mark colour of its own to look for"
         painted = sum(counts[hex_rgb(c)] for c in own)
         assert painted >= 200, f"{key}: its marks are not on the screenshot ({painted} pixels)"
+
+
+# --- issue 12: currency, the previous period, 8 categories plus Other, partial months, 420 px ---
+
+def test_amounts_are_in_the_currency_given(warehouse_db: Path, tmp_path: Path, cli):
+    out = tmp_path / "eur.html"
+    result = cli.invoke(warehouse, ["report", "--db", str(warehouse_db), "--out", str(out), "--currency", "eur"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "amounts in EUR" in page
+    assert page.count("net revenue (EUR)") >= 4          # summary, daily, top products, categories
+    assert "Net revenue (EUR)" in page and "Average order value (EUR)" in page
+
+
+def test_key_figures_beside_the_previous_period_are_the_warehouses(report_file: Path, warehouse_db: Path):
+    page = report_file.read_text(encoding="utf-8")
+    block = re.search(r'<section class="figures" id="key-figures">(.*?)</section>', page, re.DOTALL).group(1)
+    assert "The last 7 days, beside the 7 before" in block
+    assert "06 Mar 2025 to 12 Mar 2025" in block and "27 Feb 2025 to 05 Mar 2025" in block
+    shown = {r[0]: (r[1], r[2]) for r in table_rows(block)}
+
+    def net_and_orders(start: str, end: str) -> tuple[str, str]:
+        (net, orders), = rows(warehouse_db, """select coalesce(sum(f.total_amount_cents), 0),
+            count(distinct f.order_id) from fact_orders f join dim_date d on d.date_key = f.date_key
+            where f.status = 'completed' and d.full_date between ? and ?""", (start, end))
+        return report.money(net), f"{orders:,}"
+
+    now, before = net_and_orders("2025-03-06", "2025-03-12"), net_and_orders("2025-02-27", "2025-03-05")
+    assert shown["Net revenue (USD)"] == (now[0], before[0])
+    assert shown["Orders"] == (now[1], before[1])
+    assert set(shown) == {"Net revenue (USD)", "Orders", "Average order value (USD)", "Customers",
+                          "Repeat-purchase rate", "Refund rate"}
+
+
+def test_partial_months_are_marked(report_file: Path, warehouse_db: Path):
+    found = sections(report_file.read_text(encoding="utf-8"))
+    (first,), = rows(warehouse_db, "select min(d.full_date) from fact_orders f join dim_date d "
+                                   "on d.date_key = f.date_key")
+    assert first > "2025-02-01"            # February from the 20th (and a few late lines) on
+    assert f"* partial month: 2025-02 ({first[8:]} to 28 Feb only); 2025-03 (01 to 12 Mar only)." \
+        in found["category-share"].replace("&#x27;", "'")
+    assert {r[0] for r in table_rows(found["category-share"])} == {"2025-02*", "2025-03*"}
+
+
+def test_tables_do_not_scroll_inside_boxes(report_file: Path):
+    style = re.search(r"<style>(.*?)</style>", report_file.read_text(encoding="utf-8"), re.DOTALL).group(1)
+    assert "overflow: auto" not in style and "max-height" not in style and "position: sticky" not in style
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine (Debian package "
+                                              "`chromium`; .ci/run installs it)")
+def test_readable_at_420_pixels(report_file: Path, tmp_path: Path):
+    """On a 420-pixel-wide phone nothing sticks out sideways: the page is no wider than the
+    screen (charts shrink, tables wrap) and no text is smaller than 11 px. (A browser window
+    cannot be that narrow, so the report is measured in a 420-pixel frame.)"""
+    shutil.copy(report_file, tmp_path / "report.html")
+    frame = tmp_path / "phone.html"
+    frame.write_text("""<!DOCTYPE html><html><body style="margin:0">
+<iframe id="phone" src="report.html" style="width:420px;height:900px;border:0"></iframe>
+<script>
+document.getElementById('phone').onload = function () {
+  var page = this.contentDocument, view = this.contentWindow;
+  var sizes = [...page.querySelectorAll('td, th, p, h1, h2, b')]
+      .map(e => parseFloat(view.getComputedStyle(e).fontSize));
+  document.title = JSON.stringify({viewport: view.innerWidth, width: page.documentElement.scrollWidth,
+                                   smallest: Math.min(...sizes)});
+};
+</script></body></html>""", encoding="utf-8")
+    dumped = chromium(tmp_path / "profile-420", "--allow-file-access-from-files", "--window-size=800,1000",
+                      "--virtual-time-budget=5000", "--dump-dom", frame.absolute().as_uri())
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    measured = json.loads(html.unescape(re.search(r"<title>(.*?)</title>", dumped.stdout).group(1)))
+    assert measured["viewport"] == 420, measured
+    assert measured["width"] <= 420, f"the page is {measured['width']} px wide on a 420 px screen"
+    assert measured["smallest"] >= 11, measured

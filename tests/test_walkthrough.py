@@ -1,15 +1,18 @@
-"""`warehouse walkthrough`: the built-in scenario, step by step.
+"""`warehouse walkthrough`: the built-in scenario, step by step, for a projector.
 
-End to end through a real pseudo-terminal (pexpect): each step's title, Enter between
-steps, the counts it shows, colour on a terminal and no line wider than 80 columns.
-The rest through CliRunner and the library: the warehouse it builds, --step, --no-pause,
-q to stop (rolling back day 1's open transform), and the files it refuses to replace.
+End to end through a real pseudo-terminal of 80x24 (pexpect): each step's title, one
+screen per step that fits 80x24 (cleared between steps), the keys at a pause (Enter, b,
+s, x, q, Ctrl-D), colour on a terminal but not with NO_COLOR or TERM=dumb, the counts it
+shows. The rest through CliRunner and the library: the warehouse it builds, --step,
+--no-pause, --handout, the exercises' answers, q to stop (rolling back day 1's open
+transform), and the files it refuses to replace.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +20,8 @@ import pytest
 
 from conftest import VIEW_FILES, load, rows
 from ecommerce_warehouse import sqlfiles
-from ecommerce_warehouse.classroom import scenario, walkthrough
+from ecommerce_warehouse.classroom import scenario, screen, walkthrough
+from ecommerce_warehouse.classroom.presenter import answer_command
 from ecommerce_warehouse.cli import warehouse
 
 try:
@@ -25,12 +29,15 @@ try:
 except ImportError:  # the CliRunner tests still run
     pexpect = None
 
+PROJECT = Path(__file__).resolve().parents[1]
 WAREHOUSE = Path(sys.executable).with_name("warehouse")
 needs_terminal = pytest.mark.skipif(
     pexpect is None or not WAREHOUSE.exists(),
     reason="needs pexpect and the installed `warehouse` script (pip install -e '.[test]')")
 TITLES = walkthrough.step_titles()
+STEPS = walkthrough.LESSON
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def visible_lines(text: str) -> list[str]:
@@ -41,44 +48,80 @@ def batch_counts(db: Path) -> dict[int, int]:
     return dict(rows(db, "select batch_id, count(*) from raw_transactions group by batch_id"))
 
 
-def spawn(*args: str, cwd: Path):
-    child = pexpect.spawn(str(WAREHOUSE), ["walkthrough", *args], cwd=str(cwd), encoding="utf-8",
-                          dimensions=(40, 80), timeout=60,
-                          env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
-    return child
+def spawn(*args: str, cwd: Path, **env: str):
+    environment = {"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **env}
+    return pexpect.spawn(str(WAREHOUSE), ["walkthrough", *args], cwd=str(cwd), encoding="utf-8",
+                         dimensions=(24, 80), timeout=60, env=environment)
 
 
-# --- through a real terminal ---------------------------------------------------------------
+def screens(output: str) -> list[list[str]]:
+    """What the terminal showed, screen by screen (split where it was cleared)."""
+    return [visible_lines(chunk) for chunk in output.split(screen.CLEAR)[1:]]
+
+
+def assert_fits(shown: list[list[str]], what: str) -> None:
+    for number, lines in enumerate(shown):
+        while lines and not lines[-1].strip():
+            lines = lines[:-1]
+        assert len(lines) <= 24, f"{what}: screen {number} has {len(lines)} lines:\n" + "\n".join(lines)
+        wide = [line for line in lines if len(line) > 80]
+        assert not wide, f"{what}: screen {number} has a line wider than 80 columns: {wide[0]!r}"
+
+
+def at_pause(child, number: int) -> str:
+    """Wait for the pause after step ``number``; what was shown since the last wait."""
+    prompt = f"Enter: step {number + 1} of {len(TITLES)}" if number < len(TITLES) else "End: Enter or q"
+    child.expect_exact(prompt)
+    return child.before + child.after
+
+
+# --- through a real terminal of 80x24 --------------------------------------------------------
 
 @needs_terminal
 def test_walkthrough_in_a_pseudo_terminal(tmp_path: Path):
     db = tmp_path / "walk.db"
     child = spawn("--db", str(db), cwd=tmp_path)
     shown = []
+    sql_pages = {}
     for number, title in enumerate(TITLES, start=1):
         child.expect_exact(f"Step {number} of {len(TITLES)} · {title}")
         shown.append(child.before + child.after)
-        if number < len(TITLES):
-            child.expect_exact(f"Enter: step {number + 1} of {len(TITLES)}")
-            shown.append(child.before + child.after)
-            child.send("\r")
+        shown.append(at_pause(child, number))
+        step = STEPS[number - 1]
+        if step.sql is not None:                      # s: the SQL file, a page at a time
+            child.send("s")
+            child.expect_exact("q: back to the step")
+            sql_pages[number] = child.before + child.after
+            shown.append(sql_pages[number])
+            child.send("q")
+            shown.append(at_pause(child, number))
+        child.send("x")                               # x: the exercise
+        child.expect_exact("Enter: back to the step")
+        shown.append(child.before + child.after)
+        assert step.exercise.question.split()[0] in ANSI.sub("", shown[-1])
+        child.send("\r")
+        shown.append(at_pause(child, number))
+        child.send("\r")
+    child.expect_exact("Done")
+    shown.append(child.before + child.after)
     child.expect(pexpect.EOF)
     shown.append(child.before)
     child.close()
     assert child.exitstatus == 0, shown[-1][-2000:]
     output = "".join(shown)
 
-    assert "\x1b[" in output, "no colour on a terminal"
-    lines = visible_lines(output)
-    too_wide = [line for line in lines if len(line) > 80]
-    assert not too_wide, f"{len(too_wide)} line(s) wider than 80 columns, e.g. {too_wide[0]!r}"
-    text = "\n".join(lines)
+    assert "\x1b[" in output and COLOUR.search(output), "no colour on a terminal"
+    assert_fits(screens(output), "80x24")
+    text = "\n".join(visible_lines(output))
 
-    # the SQL shown is the file that runs: its first line, as in the file
-    for name in ("schema/fact_orders", "transform/dim_users", "transform/fact_orders",
-                 "ingest/mark_later_copies"):
+    # the SQL shown is the file that runs: its first lines, as in the file, on the page s opens
+    for name, number in (("schema/fact_orders", 2), ("transform/dim_users", 6),
+                         ("transform/fact_orders", 9), ("ingest/mark_later_copies", 11)):
         first = sqlfiles.read_text(name, "sqlite").splitlines()[0]
-        assert first[:60] in text, name
+        assert first[:60] in ANSI.sub("", sql_pages[number]), name
+    merge = sqlfiles.read_text("transform/dim_users", "sqlite").splitlines()
+    at = next(i for i, line in enumerate(merge, start=1) if line.startswith("on conflict (user_id)"))
+    assert re.search(rf"\b{at} │ on conflict \(user_id\)", ANSI.sub("", sql_pages[12]))
 
     # the counts shown are the warehouse's
     per_batch = batch_counts(db)
@@ -102,13 +145,37 @@ def test_walkthrough_in_a_pseudo_terminal(tmp_path: Path):
 
 
 @needs_terminal
+def test_b_goes_back_without_running_a_step_again(tmp_path: Path):
+    db = tmp_path / "walk.db"
+    child = spawn("--db", str(db), "--step", "3", cwd=tmp_path)
+    at_pause(child, 3)
+    child.send("\r")
+    at_pause(child, 4)
+    child.send("b")                                   # back to step 3's screen
+    back = at_pause(child, 3)
+    assert f"Step 3 of {len(TITLES)} · {TITLES[2]}" in back
+    assert screen.CLEAR in back
+    child.send("\r")                                  # forward again: step 4's screen, as it was
+    again = at_pause(child, 4)
+    assert f"Step 4 of {len(TITLES)}" in again
+    child.send("\r")
+    at_pause(child, 5)
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert batch_counts(db) == {1: batch_counts(db)[1]}, "day 1 was loaded once"
+    assert rows(db, "select count(*) from etl_files") == [(1,)]
+
+
+@needs_terminal
 def test_q_stops_and_rolls_back_the_open_transform(tmp_path: Path):
     db = tmp_path / "walk.db"
     child = spawn("--db", str(db), "--step", "7", cwd=tmp_path)
     child.expect_exact("✓ step  6")
     child.expect_exact(f"Step 7 of {len(TITLES)} · {TITLES[6]}")
     child.expect_exact(f"Enter: step 8 of {len(TITLES)}")
-    child.send("q\r")
+    child.send("q")
     child.expect_exact("Stopped.")
     child.expect(pexpect.EOF)
     child.close()
@@ -119,6 +186,55 @@ def test_q_stops_and_rolls_back_the_open_transform(tmp_path: Path):
     assert rows(db, "select count(*) from raw_transactions")[0][0] == batch_counts(db)[1] > 0
     assert rows(db, "select command, status, error from etl_runs") == [
         ("walkthrough", "failed", "stopped by the reader")]
+
+
+@needs_terminal
+def test_ctrl_d_quits(tmp_path: Path):
+    db = tmp_path / "walk.db"
+    child = spawn("--db", str(db), "--step", "12", cwd=tmp_path)
+    at_pause(child, 12)
+    child.sendcontrol("d")
+    child.expect_exact("Stopped.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert f"Step 13 of {len(TITLES)}" not in child.before
+
+
+@needs_terminal
+def test_ctrl_c_exits_130_saying_what_stays(tmp_path: Path):
+    db = tmp_path / "walk.db"
+    child = spawn("--db", str(db), "--step", "4", cwd=tmp_path)
+    at_pause(child, 4)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, child.before
+    said = visible_lines(child.before)
+    assert any(line.startswith("Error: interrupted (Ctrl-C): the walkthrough's warehouse stays as it is")
+               for line in said), said[-5:]
+    assert "Traceback" not in child.before and "Aborted" not in child.before
+    assert rows(db, "select status, error from etl_runs") == [("failed", "interrupted (Ctrl-C)")]
+
+
+@needs_terminal
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}], ids=["NO_COLOR", "TERM=dumb"])
+def test_no_colour_when_asked_and_no_clearing_on_a_dumb_terminal(tmp_path: Path, env):
+    child = spawn("--db", str(tmp_path / "walk.db"), "--step", "13", cwd=tmp_path, **env)
+    output = at_pause(child, 13)
+    child.send("\r")
+    output += at_pause(child, 14)
+    child.send("q")
+    child.expect(pexpect.EOF)
+    output += child.before
+    child.close()
+    assert child.exitstatus == 0
+    assert not COLOUR.search(output), "colour codes despite " + str(env)
+    assert f"Step 14 of {len(TITLES)}" in output
+    if env.get("TERM") == "dumb":
+        assert screen.CLEAR not in output
+    else:
+        assert screen.CLEAR in output
 
 
 # --- through CliRunner ------------------------------------------------------------------------
@@ -160,7 +276,8 @@ def test_the_scenario_teaches_what_it_promises(walked):
     total = rows(db, "select count(*) from raw_transactions")[0][0]
     assert 200 <= total <= 400, "a few hundred lines"
     # every run is the walkthrough's, every one succeeded, and the checks passed
-    assert rows(db, "select command, status from etl_runs") == [("walkthrough", "succeeded")] * 3
+    # (three days of order lines; the page views' steps: days 1-2, then day 3)
+    assert rows(db, "select command, status from etl_runs") == [("walkthrough", "succeeded")] * 5
     assert rows(db, "select count(*) from dq_check_results where status = 'fail'") == [(0,)]
     # the dimensions agree with the Silver views that state the same rule over all history
     assert rows(db, "select user_id, name, email from dim_users where user_key <> -1 "
@@ -191,11 +308,26 @@ def test_list_names_the_steps(cli):
     assert len(result.output.splitlines()) == len(TITLES)
 
 
-def test_end_of_input_stops_the_pauses(tmp_path: Path, cli):
+def test_end_of_input_quits_as_ctrl_d_does(tmp_path: Path, cli):
+    """Before issue 12 the end of input (Ctrl-D) ran every remaining step; now it quits."""
     result = cli.invoke(warehouse, ["walkthrough", "--db", str(tmp_path / "w.db"), "--step", "13"],
                         input="")
     assert result.exit_code == 0, result.output
-    assert "Step 14 of" in result.output
+    assert "Step 13 of" in result.output and "Stopped." in result.output
+    assert "Step 14 of" not in result.output
+
+
+def test_keys_from_a_pipe_one_line_each(tmp_path: Path, cli):
+    """From a pipe: an empty line is Enter, s / x / b show the SQL, the exercise, the screen
+    before; the end of the lines given ends the pauses as q would."""
+    result = cli.invoke(warehouse, ["walkthrough", "--db", str(tmp_path / "w.db"), "--step", "12"],
+                        input="s\nx\nb\n" + "\n" * (len(TITLES) - 11))     # Enter to the end
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "SQL  sql/transform/dim_users.sql" in out and "on conflict (user_id)" in out
+    assert f"Exercise · step 12 · {TITLES[11]}" in out and "warehouse query --db" in out
+    assert out.count(f"Step 12 of {len(TITLES)}") >= 3        # shown, after s, after x (b: none before)
+    assert f"Step 14 of {len(TITLES)}" in out and "Done" in out
 
 
 def test_running_again_recreates_the_warehouse(tmp_path: Path, cli):
@@ -203,8 +335,9 @@ def test_running_again_recreates_the_warehouse(tmp_path: Path, cli):
     for _ in range(2):
         result = cli.invoke(warehouse, ["walkthrough", "--db", str(db), "--step", "14", "--no-pause"])
         assert result.exit_code == 0, result.output
-    assert rows(db, "select count(*) from etl_runs") == [(3,)]
-    assert rows(db, "select count(*) from etl_files") == [(3,)]
+    # one walkthrough's: three days of order lines and the page views' two runs; six files
+    assert rows(db, "select count(*) from etl_runs") == [(5,)]
+    assert rows(db, "select count(*) from etl_files") == [(6,)]
 
 
 def test_refuses_the_main_warehouse(tmp_path: Path, cli, monkeypatch):
@@ -254,7 +387,7 @@ def test_scenario_files_are_byte_identical_every_time(tmp_path: Path):
 def test_sql_is_shown_exactly_within_80_columns(name: str):
     """Wrapped and highlighted, the lines shown still spell the file, line for line."""
     original = sqlfiles.read_text(name, "sqlite").splitlines()
-    shown = [ANSI.sub("", line) for line in walkthrough.sql_lines(original, 1, 80)]
+    shown = [ANSI.sub("", line) for line in screen.sql_lines(original, 1, 80)]
     assert max(len(line) for line in shown) <= 80
     rebuilt: list[str] = []
     for line in shown:
@@ -266,3 +399,66 @@ def test_sql_is_shown_exactly_within_80_columns(name: str):
             assert int(gutter) == len(rebuilt) + 1
             rebuilt.append(text)
     assert rebuilt == [line.rstrip() for line in original]
+
+
+def test_every_screen_fits_80_by_24_and_each_step_has_sql_or_says_none(walked):
+    """Each step's screen, with the blank line and the prompt under it, fits 80x24."""
+    _, output = walked
+    parts = re.split(r"\n(?=(?:Walkthrough · .*\n)?━━ Step \d+ of)", output)
+    steps = [part for part in parts if "━━ Step" in part]
+    assert len(steps) == len(TITLES)
+    for part in steps:
+        lines = part.strip("\n").split("\n")
+        if "━━ Done" in part:
+            lines = lines[:next(i for i, line in enumerate(lines) if "━━ Done" in line)]
+        while lines and not lines[-1].strip():
+            lines.pop()
+        assert len(lines) + 2 <= 24, "\n".join(lines)
+        assert max(len(line) for line in lines) <= 80
+
+
+def test_handout_prints_each_steps_sql_and_exercise(tmp_path: Path, cli):
+    result = cli.invoke(warehouse, ["walkthrough", "--db", str(tmp_path / "w.db"), "--no-pause",
+                                    "--handout"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.count("Exercise · step ") == len(TITLES)
+    for name in ("schema/fact_orders", "transform/dim_users", "gold/gold_daily_sales"):
+        for line in sqlfiles.read_text(name, "sqlite").splitlines()[:3]:
+            assert line.split(" ", 1)[-1][:40] in out, (name, line)
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "Enter: step" not in out
+
+
+def test_every_exercise_is_answered_by_its_query(walked):
+    """Each step's exercise: the command it prints runs with `warehouse query` on the
+    walkthrough's warehouse and answers with at least one row."""
+    db, _ = walked
+    for number, step in enumerate(STEPS, start=1):
+        command = " ".join(line.strip().removesuffix("\\").strip() for line in answer_command(str(db), step.exercise))
+        args = ["sh", "-c", command.replace("warehouse query", f"{WAREHOUSE} query", 1)]
+        done = subprocess.run(args, cwd=PROJECT, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, f"step {number}: {command}\n{done.stdout}{done.stderr}"
+        counted = re.search(r"\((\d+) rows?\)", done.stdout)
+        assert counted and int(counted.group(1)) >= 1, f"step {number} answers nothing:\n{done.stdout}"
+
+
+def test_ideas_are_short_and_sql_comments_teach(walked):
+    """An idea is at most five lines at 80 columns; the SQL files the steps show carry no
+    measurements (those live in DESIGN.md and docs/BENCHMARKS.md)."""
+    for step in STEPS:
+        assert len(walkthrough.paragraph(step.idea, 80)) <= 5, step.title
+        if step.sql is not None:
+            text = sqlfiles.read_text(step.sql.name, "sqlite")
+            for word in (" ms", " s per million", "measured", "+0.", "(3.40)", "faster"):
+                assert word not in text, f"{step.sql.name} says {word!r}: an engineering note"
+
+
+def test_sql_lines_are_never_cut_inside_a_word():
+    for path in sorted((PROJECT / "sql").rglob("*.sql")):
+        for width in (60, 72, 80):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                line = line.rstrip().expandtabs(4)
+                for cut in screen.break_points(line, width - 8, width - 16):
+                    assert line[cut - 1] == " " or not re.match(r"\w", line[cut - 1]) \
+                        or not re.match(r"\w", line[cut:cut + 1] or " "), (path.name, width, line, cut)

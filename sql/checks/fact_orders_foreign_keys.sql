@@ -1,9 +1,8 @@
 -- fact_orders_foreign_keys: every fact foreign key resolves to its dimension
 -- severity: error
 -- enforced by: fact_orders' declared foreign keys (PRAGMA foreign_keys = ON on every connection)
---   (inside a transform the rows it would look at were just inserted under that
---   constraint, so the transform records it as passed without running it;
---   `warehouse check` runs it over every row, to catch rows written around it)
+--   (so inside a transform, where every new row has just passed that constraint, it is
+--   recorded as passed; `warehouse check` runs it over every row)
 -- grain of failing rows: one row per fact line with a dangling key
 -- reads: fact_orders, dim_users, dim_products, dim_date
 -- scope: the rows this run added (order_key > :from_order_key); `warehouse check` passes 0,

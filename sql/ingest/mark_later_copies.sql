@@ -3,8 +3,8 @@
 -- reads: raw_transactions (this batch, and earlier loaded rows with the same ids)
 -- Valid records arrive as 'loaded'. A record whose transaction_id was loaded before it
 -- (a lower raw_id: an earlier file, or earlier in this file) is a later copy; the ingest
--- has given such records, and their first versions, a record_hash (the others have
--- none, which keeps this statement cheap on a file without copies):
+-- has given such records, and their first versions, a record_hash (a digest of their
+-- content; the other records need none):
 --   identical content (same record_hash)  -> 'duplicate', skipped and counted;
 --   different content                     -> 'rejected' as conflicting_duplicate.
 -- The first version stays loaded, whatever the later copies say.

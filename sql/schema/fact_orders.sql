@@ -5,9 +5,8 @@
 --       guest checkouts point at the unknown member -1)
 -- measures: quantity, unit_price_cents, total_amount_cents = quantity * unit_price_cents
 -- load: sql/transform/fact_orders.sql appends lines staged since the last transform
--- status is checked with = ... or ..., not in (...): SQLite (3.40) builds the IN list
---       afresh for every row it checks a CHECK constraint on (+0.45 s per million lines
---       inserted); both spellings accept exactly the same values.
+-- status: 'completed', 'cancelled' or 'refunded' (the check is spelt with = ... or ...,
+--       which accepts exactly what in (...) would; DESIGN.md says why)
 create table if not exists fact_orders (
     order_key           integer primary key,
     user_key            integer not null references dim_users (user_key),

@@ -9,8 +9,8 @@
 -- 1; time_on_page_seconds is the (whole) seconds to the next view of the session, null
 -- for the last. old_session_id: the session the view was in before this run.
 -- How: one pass in (scope, time, event_id) order numbers the views (view_position) and
--- marks where sessions start; the next passes order by those integers, which is cheaper
--- than sorting the text again. The indexes go after the rows (faster than row by row).
+-- marks where sessions start; the next passes order by those integers instead of the text.
+-- The two indexes the next steps read through are built once the rows are in.
 delete from stage_page_view_sessions;
 
 drop index if exists stage_page_view_sessions_page_view_key;

@@ -28,12 +28,14 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def open_engine(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Engine:
-    """The warehouse at ``db`` for loading (its home is created if missing).
+def open_engine(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS, create: bool = True) -> Engine:
+    """The warehouse at ``db`` for a command that writes.
 
-    ``wait_seconds``: how long a statement waits for another writer's lock.
+    ``create``: its home is created if missing (only commands that load data do so); else
+    a missing warehouse is a DatabaseError. ``wait_seconds``: how long a statement waits
+    for another writer's lock.
     """
-    return engines.for_db(db).open(db, wait_seconds)
+    return engines.for_db(db).open(db, wait_seconds, create)
 
 
 def open_read_only(db: str) -> Engine:

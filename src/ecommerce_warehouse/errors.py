@@ -5,7 +5,8 @@ class WarehouseError(Exception):
     """Base class: something the user can fix; the message says what and where.
 
     Each class has its own exit code (documented in README.md): 1 input problem,
-    3 quality gate failed, 4 warehouse busy, 5 warehouse unusable. Click uses 2 for usage.
+    3 quality gate failed, 4 warehouse busy, 5 warehouse unusable, 130 interrupted
+    (Ctrl-C). Click uses 2 for usage.
     """
 
     exit_code = 1
@@ -62,6 +63,15 @@ class SqlFileError(WarehouseError):
 
 class QueryError(WarehouseError):
     """The user's SQL was refused or failed; the message says why (and where, if known)."""
+
+
+class Interrupted(WarehouseError):
+    """The user stopped a command (Ctrl-C); the message says what was kept and how to go on.
+
+    Exit 130, the shell's code for a command ended by SIGINT (128 + 2).
+    """
+
+    exit_code = 130
 
 
 class UnknownSourceError(WarehouseError):

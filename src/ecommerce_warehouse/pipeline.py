@@ -8,7 +8,7 @@ schema brought up to this release's (``schema.prepare``), in the run's own trans
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from ecommerce_warehouse import sources
 from ecommerce_warehouse.db import exclusive_run, open_engine, query_sql, redacted, write_transaction
-from ecommerce_warehouse.errors import OutputError, WarehouseError
+from ecommerce_warehouse.errors import Interrupted, OutputError, WarehouseError
 from ecommerce_warehouse.generate import events as events_generator
 from ecommerce_warehouse.generate import transactions as generator
 from ecommerce_warehouse.generate.catalogue import build_catalogue
@@ -26,7 +26,7 @@ from ecommerce_warehouse.load.ingest import BatchFile, FileResult, check_input_p
 from ecommerce_warehouse.model import core, schema
 from ecommerce_warehouse.model.checks import CheckResult, failed, record_results, run_checks
 from ecommerce_warehouse.model.runs import Run
-from ecommerce_warehouse.model.transform import TransformResult, transform
+from ecommerce_warehouse.model.transform import Pending, TransformResult, transform, waiting_sources
 from ecommerce_warehouse.progress import Progress
 from ecommerce_warehouse.settings import DEFAULT_WAIT_SECONDS
 
@@ -100,13 +100,18 @@ class Opened:
 
 
 @contextmanager
-def opened(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Iterator[Opened]:
+def opened(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS, create: bool = False) -> Iterator[Opened]:
     """The warehouse, locked for this run and its schema this release's; closed cleanly
-    afterwards (SQLite checkpoints its WAL when the last connection closes)."""
-    engine = open_engine(db, wait_seconds)
+    afterwards (SQLite checkpoints its WAL when the last connection closes).
+
+    ``create``: a missing warehouse is made (only the commands that load data: run,
+    ingest); otherwise it is refused (DatabaseError, exit 5) and nothing is created, so a
+    mistyped --db never reports on an empty warehouse of its own making.
+    """
+    engine = open_engine(db, wait_seconds, create)
     try:
         with exclusive_run(engine, wait_seconds):
-            yield Opened(engine, schema.prepare(engine))
+            yield Opened(engine, schema.prepare(engine, create, redacted(db)))
     finally:
         engine.dispose()
 
@@ -132,7 +137,7 @@ def run_pipeline(options: PipelineOptions, command: str = "run_pipeline",
     """Generate (unless inputs are given), ingest, transform; record it all in etl_runs."""
     began = time.perf_counter()
     inputs = check_input_paths(options.inputs, options.source) if options.inputs else ()
-    with opened(options.db, options.wait_seconds) as warehouse:
+    with opened(options.db, options.wait_seconds, create=True) as warehouse:
         return _run(warehouse, options, inputs, command, progress, began)
 
 
@@ -141,24 +146,24 @@ def _run(warehouse: Opened, options: PipelineOptions, inputs: Sequence[BatchFile
     engine = warehouse.engine
     run = Run(engine, command, options.parameters())
     result = PipelineResult(run.run_id, "running", redacted(options.db), schema=warehouse.schema)
+    files: list[BatchFile] = list(inputs)
     try:
-        if inputs:
-            files = list(inputs)
-        else:
-            with run.timed("generate", str(options.raw_dir)) as box:
-                written = generate_files(
-                    options.start, options.end, options.transactions, options.seed,
-                    options.raw_dir, options.dirty_rate,
-                    on_file=(lambda p, n: progress.line(f"generated {p} ({n:,} lines)")) if progress else None,
-                    on_line=progress.counter("generate") if progress else None,
-                    events=options.events,
-                )
-                box["rows"] = sum(n for _, n in written)
-            result.generated = [(str(p), n) for p, n in written]
-            files = check_input_paths([p for p, _ in written])
-        result.files = ingest_files(engine, files, run, progress)
-        result.transform = transform(engine, run)
-        result.error = refused_error(result.files)
+        with interruptible(run, lambda: kept_after_interrupt(result, len(files))):
+            if not inputs:
+                with run.timed("generate", str(options.raw_dir)) as box:
+                    written = generate_files(
+                        options.start, options.end, options.transactions, options.seed,
+                        options.raw_dir, options.dirty_rate,
+                        on_file=(lambda p, n: progress.line(f"generated {p} ({n:,} lines)")) if progress else None,
+                        on_line=progress.counter("generate") if progress else None,
+                        events=options.events,
+                    )
+                    box["rows"] = sum(n for _, n in written)
+                result.generated = [(str(p), n) for p, n in written]
+                files = check_input_paths([p for p, _ in written])
+            ingest_files(engine, files, run, progress, into=result.files)
+            result.transform = transform(engine, run)
+            result.error = refused_error(result.files)
     except WarehouseError as exc:
         result.error = str(exc)
         _close(run, result, began)
@@ -166,6 +171,37 @@ def _run(warehouse: Opened, options: PipelineOptions, inputs: Sequence[BatchFile
     _close(run, result, began)
     result.tables = table_counts(engine)
     return result
+
+
+@contextmanager
+def interruptible(run: Run, kept: Callable[[], str]) -> Iterator[None]:
+    """Ctrl-C inside the block: the run is recorded as interrupted at once (its open
+    transaction has rolled back), and Interrupted (exit 130) says what ``kept()`` says."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        message = f"interrupted (Ctrl-C): {kept()}"
+        _finish_quietly(run, message)
+        raise Interrupted(message) from None
+
+
+def kept_after_interrupt(result: PipelineResult, total_files: int) -> str:
+    """What a pipeline run stopped by Ctrl-C kept, and how to go on."""
+    again = "run the same command again to continue"
+    if not total_files:
+        return (f"every batch file generated so far is whole (each is renamed into place once "
+                f"written) and nothing was loaded; {again}")
+    done = [f for f in result.files if f.status in ("loaded", "already_loaded")]
+    if len(result.files) < total_files:
+        return (f"{len(done)} of {plural(total_files, 'file')} are loaded, each whole; the file "
+                f"being loaded was rolled back, nothing of it kept; {again} (loaded files are skipped)")
+    return (f"every file is loaded ({len(done)} of {total_files}); the transform was rolled back, so "
+            f"the star is as it was; {again} or `warehouse transform`")
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 file', '2 files', '1,234 records'."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def generate_files(start: date, end: date, transactions: int, seed: int, out_dir: Path,
@@ -194,11 +230,13 @@ def ingest_only(db: str, paths: Sequence[Path], progress: Progress | None = None
                 wait_seconds: float = DEFAULT_WAIT_SECONDS, source: str | None = None) -> list[FileResult]:
     """`warehouse ingest`: load the files into Bronze (no transform), as one recorded run."""
     checked = check_input_paths(paths, source)
-    with opened(db, wait_seconds) as warehouse:
+    with opened(db, wait_seconds, create=True) as warehouse:
         run = Run(warehouse.engine, "ingest", {"db": redacted(db), "files": [str(f.path) for f in checked],
                                                "source": source})
+        results: list[FileResult] = []
         try:
-            results = ingest_files(warehouse.engine, checked, run, progress)
+            with interruptible(run, lambda: kept_after_ingest(results, len(checked))):
+                ingest_files(warehouse.engine, checked, run, progress, into=results)
         except WarehouseError as exc:
             _finish_quietly(run, str(exc))
             raise
@@ -211,7 +249,9 @@ def transform_only(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> tuple
     with opened(db, wait_seconds) as warehouse:
         run = Run(warehouse.engine, "transform", {"db": redacted(db)})
         try:
-            result = transform(warehouse.engine, run)
+            with interruptible(run, lambda: "the transform was rolled back, so the star is as it "
+                                            "was; run `warehouse transform` again to continue"):
+                result = transform(warehouse.engine, run)
         except WarehouseError as exc:
             _finish_quietly(run, str(exc))
             raise
@@ -219,22 +259,40 @@ def transform_only(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> tuple
         return result, table_counts(warehouse.engine)
 
 
-def check_only(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> list[CheckResult]:
+@dataclass
+class CheckReport:
+    """What `warehouse check` found: every check's outcome, and each input kind's records
+    loaded since its last transform (pending: not yet in the star, which is no failure)."""
+
+    results: list[CheckResult]
+    pending: list[Pending]
+
+
+def check_only(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> CheckReport:
     """`warehouse check`: run every check now and append the outcomes to dq_check_results."""
     with opened(db, wait_seconds) as warehouse:
         run = Run(warehouse.engine, "check", {"db": redacted(db)})
-        with write_transaction(warehouse.engine) as connection:
+        with interruptible(run, lambda: "no outcome was recorded; run `warehouse check` again"), \
+                write_transaction(warehouse.engine) as connection:
             results = run_checks(connection)
             record_results(connection, run.run_id, results)
+            pending = waiting_sources(connection)
         bad = failed(results)
         run.finish(f"{len(bad)} error check(s) failed: " + ", ".join(r.name for r in bad) if bad else None)
-        return results
+        return CheckReport(results, pending)
 
 
 def upgrade_only(db: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> schema.SchemaReport:
     """`warehouse upgrade`: bring the warehouse's schema up to this release's, nothing else."""
     with opened(db, wait_seconds) as warehouse:
         return warehouse.schema
+
+
+def kept_after_ingest(results: Sequence[FileResult], total_files: int) -> str:
+    done = [f for f in results if f.status in ("loaded", "already_loaded")]
+    return (f"{len(done)} of {plural(total_files, 'file')} are loaded, each whole; the file being "
+            "loaded was rolled back, nothing of it kept; run the same command again to continue "
+            "(loaded files are skipped)")
 
 
 def _finish_quietly(run: Run, error: str) -> None:

@@ -49,6 +49,10 @@ class Progress:
 
         return update
 
+    def close(self) -> None:
+        """Take the live line away (before an error or a summary is printed under it)."""
+        self._clear()
+
     def _clear(self) -> None:
         if self.showing:
             width = shutil.get_terminal_size((80, 20)).columns - 1

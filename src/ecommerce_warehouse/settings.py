@@ -18,3 +18,12 @@ DEFAULT_WAIT_SECONDS = 30.0
 # PostgreSQL: the schema the warehouse lives in, so several warehouses share one database.
 SCHEMA_ENVVAR = "WAREHOUSE_SCHEMA"
 DEFAULT_SCHEMA = "public"
+
+# The shop's currency: amounts carry none in the input contract, so reports and the
+# dashboard are told which it is (an ISO 4217 code; the generator's prices are US dollars).
+CURRENCY_ENVVAR = "WAREHOUSE_CURRENCY"
+DEFAULT_CURRENCY = "USD"
+
+# `warehouse dashboard`: where Streamlit listens.
+DEFAULT_DASHBOARD_HOST = "localhost"
+DEFAULT_DASHBOARD_PORT = 8501

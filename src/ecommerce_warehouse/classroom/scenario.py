@@ -69,6 +69,12 @@ class HandMade:
     day: date
     record: dict
     shows: str
+    group: str | None = None      # lines of one day with the same group share a line on screen
+
+    @property
+    def topic(self) -> str:
+        """What the line shows, or what its group shows."""
+        return self.group or self.shows
 
     @property
     def transaction_id(self) -> str:
@@ -80,29 +86,29 @@ _ADA_1 = _line("TX-ADA-1", "2025-03-01T09:30:00Z", ADA_BEFORE, MUG, quantity=2)
 HAND_MADE: tuple[HandMade, ...] = (
     HandMade(date(2025, 3, 1), _ADA_1, "Ada's first order, as Ada Byron"),
     HandMade(date(2025, 3, 2), _line("TX-ADA-2", "2025-03-02T18:05:00Z", ADA_AFTER, COMPASS),
-             "Ada again, now Ada Lovelace with a new email (SCD1)"),
+             "Ada, now Lovelace, with a new email (SCD1)"),
     HandMade(date(2025, 3, 2), _line("TX-GUEST-1", "2025-03-02T12:40:00Z", None, MUG),
-             "a guest checkout: no user (unknown member)"),
+             "a guest checkout: no user (key -1)"),
     HandMade(date(2025, 3, 2), _line("TX-BAD-1", "2025-03-02T13:00:00Z", ADA_AFTER, MUG,
                                      quantity="2"),
-             'quantity "2" is text, not a number'),
+             'quantity "2" is text, not a number', "broken: quantity, time, status"),
     HandMade(date(2025, 3, 2), _line("TX-BAD-2", "yesterday", None, MUG),
-             "a timestamp that is not a date-time"),
+             "a timestamp that is not a date-time", "broken: quantity, time, status"),
     HandMade(date(2025, 3, 2), _line("TX-BAD-3", "2025-03-02T14:00:00Z", None, COMPASS,
                                      status="shipped"),
-             'status "shipped" is not an accepted status'),
+             'status "shipped" is not an accepted status', "broken: quantity, time, status"),
     HandMade(date(2025, 3, 2), dict(_ADA_1),
-             "TX-ADA-1 sent again, identical: a duplicate"),
+             "TX-ADA-1 sent again, identical: a duplicate", "sent again: identical, then quantity 5"),
     HandMade(date(2025, 3, 2), {**_ADA_1, "quantity": 5},
-             "TX-ADA-1 sent again with quantity 5: a conflict"),
+             "TX-ADA-1 sent again with quantity 5: a conflict", "sent again: identical, then quantity 5"),
     HandMade(date(2025, 3, 3), _line("TX-LATE-1", "2025-03-01T21:15:00Z", ADA_BEFORE, COMPASS),
-             "an order of 1 March arriving two days late"),
+             "an order of 1 March, two days late"),
     HandMade(date(2025, 3, 3), _line("TX-BAD-4", "2025-03-03T10:00:00Z", None, MUG,
                                      price=9.999),
-             "price 9.999 has more than two decimals"),
+             "price 9.999 has more than two decimals", "broken: three-decimal price, no product"),
     HandMade(date(2025, 3, 3), _line("TX-BAD-5", "2025-03-03T11:00:00Z", None, None,
                                      price=5.0),
-             "no product at all"),
+             "no product at all", "broken: three-decimal price, no product"),
 )
 
 

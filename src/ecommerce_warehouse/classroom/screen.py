@@ -1,26 +1,55 @@
-"""Text that fits a terminal, for the walkthrough: wrapping, clipping, SQL with a gutter.
+"""Text that fits a projector, for the walkthrough: the terminal, wrapping, SQL with a gutter.
 
-Every printed line fits the terminal, at most 80 columns: prose is wrapped with
-textwrap, SQL lines are wrapped in a numbered gutter, tables are cut with "…". Colour
-(click styles) reaches a terminal only; click strips it from pipes and files.
+A step is one screen of at most 24 lines of at most 80 columns (``SCREEN_LINES``,
+``MAX_WIDTH``): prose is wrapped with textwrap, tables are cut with "…", SQL lines are
+wrapped at a space (or after punctuation), never inside a word, under a numbered gutter.
+Colour (click styles) reaches a terminal only, and not when ``NO_COLOR`` is set or
+``TERM=dumb``; the screen is cleared between steps only on a terminal that can.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
-import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TextIO
 
 import click
 
 MAX_WIDTH = 80
 MIN_WIDTH = 60
+SCREEN_LINES = 24
+CLEAR = "\x1b[H\x1b[2J"
 
 
 class Stop(Exception):
-    """The reader typed q at a pause."""
+    """The reader quit at a pause (q or Ctrl-D)."""
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """Where the walkthrough writes: how wide, in colour or not, whether it can clear."""
+
+    width: int = MAX_WIDTH
+    colour: bool = False
+    clears: bool = False
+
+    @classmethod
+    def of(cls, stream: TextIO, environ: Mapping[str, str] | None = None) -> Terminal:
+        """The terminal behind ``stream`` (a file or a pipe: 80 columns, plain text)."""
+        environ = os.environ if environ is None else environ
+        if not stream.isatty():
+            return cls()
+        dumb = environ.get("TERM", "") in ("", "dumb")
+        width = shutil.get_terminal_size((MAX_WIDTH, SCREEN_LINES)).columns
+        return cls(width=max(MIN_WIDTH, min(MAX_WIDTH, width)),
+                   colour=not dumb and not environ.get("NO_COLOR"), clears=not dumb)
+
+    def style(self, text: str, **styles) -> str:
+        return click.style(text, **styles) if self.colour else text
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -81,33 +110,40 @@ def sql_segments(line: str) -> list[tuple[str, str | None]]:
     return pieces
 
 
+WORD = re.compile(r"\w")
+
+
 def break_points(text: str, first: int, rest: int) -> list[int]:
     """Where to cut ``text``: the first piece at most ``first`` wide, the others ``rest``.
 
-    A cut goes after a space when one is in the second half of the piece, else mid-word.
+    A cut goes after the last space of the piece; failing that, after its last character
+    that is not part of a word (a comma, a bracket, an operator); only a single word longer
+    than a whole line is cut inside (no such word is in the project's SQL).
     """
     cuts = []
     start, width = 0, first
     while len(text) - start > width:
-        cut = start + width
-        space = text.rfind(" ", start + width // 2, cut)
-        if space > start:
-            cut = space + 1
+        end = start + width
+        cut = text.rfind(" ", start + 1, end)
+        if cut > start:
+            cut += 1
+        else:
+            cut = next((i + 1 for i in range(end - 1, start, -1) if not WORD.match(text[i])), end)
         cuts.append(cut)
         start, width = cut, rest
     return cuts
 
 
-def highlight(pieces: list[tuple[str, str | None]]) -> str:
-    return "".join(click.style(text, **SQL_STYLE[kind]) if kind else text for text, kind in pieces)
+def highlight(pieces: list[tuple[str, str | None]], terminal: Terminal) -> str:
+    return "".join(terminal.style(text, **SQL_STYLE[kind]) if kind else text for text, kind in pieces)
 
 
-def sql_lines(text_lines: Sequence[str], first_number: int, width: int) -> list[str]:
-    """SQL lines after a numbered gutter, highlighted (ANSI), each at most ``width`` wide.
-
-    A line too long for the terminal goes on under a "…" gutter, indented four spaces
-    more than the line it continues.
-    """
+def sql_lines(text_lines: Sequence[str], first_number: int, width: int,
+              terminal: Terminal | None = None) -> list[str]:
+    """SQL lines after a numbered gutter, highlighted on a colour terminal, each at most
+    ``width`` wide. A line too long goes on under a "…" gutter, indented four spaces more
+    than the line it continues; it is cut at a space or after punctuation, never in a word."""
+    terminal = terminal or Terminal()
     digits = len(str(first_number + len(text_lines) - 1))
     room = width - digits - 3                        # the gutter: "12 │ "
     out = []
@@ -123,7 +159,7 @@ def sql_lines(text_lines: Sequence[str], first_number: int, width: int) -> list[
             else:
                 gutter = "…".rjust(digits)
                 part = [(hang, None), *part]
-            out.append(click.style(f"{gutter} │ ", dim=True) + highlight(part))
+            out.append(terminal.style(f"{gutter} │ ", dim=True) + highlight(part, terminal))
     return out
 
 
@@ -139,27 +175,6 @@ def slice_pieces(pieces, start: int, end: int) -> list[tuple[str, str | None]]:
     return out
 
 
-
-def enter_pause(total: int, width: int = MAX_WIDTH) -> Callable[[int], None]:
-    """Wait for Enter before the next step; q stops; at end of input, stop pausing."""
-    state = {"pausing": True}
-
-    def pause(next_step: int) -> None:
-        if not state["pausing"]:
-            return
-        click.echo()
-        prompt = f"── Enter: step {next_step} of {total} · q: quit "
-        click.echo(click.style(prompt + "─" * max(2, width - 1 - len(prompt)), dim=True), nl=False)
-        line = sys.stdin.readline()
-        if line == "":
-            state["pausing"] = False
-            click.echo()
-            return
-        if line.strip().lower() in ("q", "quit", "exit"):
-            raise Stop()
-
-    return pause
-
-
-def terminal_width() -> int:
-    return shutil.get_terminal_size((MAX_WIDTH, 24)).columns
+def rule(text: str, width: int, fill: str = "─") -> str:
+    """``text`` followed by ``fill`` up to ``width`` columns (at least two of it)."""
+    return text + fill * max(2, width - len(text))

@@ -4,14 +4,15 @@ The walkthrough loads the built-in scenario (``scenario.py``: three days, a few 
 lines, an SCD1 change, a guest checkout, a late line and some bad records) into a
 warehouse of its own, through the same library functions and SQL files as the pipeline
 (``ingest.ingest_file``, ``schema``'s table and view files, ``transform.transform``).
-Each step prints what it does and why, the SQL file it runs (exactly the file the
-engine runs, twin included), then its effect: row counts before → after and a few rows.
+Each step is one screen (``presenter.py``): the idea, the effect (row counts before →
+after, a few rows), the SQL file it runs on demand, an exercise.
 
 Day 1's transform is taken apart without a copy of it: the real transform runs, and a
 ``TransformHook`` shows each of its steps as it happens, pausing between them inside the
 open transaction, then the checks, then the commit (write-audit-publish). Days 2 and 3
-run as a daily job would, the whole transform in one call. The steps themselves are
-``lesson.py``'s; this module runs them; text layout is ``screen.py``'s.
+run as a daily job would, the whole transform in one call. The steps are declared by
+each input kind's lesson module (``LESSON``); this module runs them and gives them their
+helpers (counts, a few rows, text that fits the screen).
 """
 
 from __future__ import annotations
@@ -25,31 +26,12 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from ecommerce_warehouse import engines, settings
-from ecommerce_warehouse.classroom.lesson import (
-    CHECKS,
-    SOURCE,
-    Counts,
-    Lesson,
-    Step,
-    WalkthroughError,
-)
-from ecommerce_warehouse.classroom.screen import (
-    MAX_WIDTH,
-    MIN_WIDTH,
-    Stop,
-    clip,
-    enter_pause,  # noqa: F401  (the command's pause)
-    paragraph,
-    sql_lines,
-    terminal_width,  # noqa: F401
-)
-from ecommerce_warehouse.db import (
-    exclusive_run,
-    open_engine,
-    open_read_only,
-    query_sql,
-)
-from ecommerce_warehouse.errors import WarehouseError
+from ecommerce_warehouse.classroom import clickstream, order_lines
+from ecommerce_warehouse.classroom.lesson import CHECKS, Counts, Step, WalkthroughError
+from ecommerce_warehouse.classroom.presenter import Keys, Presenter
+from ecommerce_warehouse.classroom.screen import MAX_WIDTH, Stop, Terminal, clip, paragraph
+from ecommerce_warehouse.db import exclusive_run, open_engine, open_read_only, query_sql
+from ecommerce_warehouse.errors import Interrupted, WarehouseError
 from ecommerce_warehouse.model.checks import CheckResult
 from ecommerce_warehouse.model.runs import Run
 from ecommerce_warehouse.model.transform import Pending, TransformHook, transform
@@ -59,6 +41,9 @@ from ecommerce_warehouse.sources.declaration import Source, TransformStep
 DEFAULT_DB = "data/warehouse/walkthrough.db"
 COMMAND = "walkthrough"          # etl_runs.command of every run the walkthrough records
 SHOWN_ROWS = 3
+
+# Every step, each input kind's after the other's: another kind's lesson is one more entry.
+LESSON: tuple[Step, ...] = (*order_lines.STEPS, *clickstream.STEPS)
 
 
 # --- where the walkthrough's warehouse lives ------------------------------------------
@@ -117,63 +102,58 @@ def remove_database(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def step_titles() -> list[str]:
+    """The steps' titles, for --list and --help (no database needed)."""
+    return [step.title for step in LESSON]
+
+
 # --- the walkthrough -----------------------------------------------------------------
 
-class Walkthrough(Lesson):
-    """The steps over one warehouse file; ``run`` prints them and pauses between them."""
+class Walkthrough:
+    """The steps over one warehouse file; ``run`` shows them and pauses between them.
 
-    def __init__(self, db_path: Path, raw_dir: Path, width: int = MAX_WIDTH,
-                 echo: Callable[[str], None] = click.echo,
-                 pause: Callable[[int], None] | None = None):
+    ``keys``: how the reader answers a pause (None: no pauses, for scripts); ``handout``:
+    each step's SQL file and exercise printed after its screen.
+    """
+
+    def __init__(self, db_path: Path, raw_dir: Path, terminal: Terminal | None = None,
+                 echo: Callable[..., None] = click.echo, keys: Keys | None = None,
+                 handout: bool = False, steps: Sequence[Step] = LESSON):
         self.db_path = db_path
         self.raw_dir = raw_dir
-        self.width = max(MIN_WIDTH, min(MAX_WIDTH, width))
-        self.echo_line = echo
-        self.pause = pause
+        self.terminal = terminal or Terminal()
+        self.width = min(MAX_WIDTH, self.terminal.width)
+        self.steps = list(steps)
         self.engine: Engine | None = None
         self.engine_name = engines.for_db(str(db_path)).name   # the twins it shows
         self.files: list[tuple[Path, int]] = []
         self.run_record: Run | None = None
         self.connection: Connection | None = None       # day 1's open transform transaction
         self.staged: tuple[int, int] = (0, 0)           # day 1's raw_id range
-        self.steps = self.build_steps()
+        self.presenter = Presenter(self, echo, keys, handout)
 
-    # -- output
-
-    def echo(self, line: str = "") -> None:
-        self.echo_line(line)
-
-    def show_step(self, number: int, step: Step) -> None:
-        width = self.width
-        head = f"━━ Step {number} of {len(self.steps)} · {step.title} "
-        self.echo()
-        self.echo(click.style(clip(head + "━" * max(0, width - len(head)), width), bold=True))
-        for line in paragraph(step.explain, width):
-            self.echo(line)
-        if step.sql is not None:
-            first, lines = step.sql.lines(self.engine_name)
-            label = f"SQL  {step.sql.shown_path(self.engine_name)}"
-            if step.sql.start or step.sql.end:
-                label += f" (lines {first}-{first + len(lines) - 1})"
-            self.echo()
-            self.echo(click.style(clip(label, width), bold=True))
-            if step.sql.note:
-                for line in paragraph(step.sql.note, width):
-                    self.echo(click.style(line, dim=True))
-            for line in sql_lines(lines, first, width):
-                self.echo(line)
-
-    def show_effect(self, lines: list[str]) -> None:
-        self.echo()
-        self.echo(click.style("Effect", bold=True))
-        for line in lines:
-            self.echo(line)
+    # -- text that fits
 
     def table(self, columns: Sequence[str], rows: Sequence[Sequence]) -> list[str]:
         return ["  " + clip(line, self.width - 2) for line in render_table(columns, rows).splitlines()]
 
     def text(self, text: str, indent: str = "  ") -> list[str]:
         return paragraph(text, self.width, indent)
+
+    def change_lines(self, before: Counts, after: Counts) -> list[str]:
+        """One line per object: its rows before → after, and the difference when it changed."""
+        names = list(after.rows)
+        width = max(len(name) for name in names) + 2
+        lines = []
+        for name in names:
+            old, new = before.rows.get(name), after.rows[name]
+            old_text = "–" if old is None else f"{old:,}"
+            new_text = "–" if new is None else f"{new:,}"
+            line = f"  {name.ljust(width)}{old_text.rjust(7)} → {new_text}"
+            if isinstance(new, int) and new != (old or 0):
+                line += self.terminal.style(f"   ({new - (old or 0):+,})", fg="green")
+            lines.append(line)
+        return lines
 
     # -- the database
 
@@ -221,20 +201,14 @@ class Walkthrough(Lesson):
             if connection is not self.connection:
                 connection.close()
 
-    def change_lines(self, before: Counts, after: Counts) -> list[str]:
-        """One line per object: its rows before → after, and the difference when it changed."""
-        names = list(after.rows)
-        width = max(len(name) for name in names) + 2
-        lines = []
-        for name in names:
-            old, new = before.rows.get(name), after.rows[name]
-            old_text = "–" if old is None else f"{old:,}"
-            new_text = "–" if new is None else f"{new:,}"
-            line = f"  {name.ljust(width)}{old_text.rjust(7)} → {new_text}"
-            if isinstance(new, int) and new != (old or 0):
-                line += click.style(f"   ({new - (old or 0):+,})", fg="green")
-            lines.append(line)
-        return lines
+    def outside_count(self, name: str) -> int:
+        """Rows of ``name`` as a separate read-only connection sees them."""
+        engine = open_read_only(str(self.db_path))
+        try:
+            with engine.connect() as connection:
+                return connection.execute(select(func.count()).select_from(table(name))).scalar_one()
+        finally:
+            engine.dispose()
 
     def open_engine(self) -> Engine:
         if self.engine is None:
@@ -249,6 +223,9 @@ class Walkthrough(Lesson):
         if self.run_record is not None:
             self.run_record.finish(error)
             self.run_record = None
+
+    def run_transform(self) -> None:
+        transform(self.engine, self.run_record)      # raises QualityGateError if a check fails
 
     def close(self, error: str | None = None) -> None:
         """Close the current run and dispose of the engine (an open transform has rolled
@@ -269,40 +246,43 @@ class Walkthrough(Lesson):
         engine = self.open_engine()
         error = None
         try:
-            with exclusive_run(engine, 0):
+            with exclusive_run(engine, 0), self.presenter.keys_held():
                 remove_database(self.db_path)
-                self.intro(first_step)
+                self.presenter.first_step = first_step
                 number = 1
                 while number <= len(self.steps):
                     step = self.steps[number - 1]
                     if step.in_transform is not None:
                         number = self.day_1_transform(number, first_step)
                         continue
-                    if number >= first_step:
-                        self.show_step(number, step)
-                    self.present(number, step, first_step, step.action())
+                    self.present(number, step, first_step, lambda step=step: step.run(self))
                     number += 1
-                self.outro()
+                self.presenter.finish()
         except Stop:
-            self.echo()
-            for line in self.text(f"Stopped. The warehouse as it is now stays in {self.db_path}."):
-                self.echo(line)
+            self.echo_lines([""] + self.text(f"Stopped. The warehouse as it is now stays in {self.db_path}."))
             error = "stopped by the reader"
+        except KeyboardInterrupt:
+            error = "interrupted (Ctrl-C)"
+            self.presenter.echo()            # off the prompt's line
+            raise Interrupted(f"interrupted (Ctrl-C): the walkthrough's warehouse stays as it is now "
+                              f"in {self.db_path}; run the walkthrough again to start afresh") from None
         except BaseException as exc:
             error = str(exc) or type(exc).__name__
             raise
         finally:
             self.close(error)
 
-    def present(self, number: int, step: Step, first_step: int, effect: list[str]) -> None:
-        """A step's effect (its heading was shown before it ran), then the pause; a step
-        before ``first_step`` only gets a tick."""
+    def echo_lines(self, lines: Sequence[str]) -> None:
+        for line in lines:
+            self.presenter.echo(line)
+
+    def present(self, number: int, step: Step, first_step: int, effect: Callable[[], list[str]]) -> None:
+        """A step before ``first_step`` gets a tick; a shown one its screen, then the pause."""
+        lines = effect()
         if number < first_step:
-            self.echo(clip(f"  ✓ step {number:>2}  {step.title}", self.width))
+            self.presenter.echo(clip(f"  ✓ step {number:>2}  {step.title}", self.width))
             return
-        self.show_effect(effect)
-        if number < len(self.steps) and self.pause is not None:
-            self.pause(number + 1)
+        self.presenter.show(number, step, lines)
 
     def day_1_transform(self, first: int, first_step: int) -> int:
         """Run day 1's transform, the real one, showing each of its steps as it runs
@@ -313,41 +293,11 @@ class Walkthrough(Lesson):
         self.finish_run()
         return hook.after_last
 
-    def intro(self, first_step: int) -> None:
-        width = self.width
-        self.echo(click.style(clip("Walkthrough: a star-schema warehouse, one step at a time", width),
-                              bold=True))
-        for line in self.text(f"Warehouse: {self.db_path} (made afresh). Batch files: "
-                              f"{self.raw_dir}{'/' if not str(self.raw_dir).endswith('/') else ''}"):
-            self.echo(line)
-        how = (f"{len(self.steps)} steps. After each one press Enter to go on, or type q and "
-               "Enter to stop." if self.pause else f"{len(self.steps)} steps, without pauses.")
-        for line in self.text(how):
-            self.echo(line)
-        if first_step > 1:
-            self.echo()
-            for line in self.text(f"Steps 1 to {first_step - 1} run first, without being shown:"):
-                self.echo(line)
-
-    def outro(self) -> None:
-        self.echo()
-        self.echo(click.style("━━ Done " + "━" * (self.width - 8), bold=True))
-        for line in self.text(f"The walkthrough's warehouse is {self.db_path}. Point the other "
-                              "commands at it and ask your own questions:"):
-            self.echo(line)
-        self.echo()
-        for line in (f"export WAREHOUSE_DB={self.db_path}",
-                     "warehouse status",
-                     "warehouse query \"select name, email from dim_users where user_id = 'U90001'\"",
-                     "warehouse query --file sql/examples/late_arriving_lines.sql"):
-            self.echo(clip("  " + line, self.width))
-
-    # -- the steps
 
 class DayOneHook(TransformHook):
     """Shows day 1's transform step by step while it runs: each of its steps is one step
-    of the walkthrough (``Step.in_transform``), shown with its SQL before it runs and its
-    effect after, then the pause; the checks are the last, completed once it commits."""
+    of the walkthrough (``Step.in_transform``), shown with its effect once it has run, then
+    the pause; the checks are the last, shown once the transaction has committed."""
 
     def __init__(self, walkthrough: Walkthrough, first: int, first_step: int):
         self.w = walkthrough
@@ -359,45 +309,27 @@ class DayOneHook(TransformHook):
         self.before: Counts | None = None
         self.checks: tuple[list[CheckResult], int] | None = None
 
-    def shown(self, number: int) -> bool:
-        return number >= self.first_step
-
     def begin(self, connection: Connection, pending: list[Pending]) -> None:
         self.w.connection = connection
-        (item,) = (item for item in pending if item.source is SOURCE)
+        (item,) = (item for item in pending if item.source is order_lines.SOURCE)
         self.w.staged = (item.from_raw_id, item.to_raw_id)
 
     def before_step(self, connection: Connection, source: Source, step: TransformStep) -> None:
-        if source is not SOURCE:        # a kind that follows the order lines: nothing of its own
-            return
-        number, shown_step = self.numbered[step.target]
+        if source is not order_lines.SOURCE:    # a kind that follows the order lines: its
+            return                              # steps run over nothing of its own here
         self.before = self.w.counts([step.target])
-        if self.shown(number):
-            self.w.show_step(number, shown_step)
 
     def after_step(self, connection: Connection, source: Source, step: TransformStep,
                    changed: int) -> None:
-        if source is not SOURCE:
+        if source is not order_lines.SOURCE:
             return
-        number, shown_step = self.numbered[step.target]
-        effect = shown_step.effect(self.before) if self.shown(number) else []
-        self.w.present(number, shown_step, self.first_step, effect)
+        number, shown = self.numbered[step.target]
+        self.w.present(number, shown, self.first_step, lambda: shown.effect(self.w, self.before))
 
     def after_checks(self, connection: Connection, results: list[CheckResult]) -> None:
-        number, shown_step = self.numbered[CHECKS]
-        if self.shown(number):
-            self.w.show_step(number, shown_step)
         self.checks = (results, self.w.outside_count("fact_orders"))
         self.w.connection = None
 
     def committed(self) -> None:
-        number, shown_step = self.numbered[CHECKS]
-        effect = shown_step.effect(*self.checks) if self.shown(number) else []
-        self.w.present(number, shown_step, self.first_step, effect)
-
-
-# --- the command's pause --------------------------------------------------------------
-
-def step_titles() -> list[str]:
-    """The steps' titles, for --list and --help (no database needed)."""
-    return [step.title for step in Walkthrough(Path("unused.db"), Path("unused")).steps]
+        number, shown = self.numbered[CHECKS]
+        self.w.present(number, shown, self.first_step, lambda: shown.effect(self.w, *self.checks))

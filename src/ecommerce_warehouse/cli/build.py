@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ecommerce_warehouse import settings
+from ecommerce_warehouse.cli import summaries
 from ecommerce_warehouse.cli.options import (
     WarehouseCommand,
     date_options,
@@ -54,8 +55,9 @@ made by an earlier release is upgraded in place first.
 Exit status: 0 success; 1 an input problem (a missing file, or a file refused:
 the files that were fine are still loaded); 2 a usage error; 3 a quality check
 failed (the transform was rolled back); 4 the warehouse is busy (another writer);
-5 the warehouse cannot be used (not a database, read-only, disk full, or made by
-a later release).
+5 the warehouse cannot be used (its folder cannot be made, not a database,
+read-only, disk full, or made by a later release); 130 interrupted with Ctrl-C
+(the files loaded so far are kept whole; running it again continues).
 """
 
 
@@ -71,7 +73,8 @@ def pipeline_command(name: str, help_text: str) -> click.Command:
                   default=settings.DEFAULT_RAW_DIR, show_default=True,
                   help="Where generated batch files are written.")
     @click.option("--dirty-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-                  help="Share of generated records made invalid on purpose (to show quarantine).")
+                  help="Share of generated records broken on purpose (to show the quarantine); "
+                       "the other records keep the bytes of the clean day.")
     @events_option
     @wait_option
     @json_option
@@ -87,7 +90,12 @@ def pipeline_command(name: str, help_text: str) -> click.Command:
                                   transactions=transactions, raw_dir=raw_dir,
                                   inputs=tuple(inputs), source=source, dirty_rate=dirty_rate,
                                   wait_seconds=wait_seconds, events=events)
-        result = run_pipeline(options, command=name, progress=progress_printer(verbose))
+        progress = progress_printer(verbose)
+        try:
+            result = run_pipeline(options, command=name, progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
         emit_result(result, as_json)
         if result.error:
             raise click.ClickException(result.error)
@@ -103,55 +111,8 @@ def emit_result(result: PipelineResult, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
         return
-    totals = result.totals()
-    click.echo(f"Run {result.run_id} {result.status} in {result.seconds:.1f} s  ({result.db})")
-    if result.schema is not None and result.schema.before is not None and (
-            result.schema.upgraded or result.schema.views_replaced):
-        click.echo(f"  schema     {describe_schema(result.schema)}")
-    if result.generated:
-        click.echo("  generate   " + describe_generated(result.generated))
-    loaded = [f for f in result.files if f.status == "loaded"]
-    skipped = [f for f in result.files if f.status == "already_loaded"]
-    refused = [f for f in result.files if f.status == "refused"]
-    click.echo(
-        f"  ingest     {len(loaded)} files loaded, {len(skipped)} already loaded, "
-        f"{len(refused)} refused: {totals['records_read']:,} read = "
-        f"{totals['records_loaded']:,} loaded + {totals['duplicates_skipped']:,} duplicates + "
-        f"{totals['records_rejected']:,} rejected"
-    )
-    if result.transform is not None:
-        if result.transform.nothing_new:
-            click.echo("  transform  nothing new since the last transform; no row changed")
-        else:
-            changed = ", ".join(f"{k} {v:,}" for k, v in result.transform.changed.items())
-            click.echo(f"  transform  rows changed: {changed}")
-            checks = result.transform.checks
-            passed = sum(1 for c in checks if c.status == "pass")
-            click.echo(f"  checks     {passed} of {len(checks)} passed")
-            for check in checks:
-                if check.status != "pass":
-                    click.echo(f"             {check.describe()}")
-    if result.tables:
-        click.echo("  warehouse  " + " · ".join(f"{name} {count:,}" for name, count in result.tables.items()))
-
-
-def describe_generated(generated: list[tuple[str, int]]) -> str:
-    """Files and records per kind: '31 transactions files (15,540 records), 31 events files (...)'."""
-    by_kind: dict[str, list[int]] = {}
-    for path, count in generated:
-        by_kind.setdefault(Path(path).name.split("_", 1)[0], []).append(count)
-    return ", ".join(f"{len(counts)} {kind} files ({sum(counts):,} records)"
-                     for kind, counts in by_kind.items())
-
-
-def describe_schema(report) -> str:
-    parts = []
-    if report.upgraded:
-        parts.append(f"upgraded from version {report.before} to {report.after}"
-                     + (f" ({', '.join(report.migrations)})" if report.migrations else ""))
-    if report.views_replaced:
-        parts.append(f"{len(report.views_replaced)} view(s) created or replaced")
-    return "; ".join(parts)
+    for line in summaries.run_summary(result):
+        click.echo(line)
 
 
 @click.command(cls=WarehouseCommand)
@@ -161,7 +122,8 @@ def describe_schema(report) -> str:
               default=settings.DEFAULT_RAW_DIR, show_default=True,
               help="Folder for the transactions_YYYYMMDD.json and events_YYYYMMDD.jsonl files.")
 @click.option("--dirty-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Share of records made invalid on purpose (to show quarantine).")
+              help="Share of records broken on purpose (to show the quarantine); every other "
+                   "record keeps the bytes of the clean day, so the clean numbers never change.")
 @events_option
 def generate(one_date, start, end, seed, transactions, out, dirty_rate, events):
     """Write one batch file of fake order lines, and one of page views, per day.
@@ -174,8 +136,8 @@ def generate(one_date, start, end, seed, transactions, out, dirty_rate, events):
     """
     first, last = resolve_dates(one_date, start, end)
     written = generate_files(first, last, transactions, seed, out, dirty_rate, events=events)
-    for path, count in written:
-        click.echo(f"{path}\t{count} lines")
+    for line in summaries.generated_lines(written):
+        click.echo(line)
 
 
 @click.command(cls=WarehouseCommand)
@@ -194,7 +156,11 @@ def ingest(db, files, source, wait_seconds, as_json):
     """
     # a live counter on a terminal; the per-file lines go to stdout below
     live = Progress(lines=False) if sys.stderr.isatty() else None
-    results = ingest_only(db, files, live, wait_seconds=wait_seconds, source=source)
+    try:
+        results = ingest_only(db, files, live, wait_seconds=wait_seconds, source=source)
+    finally:
+        if live is not None:
+            live.close()
     error = refused_error(results)
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in results], indent=2))
@@ -216,16 +182,16 @@ def transform(db, wait_seconds, as_json):
     dim_date and appends to fact_orders. Page views: Silver with the rules
     applied, then fact_page_views, and the sessions the new page views touch
     are cut again (fact_sessions). All in one transaction, then the checks run
-    before it commits. With nothing new it changes nothing.
+    before it commits. Prints the rows each table changed and every check that
+    did not pass. With nothing new it changes nothing. It never creates a
+    warehouse: a --db holding none is refused (exit 5).
     """
     result, tables = transform_only(db, wait_seconds)
     if as_json:
         click.echo(json.dumps({**result.as_dict(), "tables": tables}, indent=2, default=str))
-    elif result.nothing_new:
-        click.echo("nothing new since the last transform; no row changed")
     else:
-        for target, changed in result.changed.items():
-            click.echo(f"{target}\t{changed} rows changed")
+        for line in summaries.transform_summary(result, tables):
+            click.echo(line)
 
 
 @click.command(cls=WarehouseCommand)
@@ -236,14 +202,21 @@ def check(db, wait_seconds, as_json):
     """Run every quality check now and record the outcomes in dq_check_results.
 
     Each check is a SQL file in sql/checks/ returning its failing rows; its header
-    says whether it is an error or a warning. Exits 3 if an error check fails.
+    says whether it is an error or a warning. Records loaded since the last
+    transform are pending, not missing: the checks compare the star with what has
+    been transformed, and a last line says how many records wait for `warehouse
+    transform` (`warehouse status` shows them too). Exits 3 if an error check fails,
+    5 if --db holds no warehouse (none is created).
     """
-    results = check_only(db, wait_seconds)
+    report = check_only(db, wait_seconds)
+    results = report.results
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in results], indent=2, default=str))
     else:
         for result in results:
             click.echo(result.describe())
+        for line in summaries.pending_lines(report.pending):
+            click.echo(line)
     bad = failed(results)
     if bad:
         error = click.ClickException(f"{len(bad)} error check(s) failed: " + ", ".join(r.name for r in bad))
@@ -261,15 +234,14 @@ def upgrade(db, wait_seconds, as_json):
     Runs the numbered migrations after the warehouse's schema version, in one
     transaction (all of them or none), and replaces every view whose definition
     changed. Loading commands do the same before they load; this does nothing
-    else. A warehouse made by a later release is refused (exit 5).
+    else. A warehouse made by a later release, or a --db holding none, is refused
+    (exit 5).
     """
     report = upgrade_only(db, wait_seconds)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
-    elif report.before is None:
-        click.echo(f"created a new warehouse at schema version {report.after}")
     elif report.upgraded or report.views_replaced:
-        click.echo(describe_schema(report))
+        click.echo(summaries.describe_schema(report))
     else:
         click.echo(f"already at schema version {report.after}; nothing to do")
 

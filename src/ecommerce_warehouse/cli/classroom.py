@@ -8,16 +8,26 @@ from pathlib import Path
 import click
 
 from ecommerce_warehouse.classroom import walkthrough
-from ecommerce_warehouse.cli.options import WarehouseCommand, db_option
+from ecommerce_warehouse.classroom.presenter import Keys
+from ecommerce_warehouse.classroom.screen import Terminal
+from ecommerce_warehouse.cli.options import WarehouseCommand, currency_option, db_option
 from ecommerce_warehouse.read import datadict, report
 
 WALKTHROUGH_HELP = f"""Build a small warehouse step by step, explaining each step.
 
 Loads a built-in scenario (three days, a few hundred order lines, with an SCD1
 change, a guest checkout, a late-arriving line and some bad records) into a
-warehouse of its own, one step at a time. Each step says what it does and why,
-shows the SQL file it runs, then its effect: row counts before → after and a few
-rows. Press Enter between steps (q and Enter stops).
+warehouse of its own, one step at a time. Each step is one screen that fits
+80x24, for a projector: the idea, its effect (row counts before -> after, the
+key rows) and the SQL file it runs. At each pause:
+
+\b
+  Enter   next step             b   back to the screen before
+  s       the step's SQL file   x   an exercise, and the query that answers it
+  q       quit (or Ctrl-D); the warehouse stays as it is
+
+On a terminal the screen is cleared between steps; colour is used unless
+NO_COLOR is set or TERM=dumb.
 
 The walkthrough's warehouse is recreated every time, at --db (default
 {walkthrough.DEFAULT_DB}); it never touches the main warehouse and refuses a
@@ -27,7 +37,7 @@ file that holds one.
 Examples:
   warehouse walkthrough
   warehouse walkthrough --step 11        # run 1-10 quietly, show 11 onwards
-  warehouse walkthrough --no-pause > walkthrough.txt
+  warehouse walkthrough --no-pause --handout > handout.txt
 """
 
 DOCS_HELP = f"""Write the data dictionary, the ER diagram and Datasette metadata.
@@ -52,10 +62,15 @@ Exits 1 when a table or column has no description in the descriptions file.
 
 REPORT_HELP = """Write one self-contained HTML report with charts from the Gold views.
 
-Daily net revenue, top 10 products, category share by month, cohort retention
-(a heatmap), order status mix and rejects by reason, each chart drawn as inline
-SVG with its numbers in a table beside it. The file needs no network and no
-JavaScript to open. The warehouse is only read (opened read-only).
+The key figures of the last 7 days beside the 7 before (net revenue, orders,
+average order value, customers, repeat-purchase rate, refund rate), then daily
+net revenue, top 10 products, category share by month (at most 8 categories plus
+Other; months the data do not cover whole marked with *), cohort retention (a
+heatmap), order status mix and rejects by reason, each chart drawn as inline SVG
+with its numbers in a table beside it. Amounts are in --currency. The file needs
+no network and no JavaScript to open, and reads on a phone as on a screen. The
+warehouse is only read (opened read-only). For a dashboard to explore, see
+`warehouse dashboard`.
 """
 
 
@@ -63,11 +78,13 @@ JavaScript to open. The warehouse is only read (opened read-only).
                short_help="Build a small warehouse step by step, explaining each step.")
 @click.option("--db", default=walkthrough.DEFAULT_DB, show_default=True, metavar="PATH",
               help="The walkthrough's own SQLite file, recreated every time.")
-@click.option("--no-pause", is_flag=True, help="Do not wait for Enter between steps (for scripts).")
+@click.option("--no-pause", is_flag=True, help="Do not wait between steps (for scripts).")
+@click.option("--handout", is_flag=True,
+              help="Print each step's SQL file and exercise after its screen (for a printout).")
 @click.option("--step", "first_step", type=click.IntRange(min=1), default=1, show_default=True,
               metavar="N", help="Start showing at step N (the steps before it run quietly).")
 @click.option("--list", "list_steps", is_flag=True, help="List the steps and exit.")
-def walkthrough_command(db, no_pause, first_step, list_steps):
+def walkthrough_command(db, no_pause, handout, first_step, list_steps):
     titles = walkthrough.step_titles()
     if list_steps:
         for number, title in enumerate(titles, start=1):
@@ -77,9 +94,9 @@ def walkthrough_command(db, no_pause, first_step, list_steps):
         raise click.BadParameter(f"there are {len(titles)} steps; give 1 to {len(titles)}",
                                  param_hint="--step")
     path, raw_dir = walkthrough.prepare(db)
-    width = walkthrough.terminal_width() if sys.stdout.isatty() else walkthrough.MAX_WIDTH
-    pause = None if no_pause else walkthrough.enter_pause(len(titles), min(width, walkthrough.MAX_WIDTH))
-    walkthrough.Walkthrough(path, raw_dir, width=width, pause=pause).run(first_step)
+    keys = None if no_pause else Keys()
+    walkthrough.Walkthrough(path, raw_dir, terminal=Terminal.of(sys.stdout), keys=keys,
+                            handout=handout).run(first_step)
 
 
 @click.command(name="docs", help=DOCS_HELP, cls=WarehouseCommand,
@@ -103,8 +120,9 @@ def docs_command(out, db):
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               default=report.DEFAULT_OUT, show_default=True, metavar="FILE",
               help="The HTML file to write.")
-def report_command(db, out):
-    click.echo(str(report.write_report(db, out)))
+@currency_option
+def report_command(db, out, currency):
+    click.echo(str(report.write_report(db, out, currency)))
 
 
 COMMANDS = (walkthrough_command, docs_command, report_command)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from ecommerce_warehouse import sources
-from ecommerce_warehouse.cli.options import WarehouseCommand, db_option, json_option
+from ecommerce_warehouse import settings, sources
+from ecommerce_warehouse.cli.options import WarehouseCommand, currency_option, db_option, json_option
 from ecommerce_warehouse.read.query import (
     DEFAULT_LIMIT,
     FORMATS,
@@ -46,8 +46,8 @@ Examples:
 At most --limit rows are printed (default {DEFAULT_LIMIT:,}; 0 prints every row);
 when rows were cut, a notice says so on stderr.
 
-Exit status: 0 on success; 1 when the SQL is refused or fails, or the warehouse
-cannot be read; 2 for a usage error.
+Exit status: 0 on success; 1 when the SQL is refused or fails; 2 for a usage
+error; 5 when the warehouse is missing or cannot be read.
 """  # noqa: S608 - help text that mentions SQL, not a query
 
 STATUS_HELP = f"""Show what is in the warehouse and what happened to it.
@@ -121,8 +121,14 @@ def status(db, as_json):
 def rejects(db, reason, source, examples, as_json):
     """Summarise the quarantine: rejected records by input kind, reason and file, with examples.
 
-    Reason codes are listed in docs/CONTRACT.md. Read-only.
+    Reason codes are listed in docs/CONTRACT.md; --reason with a code no input kind
+    has is a usage error (exit 2) that lists them. Read-only.
     """
+    codes = sources.reason_codes(source)
+    if reason is not None and reason not in codes:
+        raise click.BadParameter(f"{reason!r} is not a reason code"
+                                 + (f" of {source}" if source else "") + "; the codes are "
+                                 + ", ".join(codes), param_hint="--reason")
     summary, samples = reject_summary(db, reason, examples, source)
     if as_json:
         click.echo(json.dumps({"by_reason_and_file": summary, "examples": samples}, indent=2))
@@ -137,4 +143,44 @@ def rejects(db, reason, source, examples, as_json):
                    f"{sample['message']}\n    {text}")
 
 
-COMMANDS = (query, status, rejects)
+DASHBOARD_HELP = f"""Start a dashboard to explore the warehouse in a browser (Streamlit).
+
+Reads the Gold views of any warehouse (a SQLite file or a PostgreSQL schema), read-only:
+a date range and categories to filter by; key figures beside the previous period of
+the same length (net revenue, orders, average order value, customers, repeat-purchase
+rate, refund rate); daily revenue with its 7-day moving average; the top products; the
+category mix by month (partial months marked); cohort retention (shown from 3 monthly
+cohorts on); rejects by reason. Click a bar (or pick it in the list under its chart) to
+see the order lines (or quarantined records) behind it.
+
+Streamlit is an optional extra: pip install 'ecommerce-warehouse[dashboard]' (make
+dashboard installs it and starts the dashboard). Ctrl-C stops the server.
+
+\b
+Examples:
+  warehouse dashboard                              # http://localhost:{settings.DEFAULT_DASHBOARD_PORT}
+  warehouse dashboard --db data/warehouse/walkthrough.db --port 8502
+  warehouse dashboard --db postgresql+psycopg://ann@localhost/course --schema warehouse_ann
+
+Exit status: 0 when stopped with Ctrl-C; 2 when Streamlit is not installed (or for a
+usage error); 5 when the warehouse is missing or cannot be read.
+"""
+
+
+@click.command(name="dashboard", help=DASHBOARD_HELP, cls=WarehouseCommand,
+               short_help="Explore the warehouse in a browser (Streamlit dashboard).")
+@db_option
+@currency_option
+@click.option("--port", type=click.IntRange(1, 65535), default=settings.DEFAULT_DASHBOARD_PORT,
+              show_default=True, help="The port the dashboard listens on.")
+@click.option("--host", default=settings.DEFAULT_DASHBOARD_HOST, show_default=True,
+              help="The address it listens on (0.0.0.0: every interface, e.g. for a class).")
+@click.option("--browser/--no-browser", default=False, show_default=True,
+              help="Open it in a web browser once it has started.")
+def dashboard(db, currency, port, host, browser):
+    from ecommerce_warehouse.dashboard import server  # Streamlit's world only when asked for
+
+    raise SystemExit(server.start(db, currency, host, port, browser, say=click.echo))
+
+
+COMMANDS = (query, status, rejects, dashboard)

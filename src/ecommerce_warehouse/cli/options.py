@@ -2,21 +2,22 @@
 
 Commands are ``WarehouseCommand``s in a ``WarehouseGroup``: a ``WarehouseError`` raised
 anywhere below a command becomes one line on stderr and the error's own exit code (1 input,
-2 usage, 3 quality gate, 4 busy, 5 unusable warehouse; README.md lists them), here and
-nowhere else. Options follow option > environment variable > default, declared on the
+2 usage, 3 quality gate, 4 busy, 5 unusable warehouse, 130 interrupted by Ctrl-C; README.md
+lists them), here and nowhere else. Options follow option > environment variable > default, declared on the
 option; nothing below the CLI reads ``os.environ``.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from datetime import date
 
 import click
 
 from ecommerce_warehouse import engines, settings, sources
-from ecommerce_warehouse.errors import WarehouseError
+from ecommerce_warehouse.errors import Interrupted, WarehouseError
 from ecommerce_warehouse.progress import Progress
 
 
@@ -33,6 +34,11 @@ class _Translating:
             return super().invoke(ctx)
         except WarehouseError as exc:
             raise as_click_error(exc) from exc
+        except KeyboardInterrupt:
+            # Ctrl-C outside a recorded run (the library records a run's interruption and
+            # raises Interrupted): what was being written is rolled back or not in place yet.
+            raise as_click_error(Interrupted(
+                "interrupted (Ctrl-C); nothing half-written was kept: run the command again")) from None
 
 
 class WarehouseCommand(_Translating, click.Command):
@@ -45,7 +51,25 @@ class WarehouseGroup(_Translating, click.Group):
     command_class = WarehouseCommand
 
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+class Day(click.ParamType):
+    """A calendar day written YYYY-MM-DD; says whether the text is no date or no real day."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        if not DAY.fullmatch(text):
+            self.fail(f"{value!r} is not a date: write it YYYY-MM-DD, e.g. 2025-03-01", param, ctx)
+        try:
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            self.fail(f"{value!r} is not a day of the calendar ({exc})", param, ctx)
+
+
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE = Day()
 
 _db_path_or_url = click.option(
     "--db", envvar=settings.DB_ENVVAR, default=settings.DEFAULT_DB, show_default=True,
@@ -81,6 +105,21 @@ def db_option(function):
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
+def _currency(ctx, param, value: str) -> str:
+    code = (value or "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise click.BadParameter(f"{value!r} is not a currency code: give three letters (ISO 4217), "
+                                 "e.g. USD, EUR, GBP")
+    return code
+
+
+currency_option = click.option(
+    "--currency", envvar=settings.CURRENCY_ENVVAR, default=settings.DEFAULT_CURRENCY,
+    show_default=True, metavar="CODE", callback=_currency,
+    help="The shop's currency, shown beside every amount (amounts carry none in the input "
+         f"contract; env: {settings.CURRENCY_ENVVAR}).")
 wait_option = click.option(
     "--wait", "wait_seconds", envvar=settings.WAIT_ENVVAR, type=click.FloatRange(min=0),
     default=settings.DEFAULT_WAIT_SECONDS, show_default=True, metavar="SECONDS",
@@ -131,9 +170,8 @@ def resolve_dates(one_date, start, end) -> tuple[date, date]:
     if one_date and (start or end):
         raise click.UsageError("give either --date or --start/--end, not both")
     if one_date:
-        return one_date.date(), one_date.date()
-    first = start.date() if start else None
-    last = end.date() if end else None
+        return one_date, one_date
+    first, last = start, end
     if first is None and last is None:
         return settings.DEFAULT_START, settings.DEFAULT_END
     first = first or last

@@ -52,8 +52,10 @@ class WarehouseEngine:
 
     # --- opening ------------------------------------------------------------------------------
 
-    def open(self, db: str, wait_seconds: float) -> Engine:
-        """An engine for loading: the warehouse's home is created if missing."""
+    def open(self, db: str, wait_seconds: float, create: bool = True) -> Engine:
+        """An engine for a command that writes. ``create``: the warehouse's home (a file, a
+        schema) is created if missing (commands that load data); otherwise a missing one is
+        a DatabaseError naming it, and nothing is created."""
         raise NotImplementedError
 
     def open_read_only(self, db: str) -> Engine:

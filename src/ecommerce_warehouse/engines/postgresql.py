@@ -58,8 +58,9 @@ from ecommerce_warehouse.errors import DatabaseError, WarehouseBusyError, Wareho
 
 # --- the loading engine ------------------------------------------------------------------
 
-def open_engine(url: URL, wait_seconds: float) -> Engine:
-    """An engine for the warehouse at ``url`` whose schema exists (it is created if missing).
+def open_engine(url: URL, wait_seconds: float, create: bool = True) -> Engine:
+    """An engine for the warehouse at ``url`` whose schema exists (``create``: it is created
+    if missing; otherwise a missing schema is a DatabaseError and nothing is created).
 
     Its sessions wait at most ``wait_seconds`` for any lock (``lock_timeout``), as SQLite's
     busy timeout does: e.g. replacing a view waits for a reader whose open transaction
@@ -81,17 +82,21 @@ def open_engine(url: URL, wait_seconds: float) -> Engine:
         _configure_session(dbapi_connection, schema, lock_timeout=lock_timeout)
 
     _wait_seconds[engine] = wait_seconds
-    create_schema(engine, schema, where)
+    create_schema(engine, schema, where, create)
     return engine
 
 
-def create_schema(engine: Engine, schema: str, where: str) -> None:
-    """Create the warehouse's schema unless it exists (needs CREATE on the database only then)."""
+def create_schema(engine: Engine, schema: str, where: str, create: bool = True) -> None:
+    """Create the warehouse's schema unless it exists (needs CREATE on the database only then);
+    without ``create``, a missing schema is a DatabaseError."""
     from psycopg import sql
 
     try:
         with engine.begin() as connection:
             if not schema_exists(connection, schema):
+                if not create:
+                    raise DatabaseError(f"no warehouse at {where}: the schema does not exist "
+                                        "(build one with `warehouse run`)")
                 cursor = connection.connection.cursor()
                 cursor.execute(sql.SQL("create schema if not exists {}").format(_quoted(schema)))
                 cursor.close()
@@ -100,6 +105,9 @@ def create_schema(engine: Engine, schema: str, where: str) -> None:
             return  # another process created it a moment ago
         engine.dispose()
         raise DatabaseError(f"cannot open {where}: {one_line(exc)}") from exc
+    except DatabaseError:
+        engine.dispose()
+        raise
 
 
 @contextmanager
@@ -169,8 +177,8 @@ class PostgreSQL(WarehouseEngine):
     def with_schema(self, db: str, schema: str | None) -> str:
         return with_schema(db, schema)
 
-    def open(self, db: str, wait_seconds: float) -> Engine:
-        return open_engine(url_of(db), wait_seconds)
+    def open(self, db: str, wait_seconds: float, create: bool = True) -> Engine:
+        return open_engine(url_of(db), wait_seconds, create)
 
     def open_read_only(self, db: str) -> Engine:
         return read_only_engine(db)

@@ -93,16 +93,17 @@ class SQLite(WarehouseEngine):
 
     # --- opening ----------------------------------------------------------------------------
 
-    def open(self, db: str, wait_seconds: float) -> Engine:
-        """The file's folder is created if missing; ``wait_seconds``: how long a statement
-        waits for another writer's lock."""
+    def open(self, db: str, wait_seconds: float, create: bool = True) -> Engine:
+        """``create``: the file and its folder are made if missing; otherwise the file must
+        be a SQLite file already. ``wait_seconds``: how long a statement waits for another
+        writer's lock."""
         url = url_of(db)
         path = file_path(url)
         if path is not None:
-            folder = path.parent
-            if folder.exists() and not folder.is_dir():
-                raise DatabaseError(f"{folder} is not a folder, so {path} cannot be created")
-            folder.mkdir(parents=True, exist_ok=True)
+            if create:
+                make_folder(path)
+            else:
+                sqlite_read.existing_file(path)
             if path.is_dir():
                 raise DatabaseError(f"{path} is a folder, not a warehouse file")
         engine = create_engine(url, connect_args={"timeout": wait_seconds})
@@ -192,6 +193,20 @@ class SQLite(WarehouseEngine):
     def run_query(self, db: str, sql: str, params: Mapping[str, object],
                   limit: int | None) -> tuple[list[str], list[tuple], bool]:
         return sqlite_read.run_query(self._existing_file(db), sql, params, limit)
+
+
+def make_folder(path: Path) -> None:
+    """The folder of a new warehouse file, made if missing; a DatabaseError saying why not."""
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        raise DatabaseError(f"{folder} is not a folder, so {path} cannot be created")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        where = exc.filename or folder
+        raise DatabaseError(f"cannot create the folder of {path}: {exc.strerror or exc} ({where})") from exc
+    if not folder.is_dir():
+        raise DatabaseError(f"cannot create the folder of {path}: {folder} is not a folder")
 
 
 def _configure(engine: Engine) -> None:

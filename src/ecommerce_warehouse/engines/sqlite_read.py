@@ -94,6 +94,12 @@ class ReadOnlyAuthorizer:
         self.denied: str | None = None
 
     def __call__(self, action: int, arg1, arg2, _database, _trigger) -> int:
+        verdict = self.judge(action, arg1, arg2)
+        if verdict != sqlite3.SQLITE_OK and self.denied is None:    # the first denial says most
+            self.denied = describe_action(action, arg1, arg2)
+        return verdict
+
+    def judge(self, action: int, arg1, arg2) -> int:
         if action in self.ALWAYS_ALLOWED:
             return sqlite3.SQLITE_OK
         if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() not in DENIED_FUNCTIONS:
@@ -102,16 +108,30 @@ class ReadOnlyAuthorizer:
             name = (arg1 or "").lower()
             if name in READ_ONLY_PRAGMAS and not (name in PRAGMAS_WITHOUT_VALUE and arg2 is not None):
                 return sqlite3.SQLITE_OK
-        self.denied = describe_action(action, arg1, arg2)
         return sqlite3.SQLITE_DENY
+
+
+# The schema's own table: SQLite asks to write it for CREATE, DROP and ALTER, before anything
+# else, so such a denial is named after the statement instead ("DROP TABLE fact_orders").
+SCHEMA_TABLES = frozenset({"sqlite_master", "sqlite_temp_master", "sqlite_schema", "sqlite_temp_schema"})
+SCHEMA_CHANGE = "a change to the schema"
+SCHEMA_STATEMENT = re.compile(
+    r"\b(create\s+(?:temp(?:orary)?\s+)?(?:unique\s+)?(?:virtual\s+)?(?:table|view|index|trigger)"
+    r"|drop\s+(?:table|view|index|trigger)|alter\s+table)\s+(?:if\s+(?:not\s+)?exists\s+)?([\w\".]+)?",
+    re.IGNORECASE)
 
 
 def describe_action(action: int, arg1, arg2) -> str:
     name = ACTION_NAMES.get(action, f"action {action}")
+    if action in (sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE) and \
+            (arg1 or "").lower() in SCHEMA_TABLES:
+        return SCHEMA_CHANGE
     if action == sqlite3.SQLITE_FUNCTION:
         return f"the function {arg2}()"
     if action == sqlite3.SQLITE_PRAGMA:
         return f"PRAGMA {arg1}" + (f" = {arg2}" if arg2 is not None else "")
+    if action == sqlite3.SQLITE_ALTER_TABLE:
+        return f"ALTER TABLE {arg2}" if arg2 else name
     if action == sqlite3.SQLITE_ATTACH:
         return f"ATTACH (or VACUUM INTO) of {arg1!r}" if arg1 else "ATTACH"
     if action in (sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT):
@@ -169,8 +189,14 @@ MORE_THAN_ONE = "You can only execute one statement at a time."
 def describe_sql_error(exc: sqlite3.Error, sql: str, denied: str | None) -> str:
     """One line: what SQLite said, and where in the SQL when it names the token."""
     message = " ".join(str(exc).split())
+    if denied == SCHEMA_CHANGE:
+        found = SCHEMA_STATEMENT.search(sql)
+        if found:
+            verb = " ".join(found.group(1).upper().split())
+            denied = f"{verb} {found.group(2)}" if found.group(2) else verb
     if denied:
-        return f"warehouse query is read-only: {denied} is not allowed ({message})"
+        return (f"warehouse query is read-only: {denied} is not allowed; only SELECT (and a few "
+                f"read-only pragmas) may run ({message})")
     if "readonly" in message or "read-only" in message:
         return f"warehouse query is read-only: {message}"
     if message == MORE_THAN_ONE:

@@ -12,12 +12,13 @@ What makes the data worth teaching with:
 - about 2% of lines arrive late (their timestamp is one or two days before the file's
   date, with the attributes of that day); about 2% of orders are cancelled or refunded;
   orders have one to five lines;
-- with ``dirty_rate`` > 0, invalid records of several kinds to show quarantine.
+- with ``dirty_rate`` R > 0, about R of the day's lines broken in one of several ways
+  (or replaced by a copy of an earlier line), to show the quarantine; the other lines
+  are byte for byte those of the clean day (a random stream of their own decides).
 """
 
 from __future__ import annotations
 
-import json
 import random
 from bisect import bisect
 from collections.abc import Callable, Iterator
@@ -185,39 +186,54 @@ def _as_json(lines: Iterator[_Line], day: date) -> Iterator[bytes]:
 
 def day_records(catalogue: Catalogue, day: date, transactions: int,
                 dirty_rate: float = 0.0) -> Iterator[dict]:
-    """The order lines of one day's file, in order."""
-    rng = _day_rng(catalogue, day)
-    records = _as_records(_draw_lines(catalogue, day, transactions, rng), day)
+    """The order lines of one day's file, in order (``dirty_rate``: as ``day_json_lines``)."""
     if not dirty_rate:
-        yield from records
+        yield from _as_records(_draw_lines(catalogue, day, transactions, _day_rng(catalogue, day)), day)
         return
-    recent: list[dict] = []                  # for dirty duplicates of earlier lines
-    for record in records:
-        if rng.random() < dirty_rate:        # drawn between two lines, as the lines are lazy
-            record = _make_dirty(rng, record, recent)
-        recent.append(record)
-        if len(recent) > 1000:
-            del recent[:500]
-        yield record
+    yield from map(orjson.loads, day_json_lines(catalogue, day, transactions, dirty_rate))
 
 
 def day_json_lines(catalogue: Catalogue, day: date, transactions: int,
                    dirty_rate: float = 0.0) -> Iterator[bytes]:
-    """The lines of ``day_records``, each as ``orjson.dumps(record)``."""
-    if dirty_rate:
-        return map(files.json_bytes, day_records(catalogue, day, transactions, dirty_rate))
-    return _as_json(_draw_lines(catalogue, day, transactions, _day_rng(catalogue, day)), day)
+    """The lines of one day's file, each exactly as ``orjson.dumps`` writes its record.
+
+    With ``dirty_rate`` R, each line is broken on purpose with probability R (a separate
+    random stream decides which and how) and every other line keeps the very bytes of the
+    clean file: a dirty day is the clean day with about R of its lines broken, so loading
+    it never changes the numbers of the lines it shares with the clean day.
+    """
+    clean = _as_json(_draw_lines(catalogue, day, transactions, _day_rng(catalogue, day)), day)
+    if not dirty_rate:
+        return clean
+    return _broken_some(clean, dirty_rate, _dirty_rng(catalogue, day))
 
 
-def _make_dirty(rng: random.Random, record: dict, earlier: list[dict]) -> dict:
-    """A copy of ``record`` broken in one of several ways (or a duplicate of an earlier one)."""
+def _dirty_rng(catalogue: Catalogue, day: date) -> random.Random:
+    return random.Random(f"{catalogue.seed}:{day.isoformat()}:dirty")  # noqa: S311 - synthetic data, not security
+
+
+def _broken_some(lines: Iterator[bytes], dirty_rate: float, rng: random.Random) -> Iterator[bytes]:
+    """``lines`` with each one replaced by a broken copy with probability ``dirty_rate``."""
+    recent: list[bytes] = []                 # for duplicates of earlier lines
+    for line in lines:
+        if rng.random() < dirty_rate:
+            yield files.json_bytes(_make_dirty(rng, orjson.loads(line), recent))
+        else:
+            yield line
+        recent.append(line)
+        if len(recent) > 1000:
+            del recent[:500]
+
+
+def _make_dirty(rng: random.Random, record: dict, earlier: list[bytes]) -> dict:
+    """``record`` broken in one of several ways (or replaced by a copy of an earlier line)."""
     kind = rng.choice(DIRTY_KINDS)
     if kind in ("conflicting_duplicate", "exact_duplicate") and earlier:
-        copy = json.loads(json.dumps(rng.choice(earlier)))
+        copy = orjson.loads(rng.choice(earlier))
         if kind == "conflicting_duplicate":
-            copy["quantity"] = copy.get("quantity", 1) + 1 if isinstance(copy.get("quantity"), int) else 7
+            copy["quantity"] = copy["quantity"] + 1
         return copy
-    bad = json.loads(json.dumps(record))
+    bad = record
     if kind == "missing_transaction_id":
         del bad["transaction_id"]
     elif kind == "zero_quantity":

@@ -277,9 +277,14 @@ def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None =
     )
 
 
-def ingest_files(engine: Engine, files: Sequence[BatchFile], run, progress=None) -> list[FileResult]:
-    """Ingest each file in its own transaction and record one run step per file."""
-    results = []
+def ingest_files(engine: Engine, files: Sequence[BatchFile], run, progress=None,
+                 into: list[FileResult] | None = None) -> list[FileResult]:
+    """Ingest each file in its own transaction and record one run step per file.
+
+    ``into``: the list each file's result is appended to as soon as it is done (so a
+    caller stopped half-way knows which files are loaded); returned.
+    """
+    results = [] if into is None else into
     for item in files:
         counter = progress.counter(f"ingest {item.path.name}", "records") if progress else None
         result = ingest_file(engine, item.path, item.source, run.run_id, counter)
@@ -294,6 +299,7 @@ def describe_file(result: FileResult) -> str:
     if result.status == "already_loaded":
         return f"{result.path}: already loaded (file {result.file_id}), skipped"
     if result.status == "refused":
-        return f"refused {result.error}"
-    return (f"{result.path}: {result.records_read} read = {result.records_loaded} loaded"
-            f" + {result.duplicates_skipped} duplicates + {result.records_rejected} rejected")
+        # the reason is the command's error line (said once, on stderr)
+        return f"{result.path}: refused, nothing loaded from it (the error says why)"
+    return (f"{result.path}: {result.records_read:,} read = {result.records_loaded:,} loaded"
+            f" + {result.duplicates_skipped:,} duplicates + {result.records_rejected:,} rejected")

@@ -20,7 +20,14 @@ from pathlib import Path
 import orjson
 
 from ecommerce_warehouse.errors import InputFileError
-from ecommerce_warehouse.load.records import INVALID_JSON, LENIENT_DECODER, RawRecord, Rejection, decode
+from ecommerce_warehouse.load.records import (
+    INVALID_JSON,
+    LENIENT_DECODER,
+    RawRecord,
+    Rejection,
+    decode,
+    duplicate_key_rejection,
+)
 
 FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 CHUNK_BYTES = 1 << 20
@@ -44,8 +51,41 @@ def file_format(path: Path) -> str:
 
 
 # A contract's fast decoder: the record as a typed value if it is one JSON object of the
-# contract's shape, else None (the general path then decodes and judges it).
+# contract's shape with no key repeated in any object, else None (the general path then
+# decodes and judges it, and rejects a repeated key as duplicate_key).
 FastDecoder = Callable[[str | bytes], object | None]
+
+
+def foreign_encoding(head: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when a file's first bytes are text in that encoding, else None.
+
+    JSON in UTF-8 never holds a NUL byte (nor a UTF-16/32 byte order mark), so either means
+    the file was saved in another encoding: it is refused whole rather than judged record
+    by record, every one of which would fail.
+    """
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    zeros = head.count(0)
+    if zeros and zeros * 4 >= len(head) * 3 - 4:
+        return "UTF-32"
+    if zeros and zeros * 3 >= len(head):
+        return "UTF-16"
+    return None
+
+
+def refuse_foreign_encoding(path: Path) -> None:
+    """InputFileError when the file is UTF-16 or UTF-32 text instead of UTF-8."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read: {exc.strerror}") from exc
+    encoding = foreign_encoding(head)
+    if encoding:
+        raise InputFileError(path, f"not UTF-8: the file is {encoding} text; save it as UTF-8 and "
+                                   "load it again; nothing was loaded from this file")
 
 
 def _never(_text: str | bytes) -> None:
@@ -56,6 +96,7 @@ def read_records(path: Path, fast_decode: FastDecoder | None = None) -> Iterator
     """The records of one batch file, in order; ``fast_decode`` is the contract's own
     decoder for its usual record (tried first; anything it refuses is decoded generally)."""
     fast = fast_decode or _never
+    refuse_foreign_encoding(path)
     if file_format(path) == "json":
         return _ArrayReader(path, fast).records()
     return _json_lines(path, fast)
@@ -96,7 +137,7 @@ def _json_lines(path: Path, decode_line: FastDecoder) -> Iterator[RawRecord]:
                 yield RawRecord(number, text, error=Rejection(
                     INVALID_JSON, None, f"line {number} is nested too deeply to decode"))
                 continue
-            yield RawRecord(number, text, value)
+            yield RawRecord(number, text, value, duplicate_key_rejection(text))
 
 
 class _ArrayReader:
@@ -213,7 +254,8 @@ class _ArrayReader:
                 continue
             try:
                 # the same value the fast path would give (floats; Unicode checked)
-                return decode(self.buffer[start:end]), None, start, end
+                text = self.buffer[start:end]
+                return decode(text), duplicate_key_rejection(text), start, end
             except ValueError as exc:
                 return None, Rejection(INVALID_JSON, None, f"record is not valid JSON: {exc}"), start, end
 
@@ -232,12 +274,14 @@ class _ArrayReader:
                     segment = segment[:-1].rstrip()
                 if segment.endswith("}"):
                     value = self.fast_decode(segment)
+                    error = None
                     if value is None:
                         try:
                             value = orjson.loads(segment)
                         except orjson.JSONDecodeError:
                             return None
-                    return value, None, start, start + len(segment)
+                        error = duplicate_key_rejection(segment)
+                    return value, error, start, start + len(segment)
         return None
 
     def _one_per_line(self, number: int) -> Iterator[RawRecord]:

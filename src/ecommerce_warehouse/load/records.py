@@ -26,6 +26,7 @@ WRONG_TYPE = "wrong_type"
 OUT_OF_RANGE = "out_of_range"
 BAD_TIMESTAMP = "bad_timestamp"
 CONFLICTING_DUPLICATE = "conflicting_duplicate"
+DUPLICATE_KEY = "duplicate_key"
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,56 @@ def decode(text: str | bytes):
     except UnicodeEncodeError:
         raise ValueError("a string holds an unpaired surrogate escape (not valid Unicode)") from None
     return value
+
+
+class _Pairs(list):
+    """One JSON object as decoded for ``duplicate_key``: its (key, value) pairs, in order."""
+
+
+# The lenient decoder again, keeping every key of every object (a dict keeps the last).
+_PAIRS_DECODER = json.JSONDecoder(object_pairs_hook=_Pairs, parse_int=_parse_int,
+                                  parse_constant=_parse_constant)
+
+
+def duplicate_key(text: str | bytes) -> str | None:
+    """The path of the first key that appears twice in one object of the record
+    (``user.email``), or None. JSON parsers keep one of the two values silently, so a
+    record with a repeated key is rejected instead (DUPLICATE_KEY). Not JSON: None (the
+    decoder's own error says what is wrong)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    try:
+        return _first_duplicate(_PAIRS_DECODER.decode(text), "")
+    except (ValueError, RecursionError):
+        return None
+
+
+def _first_duplicate(node, path: str) -> str | None:
+    if isinstance(node, _Pairs):
+        seen = set()
+        for key, _value in node:
+            if key in seen:
+                return f"{path}.{key}" if path else key
+            seen.add(key)
+        children = ((f"{path}.{key}" if path else key, value) for key, value in node)
+    elif isinstance(node, list):
+        children = ((f"{path}[{index}]", value) for index, value in enumerate(node))
+    else:
+        return None
+    for where, child in children:
+        found = _first_duplicate(child, where)
+        if found:
+            return found
+    return None
+
+
+def duplicate_key_rejection(text: str | bytes) -> Rejection | None:
+    """A Rejection for a record with a repeated key, or None."""
+    where = duplicate_key(text)
+    if where is None:
+        return None
+    return Rejection(DUPLICATE_KEY, where, f"{where} appears twice in one object; JSON keys must "
+                                           "be unique (a parser would silently keep one value)")
 
 
 def record_hash(value) -> str:

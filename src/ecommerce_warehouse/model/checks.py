@@ -82,17 +82,30 @@ class CheckJob:
 
 
 # The widest scope: every Bronze row and every fact row (`warehouse check`).
-EVERY_RAW_ID = {"from_raw_id": 0, "to_raw_id": 2**62}
+LAST_RAW_ID = 2**62
+EVERY_RAW_ID = {"from_raw_id": 0, "to_raw_id": LAST_RAW_ID}
 
 
-def every_check() -> list[CheckJob]:
-    """Every check of the core and of every input kind, each over every row."""
+def every_check(connection: Connection | None = None) -> list[CheckJob]:
+    """Every check of the core and of every input kind, each over every row.
+
+    ``through_raw_id`` (how far the star should hold each kind's lines) is the kind's
+    watermark, read on ``connection``: lines loaded since the last transform are pending,
+    not missing. Without a connection (only the names are wanted) it is every row.
+    """
     params = check_parameters()
     jobs = [CheckJob(name, params) for name in core.CHECKS]
     for source in sources.SOURCES:
-        scope = {**params, **EVERY_RAW_ID, **{name: 0 for name in source.scope}}
+        through = LAST_RAW_ID if connection is None else watermark(connection, source.name)
+        scope = {**params, **EVERY_RAW_ID, "through_raw_id": through,
+                 **{name: 0 for name in source.scope}}
         jobs.extend(CheckJob(name, scope) for name in source.checks)
     return jobs
+
+
+def watermark(connection: Connection, source: str) -> int:
+    """The highest raw_id of one kind that a committed transform has processed (0: none)."""
+    return query_sql(connection, "transform/last_watermark", {"source": source}).scalar_one()
 
 
 def run_checks(connection: Connection, jobs: list[CheckJob] | None = None,
@@ -110,7 +123,7 @@ def run_checks(connection: Connection, jobs: list[CheckJob] | None = None,
     """
     dialect = connection.dialect.name
     results = []
-    for job in every_check() if jobs is None else jobs:
+    for job in every_check(connection) if jobs is None else jobs:
         if done and job.name in done:
             results.append(done[job.name])
             continue

@@ -28,5 +28,9 @@ CHECKS = (
     "checks/dim_date_keys",
 )
 
-# Row counts a run summary shows after every kind's own.
+# The conformed dimensions, each with its unknown member (key -1).
+DIMENSIONS = ("dim_users", "dim_products", "dim_date")
+
+# Row counts a run summary shows after every kind's own: the dimensions' members, one
+# column per dimension, the unknown members left out.
 COUNTS = "runs/dimension_counts"

@@ -89,11 +89,18 @@ def view_files() -> list[str]:
     return [name for source in sources.SOURCES for name in source.views]
 
 
-def prepare(engine: Engine) -> SchemaReport:
-    """Create the warehouse or upgrade it to ``VERSION``, and replace changed views."""
+def prepare(engine: Engine, create: bool = True, shown: str = "the database") -> SchemaReport:
+    """Create the warehouse or upgrade it to ``VERSION``, and replace changed views.
+
+    Without ``create`` (commands that do not load data), a database that holds no
+    warehouse yet is refused (DatabaseError naming ``shown``) and left as it was.
+    """
     with write_transaction(engine) as connection:
         before = version_of(connection)
         report = SchemaReport(before, VERSION)
+        if before is None and not create:
+            raise DatabaseError(f"no warehouse at {shown}: it holds no warehouse tables "
+                                "(build one with `warehouse run`)")
         if before is not None and before > VERSION:
             raise newer_error(before)
         if before is None:

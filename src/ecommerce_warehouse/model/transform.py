@@ -34,6 +34,7 @@ from ecommerce_warehouse.model.checks import (
     failed,
     record_results,
     run_checks,
+    watermark,
 )
 from ecommerce_warehouse.model.runs import Run
 from ecommerce_warehouse.sources.declaration import Source, TransformStep
@@ -66,7 +67,7 @@ class Pending:
 
     def check_params(self) -> dict:
         return {**check_parameters(), "from_raw_id": self.from_raw_id,
-                "to_raw_id": self.to_raw_id, **self.scope}
+                "to_raw_id": self.to_raw_id, "through_raw_id": self.to_raw_id, **self.scope}
 
 
 @dataclass
@@ -113,12 +114,18 @@ def pending_sources(connection: Connection) -> list[Pending]:
     that follows one of those (``Source.follows``), over an empty range of its own."""
     found = []
     for source in sources.SOURCES:
-        watermark = query_sql(connection, "transform/last_watermark", {"source": source.name}).scalar_one()
+        after = watermark(connection, source.name)
         high_water = query_sql(connection, source.high_water).scalar_one()
-        found.append(Pending(source, watermark, max(high_water, watermark)))
+        found.append(Pending(source, after, max(high_water, after)))
     changed = {item.source.name for item in found if item.lines > 0}
     return [item for item in found
             if item.lines > 0 or (changed and changed.intersection(item.source.follows))]
+
+
+def waiting_sources(connection: Connection) -> list[Pending]:
+    """Each kind with Bronze rows a transform has not processed yet (what `status` and
+    `check` say waits for the transform; a kind that only follows another waits for nothing)."""
+    return [item for item in pending_sources(connection) if item.lines]
 
 
 def transform(engine: Engine, run: Run, hook: TransformHook | None = None) -> TransformResult:

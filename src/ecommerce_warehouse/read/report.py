@@ -1,11 +1,14 @@
 """``warehouse report``: one self-contained HTML file with charts from the Gold views.
 
-Eight charts, each an inline SVG (drawn with read/svg.py) with its numbers in a table
-beside it: daily net revenue, the top 10 products, category share by month, the cohort
-retention heatmap, the order status mix, the purchase funnel and the channels (page views:
-read/report_clickstream.py) and rejects by input kind and reason. The file holds no script,
-no font and no link to anything outside it: it opens offline, in any browser, and can
-be mailed or printed as it is. Here: reading the Gold views, the charts and the page.
+Key figures of the last 7 days beside the 7 before (``figures.key_figures``, as the
+dashboard counts them), then eight charts, each an inline SVG (drawn with read/svg.py) with
+its numbers in a table beside it: daily net revenue, the top 10 products, category share
+by month (at most 8 categories plus Other, partial months marked), the cohort retention
+heatmap, the order status mix, the purchase funnel and the channels (page views:
+read/report_clickstream.py) and rejects by input kind and reason. Amounts are in the shop's currency
+(``--currency``). The file holds no script, no font and no link to anything outside it:
+it opens offline, in any browser, reads on a phone (420 px) as on a screen, and can be
+mailed or printed as it is. Here: reading the Gold views, the charts and the page.
 
 Every data mark (a bar, a segment, a heatmap cell) is a ``<rect class="mark">``, one per
 row of the table beside it, which is what tests/test_report.py counts in the rendered page.
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import inspect, literal_column, select, table
@@ -26,12 +29,15 @@ from ecommerce_warehouse.db import open_read_only, query_sql, redacted
 from ecommerce_warehouse.errors import DatabaseError, OutputError
 from ecommerce_warehouse.model.schema import check_readable
 from ecommerce_warehouse.read import report_clickstream, svg
+from ecommerce_warehouse.read.figures import Filters, Reader, category_mix, key_figures
 from ecommerce_warehouse.read.svg import esc
+from ecommerce_warehouse.settings import DEFAULT_CURRENCY
 
 DEFAULT_OUT = "data/warehouse/report.html"
 GOLD_VIEWS = ("gold_daily_sales", "gold_top_products", "gold_category_sales_monthly",
-              "gold_monthly_cohort_retention", "gold_order_status")
+              "gold_monthly_cohort_retention", "gold_order_status", "gold_order_lines")
 TOP_PRODUCTS = 10
+COMPARED_DAYS = 7               # the key figures: the last 7 days of data beside the 7 before
 
 # One colour family per chart, so a test can tell from a screenshot that each one drew.
 DAILY_COLOUR = "#2b6cb0"
@@ -41,6 +47,8 @@ CATEGORY_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c5
                     "#637939", "#8c6d31", "#843c39", "#7b4173")
 STATUS_COLOURS = {"completed": "#0f766e", "cancelled": "#b7791f", "refunded": "#c53030"}
 STATUS_OTHER = "#4a5568"
+OTHER = "Other"
+OTHER_COLOUR = "#a0aec0"
 REJECT_COLOUR = "#dd6b20"
 
 
@@ -80,12 +88,28 @@ def read_warehouse(db: str) -> dict[str, list[dict]]:
                 data[name] = [dict(row) for row in connection.execute(query).mappings()]
             data["rejects"] = [dict(row) for row in
                                query_sql(connection, "status/rejects_by_reason").mappings()]
-            return data
     except DBAPIError as exc:
         detail = " ".join(str(exc.orig).split()) if exc.orig is not None else str(exc)
         raise DatabaseError(f"cannot read {redacted(db)}: {detail}") from exc
     finally:
         engine.dispose()
+    data["figures"], data["bounds"] = read_figures(db)
+    return data
+
+
+def read_figures(db: str) -> tuple[dict | None, dict]:
+    """The key figures of the last COMPARED_DAYS days with data beside the days before
+    them, and the first and last day with data (None, {} for a warehouse without lines)."""
+    reader = Reader(db)
+    try:
+        (bounds,) = reader.rows("dashboard/date_range", {})
+        if not bounds["lines"]:
+            return None, bounds
+        last = date.fromisoformat(bounds["last_day"])
+        period = Filters(last - timedelta(days=COMPARED_DAYS - 1), last)
+        return {"period": period, "kpis": key_figures(reader, period)}, bounds
+    finally:
+        reader.close()
 
 
 # --- numbers as text -------------------------------------------------------------------------
@@ -111,13 +135,17 @@ def percent(share) -> str:
     return f"{(share or 0) * 100:.1f}%"
 
 
+def in_currency(label: str, currency: str) -> str:
+    return f"{label} ({currency})" if currency else label
+
+
 # --- the charts -----------------------------------------------------------------------------------
 
-def daily_revenue_chart(rows: list[dict]) -> Chart:
+def daily_revenue_chart(rows: list[dict], currency: str = "") -> Chart:
     rows = sorted(rows, key=lambda r: r["sales_date"])
     title = "Daily net revenue"
     chart = Chart("daily-net-revenue", title, "Revenue of completed lines per UTC day.", "",
-                  ["date", "orders", "net revenue"], numeric=(1, 2))
+                  ["date", "orders", in_currency("net revenue", currency)], numeric=(1, 2))
     chart.rows = [[r["sales_date"], f"{r['orders']:,}", money(r["net_revenue_cents"])] for r in rows]
     chart.marks = len(rows)
     if not rows:
@@ -150,11 +178,11 @@ def daily_revenue_chart(rows: list[dict]) -> Chart:
     return chart
 
 
-def top_products_chart(rows: list[dict]) -> Chart:
+def top_products_chart(rows: list[dict], currency: str = "") -> Chart:
     rows = sorted(rows, key=lambda r: (r["revenue_rank"], r["product_id"]))[:TOP_PRODUCTS]
     title = f"Top {TOP_PRODUCTS} products"
     chart = Chart("top-products", title, "Ranked by revenue of completed lines.", "",
-                  ["rank", "product", "category", "net revenue"], numeric=(0, 3))
+                  ["rank", "product", "category", in_currency("net revenue", currency)], numeric=(0, 3))
     chart.rows = [[str(r["revenue_rank"]), r["product_name"] or r["product_id"], r["category"] or "",
                    money(r["net_revenue_cents"])] for r in rows]
     chart.marks = len(rows)
@@ -164,19 +192,30 @@ def top_products_chart(rows: list[dict]) -> Chart:
     return chart
 
 
-def category_share_chart(rows: list[dict]) -> Chart:
-    months = sorted({r["month"] for r in rows})
-    categories = sorted({r["category"] or "(none)" for r in rows})
-    colour = {c: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, c in enumerate(categories)}
-    rows = sorted(rows, key=lambda r: (r["month"], r["category"] or "(none)"))
+def category_share_chart(rows: list[dict], bounds: dict, currency: str = "") -> Chart:
+    """Each category's share of its month: at most 8 categories plus Other, a month the
+    data do not cover whole marked with a star (and said in the note)."""
     title = "Category share by month"
-    chart = Chart("category-share", title,
-                  "Each category's share of the month's net revenue (current category, SCD1).", "",
-                  ["month", "category", "share", "net revenue"], numeric=(2, 3))
-    chart.rows = [[r["month"], r["category"] or "(none)", percent(r["share_of_month"]),
-                   money(r["net_revenue_cents"])] for r in rows]
-    chart.marks = len(rows)
-    if not rows:
+    note = ("Each category's share of the month's net revenue (current category, SCD1); at most "
+            "8 categories, the rest as Other.")
+    mix = {"rows": [], "partial": {}, "months": []}
+    if rows and bounds.get("first_day"):
+        whole = Filters(date.fromisoformat(bounds["first_day"]), date.fromisoformat(bounds["last_day"]))
+        mix = category_mix([{**r, "sales_month": r["month"], "category": r["category"] or "(none)"}
+                            for r in rows], whole, bounds["first_day"], bounds["last_day"])
+    if mix["partial"]:
+        note += " * partial month: " + "; ".join(f"{m} ({why})" for m, why in mix["partial"].items()) + "."
+    chart = Chart("category-share", title, note, "",
+                  ["month", "category", "share", in_currency("net revenue", currency)], numeric=(2, 3))
+    shown = mix["rows"]
+    months = [f"{m}*" if m in mix["partial"] else m for m in mix["months"]]
+    categories = sorted({r["category"] for r in shown}, key=lambda c: (c == OTHER, c))
+    colour = {c: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, c in enumerate(categories)}
+    colour[OTHER] = OTHER_COLOUR
+    chart.rows = [[r["month_label"], r["category"], percent(r["share"]), money(r["net_revenue_cents"])]
+                  for r in shown]
+    chart.marks = len(shown)
+    if not shown:
         chart.svg = svg.empty_svg(title, "no sales yet")
         return chart
     left, top, bar_h, gap = 70, 8, 26, 10
@@ -185,15 +224,14 @@ def category_share_chart(rows: list[dict]) -> Chart:
     per_line = 3
     height = legend_top + math.ceil(len(categories) / per_line) * 18 + 6
     body = []
-    for index, month in enumerate(months):
+    for index, month in enumerate(mix["months"]):
         y = top + index * (bar_h + gap)
-        body.append(svg.text_at(left - 8, y + 17, month, "end"))
+        body.append(svg.text_at(left - 8, y + 17, months[index], "end"))
         x = left
-        for row in (r for r in rows if r["month"] == month):
-            width = plot_w * (row["share_of_month"] or 0)
-            category = row["category"] or "(none)"
-            body.append(svg.mark(x, y, width, bar_h, colour[category],
-                                 f"{month} {category}: {percent(row['share_of_month'])}"))
+        for row in (r for r in shown if r["sales_month"] == month):
+            width = plot_w * (row["share"] or 0)
+            body.append(svg.mark(x, y, width, bar_h, colour[row["category"]],
+                                 f"{row['month_label']} {row['category']}: {percent(row['share'])}"))
             x += width
     for index, category in enumerate(categories):
         x = left + (index % per_line) * (plot_w / per_line)
@@ -273,15 +311,16 @@ def rejects_chart(rows: list[dict]) -> Chart:
     return chart
 
 
-def build_charts(data: dict[str, list[dict]]) -> list[Chart]:
+def build_charts(data: dict, currency: str = "") -> list[Chart]:
     return [
-        daily_revenue_chart(data["gold_daily_sales"]),
-        top_products_chart(data["gold_top_products"]),
-        category_share_chart(data["gold_category_sales_monthly"]),
+        daily_revenue_chart(data["gold_daily_sales"], currency),
+        top_products_chart(data["gold_top_products"], currency),
+        category_share_chart(data["gold_category_sales_monthly"], data.get("bounds") or {}, currency),
         cohort_chart(data["gold_monthly_cohort_retention"]),
         status_chart(data["gold_order_status"]),
         report_clickstream.funnel_chart(Chart, data["gold_funnel_daily"], percent),
-        report_clickstream.channel_chart(Chart, data["gold_channel_daily"], percent, money),
+        report_clickstream.channel_chart(Chart, data["gold_channel_daily"], percent, money,
+                                         lambda label: in_currency(label, currency)),
         rejects_chart(data["rejects"]),
     ]
 
@@ -293,22 +332,31 @@ STYLE = """
 body { margin: 0; padding: 20px 28px; font: 14px/1.4 system-ui, sans-serif; color: #1a202c;
        background: #ffffff; }
 header h1 { margin: 0 0 4px; font-size: 22px; }
-header p { margin: 2px 0; color: #4a5568; }
-.summary { display: flex; gap: 28px; margin: 10px 0 4px; }
+header p { margin: 2px 0; color: #4a5568; overflow-wrap: anywhere; }
+.summary { display: flex; flex-wrap: wrap; gap: 12px 28px; margin: 10px 0 4px; }
 .summary div { font-size: 13px; color: #4a5568; }
 .summary b { display: block; font-size: 18px; color: #1a202c; }
+.figures { margin-top: 14px; }
+.figures h2 { margin: 0 0 4px; font-size: 17px; }
 section.chart { margin-top: 22px; padding-top: 10px; border-top: 1px solid #e2e8f0; }
 section.chart h2 { margin: 0; font-size: 17px; }
-section.chart p.note { margin: 2px 0 8px; color: #718096; font-size: 13px; }
-.body { display: flex; gap: 24px; align-items: flex-start; }
-figure { margin: 0; flex: 0 0 auto; }
-.numbers { flex: 1 1 auto; max-height: 300px; overflow: auto; }
+p.note { margin: 2px 0 8px; color: #718096; font-size: 13px; }
+.body { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+figure { margin: 0; flex: 0 1 600px; max-width: 100%; min-width: 0; }
+figure svg { max-width: 100%; height: auto; display: block; }
+.numbers { flex: 1 1 320px; min-width: 0; }
 table { border-collapse: collapse; font-size: 12px; width: 100%; }
-th, td { padding: 2px 8px; border-bottom: 1px solid #edf2f7; text-align: left; white-space: nowrap; }
-th { background: #f7fafc; position: sticky; top: 0; }
+th, td { padding: 2px 8px; border-bottom: 1px solid #edf2f7; text-align: left; }
+th { background: #f7fafc; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+td.up { color: #2f855a; } td.down { color: #c53030; }
 footer { margin-top: 24px; color: #a0aec0; font-size: 12px; }
-@media print { .numbers { max-height: none; overflow: visible; } }
+@media (max-width: 600px) {
+  body { padding: 12px; font-size: 13px; }
+  th, td { padding: 2px 4px; }
+  .summary b { font-size: 16px; }
+}
 """
 
 
@@ -323,7 +371,32 @@ def numbers_table(chart: Chart) -> str:
     return f"<table><thead><tr>{cells(chart.columns, 'th')}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render_html(charts: list[Chart], data: dict[str, list[dict]], db: str, generated_at: str) -> str:
+def figures_table(figures: dict | None, currency: str) -> str:
+    """The key figures of the last days beside the days before them (a table: no chart)."""
+    if figures is None:
+        return ""
+    period: Filters = figures["period"]
+    before = period.previous()
+    rows = []
+    for kpi in figures["kpis"]:
+        label = in_currency(kpi.label, currency) if kpi.kind == "money" else kpi.label
+        change = kpi.shown_change() or "–"
+        better = (kpi.change or 0) * (-1 if kpi.label == "Refund rate" else 1)
+        trend = " up" if better > 0 else " down" if better < 0 else ""
+        rows.append(f"<tr><td>{esc(label)}</td><td class=num>{esc(kpi.shown(kpi.now))}</td>"
+                    f"<td class=num>{esc(kpi.shown(kpi.before))}</td>"
+                    f'<td class="num{trend}">{esc(change)}</td></tr>')
+    head = (f"<tr><th>key figure</th><th class=num>last {period.days} days</th>"
+            f"<th class=num>{before.days} days before</th><th class=num>change</th></tr>")
+    return (f'<section class="figures" id="key-figures"><h2>The last {period.days} days, beside the '
+            f"{before.days} before</h2><p class=\"note\">{esc(period.describe())}, beside "
+            f"{esc(before.describe())}; counted from the order lines as the dashboard counts them: "
+            "customers are known customers, a repeat customer has two or more completed orders in "
+            "the period, the refund rate is per order line.</p>"
+            f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></section>")
+
+
+def render_html(charts: list[Chart], data: dict, db: str, generated_at: str, currency: str = "") -> str:
     daily = data["gold_daily_sales"]
     lines = sum(r["lines"] for r in data["gold_order_status"])
     first = min((r["sales_date"] for r in daily), default="–")
@@ -331,7 +404,7 @@ def render_html(charts: list[Chart], data: dict[str, list[dict]], db: str, gener
     summary = [
         ("order lines", f"{lines:,}"),
         ("days with sales", f"{len(daily):,}"),
-        ("net revenue", money(sum(r["net_revenue_cents"] or 0 for r in daily))),
+        (in_currency("net revenue", currency), money(sum(r["net_revenue_cents"] or 0 for r in daily))),
         ("rejected records", f"{sum(r['rejects'] for r in data['rejects']):,}"),
     ]
     parts = [
@@ -339,9 +412,10 @@ def render_html(charts: list[Chart], data: dict[str, list[dict]], db: str, gener
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>Warehouse report</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
         "<header><h1>Warehouse report</h1>",
-        f"<p>{esc(db)} · sales from {esc(first)} to {esc(last)} · generated {esc(generated_at)} UTC</p>",
+        (f"<p>{esc(db)} · sales from {esc(first)} to {esc(last)} · amounts in {esc(currency)} "
+        f"· generated {esc(generated_at)} UTC</p>"),
         '<div class="summary">' + "".join(f"<div><b>{esc(v)}</b>{esc(k)}</div>" for k, v in summary)
-        + "</div></header>", "<main>",
+        + "</div>" + figures_table(data.get("figures"), currency) + "</header>", "<main>",
     ]
     for chart in charts:
         parts.append(
@@ -357,12 +431,12 @@ def render_html(charts: list[Chart], data: dict[str, list[dict]], db: str, gener
     return "\n".join(parts) + "\n"
 
 
-def write_report(db: str, out: Path | str) -> Path:
+def write_report(db: str, out: Path | str, currency: str = DEFAULT_CURRENCY) -> Path:
     """Read the warehouse (read-only), draw the charts, write the HTML file; return its path."""
     data = read_warehouse(db)
-    charts = build_charts(data)
+    charts = build_charts(data, currency)
     generated_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
-    page = render_html(charts, data, redacted(db), generated_at)
+    page = render_html(charts, data, redacted(db), generated_at, currency)
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -69,12 +69,14 @@ def funnel_chart(chart_type, rows: list[dict] | None, percent) -> object:
     return chart
 
 
-def channel_chart(chart_type, rows: list[dict] | None, percent, money) -> object:
-    """Sessions by channel, with their bounce and conversion rates and revenue."""
+def channel_chart(chart_type, rows: list[dict] | None, percent, money, labelled=lambda label: label) -> object:
+    """Sessions by channel, with their bounce and conversion rates and revenue (``labelled``
+    adds the currency to a column's title)."""
     title = "Channels"
     chart = chart_type("channels", title,
-                       "Sessions by the channel they came from, with what they brought (all days).", "",
-                       ["channel", "sessions", "bounce rate", "conversion", "revenue", "per session"],
+                       "Sessions by the channel they came from (all days): the share that bounced (one "
+                       "page), the share that bought, their orders' revenue and the revenue per session.", "",
+                       ["channel", "sessions", "bounces", "buy", labelled("revenue"), "per session"],
                        numeric=(1, 2, 3, 4, 5))
     if rows is None:
         chart.svg = svg.empty_svg(title, "no page views in this warehouse (run a loading command to upgrade it)")

@@ -1,8 +1,9 @@
 """What is in the warehouse and what happened to it: ``warehouse status``.
 
 Reads only, through the engine's read-only connections (``db.open_read_only``): the tables and
-views with their row counts, the latest runs with their steps, the quarantine by reason
-code and the file registry. The queries live in ``sql/status/``.
+views with their row counts (a dimension's members apart from its unknown member), what
+waits for the transform, the latest runs with their steps, the quarantine by reason code
+and the file registry. The queries live in ``sql/status/``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from sqlalchemy.exc import DBAPIError
 
 from ecommerce_warehouse.db import open_read_only, query_sql, redacted
 from ecommerce_warehouse.errors import DatabaseError
+from ecommerce_warehouse.model import core
 from ecommerce_warehouse.model.schema import check_readable
+from ecommerce_warehouse.model.transform import waiting_sources
 from ecommerce_warehouse.read.query import render_table
 
 RUN_LIMIT = 10
@@ -34,10 +37,11 @@ class WarehouseStatus:
     runs: list[dict] = field(default_factory=list)
     rejects: list[dict] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)
+    pending: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"db": self.db, "objects": self.objects, "runs": self.runs,
-                "rejects": self.rejects, "files": self.files}
+                "rejects": self.rejects, "files": self.files, "pending": self.pending}
 
 
 def collect_status(db: str, run_limit: int = RUN_LIMIT) -> WarehouseStatus:
@@ -55,6 +59,9 @@ def collect_status(db: str, run_limit: int = RUN_LIMIT) -> WarehouseStatus:
             status.runs = recent_runs(connection, run_limit)
             status.rejects = mappings(query_sql(connection, "status/rejects_by_reason"))
             status.files = mappings(query_sql(connection, "status/files_summary"))
+            status.pending = [{"source": item.source.name, "records": item.lines,
+                               "from_raw_id": item.from_raw_id + 1, "to_raw_id": item.to_raw_id}
+                              for item in waiting_sources(connection)]
     except DBAPIError as exc:
         detail = " ".join(str(exc.orig).split()) if exc.orig is not None else str(exc)
         raise DatabaseError(f"cannot read the status of {redacted(db)}: {detail}") from exc
@@ -68,16 +75,23 @@ def mappings(result) -> list[dict]:
 
 
 def objects_with_counts(connection: Connection) -> list[dict]:
-    """Every table and view with its row count.
+    """Every table and view with its row count; a dimension's also with its members (its
+    rows less the unknown member, key -1, which is no customer, product or day).
 
     The names come from sql/status/objects.sql; the count of each is built with
     SQLAlchemy Core, which quotes the name as an identifier (a name cannot be a bound
     parameter).
     """
     objects = mappings(query_sql(connection, "status/objects"))
+    names = {item["name"] for item in objects}
+    members = {}
+    if set(core.DIMENSIONS) <= names:
+        members = dict(query_sql(connection, core.COUNTS).one()._mapping)
     for item in objects:
         counted = select(func.count()).select_from(table(item["name"]))
         item["rows"] = connection.execute(counted).scalar_one()
+        if item["name"] in members:
+            item["members"] = members[item["name"]]
     return objects
 
 
@@ -110,8 +124,20 @@ def duration(started_at: str | None, finished_at: str | None) -> float | None:
 def format_status(status: WarehouseStatus) -> list[str]:
     """The status as lines of text for a person."""
     lines = [f"Warehouse {status.db}", "", "Tables and views"]
-    lines += indent(render_table(["name", "type", "rows"],
-                                 [(o["name"], o["object_type"], o["rows"]) for o in status.objects]))
+    lines += indent(render_table(["name", "type", "members", "rows"],
+                                 [(o["name"], o["object_type"], o.get("members"), o["rows"])
+                                  for o in status.objects], null=""))
+    if any("members" in o for o in status.objects):
+        lines.append("  members: a dimension's rows less its unknown member (key -1), as run "
+                     "summaries count them")
+
+    lines += ["", "Waiting for the transform"]
+    if status.pending:
+        lines += [f"  {p['source']}: {p['records']:,} record(s) loaded since the last transform "
+                  f"(raw_id {p['from_raw_id']} to {p['to_raw_id']}); run `warehouse transform`"
+                  for p in status.pending]
+    else:
+        lines.append("  nothing: every loaded record has been transformed")
 
     lines += ["", f"Last runs ({len(status.runs)}, newest first)"]
     if status.runs:

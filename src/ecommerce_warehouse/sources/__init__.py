@@ -22,6 +22,15 @@ def names() -> list[str]:
     return [source.name for source in SOURCES]
 
 
+def reason_codes(kind: str | None = None) -> list[str]:
+    """Every reason code a record of ``kind`` (of any kind, if None) can be rejected with."""
+    codes: dict[str, None] = {}
+    for source in SOURCES:
+        if kind is None or source.name == kind:
+            codes.update(dict.fromkeys(source.contract.REASON_CODES))
+    return list(codes)
+
+
 def named(name: str) -> Source:
     """The kind called ``name`` (``--source``); UnknownSourceError listing the kinds if none."""
     for source in SOURCES:

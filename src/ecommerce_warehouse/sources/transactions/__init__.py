@@ -42,6 +42,7 @@ SOURCE = Source(
         "gold/gold_customer_lifetime_value",
         "gold/gold_monthly_cohort_retention",
         "gold/gold_order_status",
+        "gold/gold_order_lines",
     ),
     # dimensions first (the fact looks their keys up), then the fact
     transform=(
