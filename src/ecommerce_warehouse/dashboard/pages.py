@@ -6,11 +6,14 @@ entry in PAGES (e.g. a funnel of page views, a customer lifecycle).
 
 from __future__ import annotations
 
-from ecommerce_warehouse.dashboard import categories, cohorts, kpis, quarantine, sales
+from ecommerce_warehouse.dashboard import categories, cohorts, kpis, quarantine, sales, sessions
 from ecommerce_warehouse.dashboard.ui import Page
 
 PAGES: tuple[Page, ...] = (
     Page("Sales", (kpis.SECTION, sales.DAILY, sales.TOP_PRODUCTS, categories.SECTION,
                    cohorts.SECTION, quarantine.SECTION),
          caption="Order lines from the Gold views: filter by dates and categories above."),
+    Page("Sessions", (sessions.FUNNEL, sessions.CHANNELS),
+         caption="Page views' sessions from the Gold views, by the day they started (the "
+                 "categories do not apply)."),
 )

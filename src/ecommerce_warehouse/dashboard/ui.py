@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from ecommerce_warehouse.read.figures import DRILL_ROWS, Filters, Reader, money
 
 NOTHING = "(choose one)"
+# what a drill-down's rows are, by the column that counts them all
+BEHIND = {"lines_behind": "order lines", "records_behind": "records", "sessions_behind": "sessions"}
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,11 @@ class Ui:
             return
         choice = next(c for c in choices if c.label == picked)
         rows = choice.fetch()
-        total = rows[0].get("lines_behind", rows[0].get("records_behind", len(rows))) if rows else 0
-        shown = [{k: v for k, v in row.items() if k not in ("lines_behind", "records_behind")} for row in rows]
-        noun = "records" if rows and "records_behind" in rows[0] else "order lines"
+        # the query counts what is behind the mark in a column <what>_behind
+        behind = next((key for key in rows[0] if key.endswith("_behind")), None) if rows else None
+        total = rows[0][behind] if behind else len(rows)
+        shown = [{k: v for k, v in row.items() if k != behind} for row in rows]
+        noun = BEHIND.get(behind, "rows")
         cut = f" (the first {len(rows):,} shown)" if total > len(rows) else ""
         st.caption(f"{total:,} {noun} behind {picked}{cut}")
         st.dataframe(shown, hide_index=True, width="stretch")
