@@ -40,7 +40,8 @@ def test_page_types_come_from_the_rules_table(db, tmp_path):
     load(db, tmp_path, [view(f"e{i}", f"2025-03-01T10:{i:02d}:00", path, visitor=f"V{i}")
                         for i, path in enumerate(paths)])
 
-    found = dict(rows(db, "select page_url, page_type from silver_page_views"))
+    found = dict(rows(db, "select raw.page_url, silver.page_type from silver_page_views as silver"
+                          " inner join raw_events as raw on raw.raw_id = silver.raw_id"))
     assert {url.removeprefix("https://shop.example.com"): kind for url, kind in found.items()} == paths
     assert rows(db, "select product_id from silver_page_views where product_id is not null") == [("P0001",)]
     assert rows(db, "select order_id from silver_page_views where order_id is not null") == [("O-1",)]

@@ -20,8 +20,9 @@ inner join fact_sessions as later
 where earlier.session_id_derived = 1
   and later.session_id_derived = 1
   and (later.started_at_us > earlier.started_at_us or later.session_id > earlier.session_id)
-  and earlier.session_scope in (
-      select session_scope
-      from fact_page_views
-      where page_view_key > :from_page_view_key
-  )
+  and (:from_page_view_key = 0            -- every visitor (a first load; `warehouse check`)
+       or earlier.session_scope in (
+           select session_scope
+           from fact_page_views
+           where page_view_key > :from_page_view_key
+       ))

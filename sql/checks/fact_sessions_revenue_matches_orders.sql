@@ -11,7 +11,8 @@ with judged_session as (
     select session_row.session_id, session_row.order_id, session_row.revenue_cents
     from fact_sessions as session_row
     where session_row.order_id is not null
-      and (session_row.session_id in (
+      and (:from_page_view_key = 0        -- every session (a first load; `warehouse check`)
+           or session_row.session_id in (
                select session_id from fact_page_views where page_view_key > :from_page_view_key)
            or session_row.order_id in (
                select order_id from fact_orders where order_key > :from_order_key))

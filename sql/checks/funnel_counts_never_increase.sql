@@ -18,8 +18,9 @@ from fact_sessions as session_row
 where (session_row.reached_cart > session_row.reached_product_view
        or session_row.reached_checkout > session_row.reached_cart
        or session_row.reached_purchase > session_row.reached_checkout)
-  and session_row.session_id in (
-      select session_id
-      from fact_page_views
-      where page_view_key > :from_page_view_key
-  )
+  and (:from_page_view_key = 0            -- every session (a first load; `warehouse check`)
+       or session_row.session_id in (
+           select session_id
+           from fact_page_views
+           where page_view_key > :from_page_view_key
+       ))

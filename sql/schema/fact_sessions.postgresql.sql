@@ -33,12 +33,3 @@ create table if not exists fact_sessions (
     revenue_cents           bigint  not null check (revenue_cents >= 0),
     is_bounce               integer not null check (is_bounce in (0, 1))
 );
-
-create index if not exists fact_sessions_scope_start
-    on fact_sessions (session_scope, started_at_us);
-
-create index if not exists fact_sessions_visitor_key
-    on fact_sessions (visitor_key);
-
-create index if not exists fact_sessions_order_id
-    on fact_sessions (order_id);

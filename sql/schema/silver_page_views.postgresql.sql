@@ -15,18 +15,14 @@ create table if not exists silver_page_views (
     anonymous_id        text    collate "C",
     user_id             text    collate "C",
     session_id          text    collate "C",
-    page_url            text    collate "C" not null,
     page_host           text    collate "C" not null,
     page_path           text    collate "C" not null,
     page_type           text    collate "C" not null,
     product_id          text    collate "C",
     order_id            text    collate "C",
-    referrer            text    collate "C",
     ref_domain          text    collate "C",
     utm_source          text    collate "C",
     utm_medium          text    collate "C",
     utm_campaign        text    collate "C",
-    ip                  text    collate "C",
-    user_agent          text    collate "C",
     is_bot              integer not null check (is_bot in (0, 1))
 );

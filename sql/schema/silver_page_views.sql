@@ -9,7 +9,9 @@
 --       product_id for a product page, order_id for the confirmation page; ref_domain is
 --       the referrer's host without a leading 'www.', null when there is no referrer or
 --       it is the page's own site (internal navigation); is_bot from bot_rules. Bots stay
---       here, flagged; the facts, the sessions and Gold leave them out.
+--       here, flagged; the facts, the sessions and Gold leave them out. What the model
+--       does not read (the full page URL and referrer, the address, the user agent) stays
+--       in Bronze, a join away (raw_id).
 create table if not exists silver_page_views (
     raw_id              integer primary key,
     batch_id            integer not null references etl_files (file_id),
@@ -23,18 +25,14 @@ create table if not exists silver_page_views (
     anonymous_id        text,
     user_id             text,
     session_id          text,
-    page_url            text    not null,
     page_host           text    not null,
     page_path           text    not null,
     page_type           text    not null,
     product_id          text,
     order_id            text,
-    referrer            text,
     ref_domain          text,
     utm_source          text,
     utm_medium          text,
     utm_campaign        text,
-    ip                  text,
-    user_agent          text,
     is_bot              integer not null check (is_bot = 0 or is_bot = 1)
 );

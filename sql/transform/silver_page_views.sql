@@ -13,9 +13,8 @@
 -- - is_bot: the lower-cased user agent contains a fragment of bot_rules.
 insert into silver_page_views (
     raw_id, batch_id, event_id, event_id_derived, event_ts, event_date, date_key,
-    event_epoch_us, visitor_id, anonymous_id, user_id, session_id, page_url, page_host,
-    page_path, page_type, product_id, order_id, referrer, ref_domain, utm_source,
-    utm_medium, utm_campaign, ip, user_agent, is_bot
+    event_epoch_us, visitor_id, anonymous_id, user_id, session_id, page_host, page_path,
+    page_type, product_id, order_id, ref_domain, utm_source, utm_medium, utm_campaign, is_bot
 )
 with agent_bot as materialized (
     -- the bot rules run once per distinct user agent of the run, not once per page view
@@ -40,9 +39,8 @@ staged_view as (
     select
         raw.raw_id, raw.batch_id, raw.event_id, raw.event_id_derived, raw.event_ts,
         raw.event_date, raw.date_key, raw.event_epoch_us, raw.anonymous_id, raw.user_id,
-        raw.session_id, raw.page_url, raw.page_host, raw.page_path, raw.query_order_id,
-        raw.referrer, raw.utm_source, raw.utm_medium, raw.utm_campaign, raw.ip,
-        raw.user_agent,
+        raw.session_id, raw.page_host, raw.page_path, raw.query_order_id, raw.utm_source,
+        raw.utm_medium, raw.utm_campaign, raw.user_agent,
         (
             select rule.rule_order
             from page_type_rules as rule
@@ -89,20 +87,16 @@ select
     anonymous_id,
     user_id,
     session_id,
-    page_url,
     page_host,
     page_path,
     page_type,
     case when page_type = 'product'
          then nullif(substr(page_path, length(rule_path) + 1), '') end as product_id,
     case when page_type = 'purchase' then query_order_id end as order_id,
-    referrer,
     case when referrer_site = page_site then null else referrer_site end as ref_domain,
     utm_source,
     utm_medium,
     utm_campaign,
-    ip,
-    typed_view.user_agent,
     coalesce(agent_bot.is_bot, 0) as is_bot
 from typed_view
 left join agent_bot

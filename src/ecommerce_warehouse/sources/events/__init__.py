@@ -41,6 +41,7 @@ SOURCE = Source(
         "schema/fact_page_views",
         "schema/fact_page_views_indexes",
         "schema/fact_sessions",
+        "schema/fact_sessions_indexes",
         "schema/stage_session_windows",
         "schema/stage_page_view_sessions",
         "schema/clickstream_seed_rows",
@@ -65,7 +66,9 @@ SOURCE = Source(
         TransformStep("transform/stage_session_windows", bind="transform/session_timeout"),
         TransformStep("transform/stage_page_view_sessions", bind="transform/session_timeout"),
         TransformStep("transform/fact_page_views_sessions", changes="fact_page_views"),
-        TransformStep("transform/fact_sessions"),
+        TransformStep("transform/fact_sessions",
+                      bulk_before="transform/fact_sessions_drop_indexes",
+                      bulk_after="schema/fact_sessions_indexes"),
         TransformStep("transform/fact_sessions_refresh", changes="fact_sessions"),
     ),
     checks=(
