@@ -47,6 +47,7 @@ from ecommerce_warehouse.generate.catalogue import Catalogue, Product, build_cat
 KIND = "events"                 # the batch files' name prefix (events_YYYYMMDD.jsonl)
 BROWSE_SESSIONS_PER_ORDER = 5   # sessions that buy nothing, for every one that buys
 BOUNCE_SHARE = 0.4              # browsing sessions of one page
+ABANDON_SHARE = 0.3             # browsing sessions of three pages or more that leave a full cart
 RESEARCH_SHARE = 0.3            # buyers who browsed earlier that day on the same cookie
 LOGGED_IN_SHARE = 0.5           # known buyers logged in from their first page
 LATE_SHARE = 0.01               # browsing sessions of the day before, in this day's file
@@ -93,7 +94,8 @@ class DayDraw:
         self.rng = rng
         self.products = {product.product_id: product for product in catalogue.products}
         self.pick_product = catalogue.product_picker(rng)
-        self.pick_channel = site.CHANNELS.bound(rng)
+        self.pick_browsing_channel = site.BROWSING_CHANNELS.bound(rng)
+        self.pick_buying_channel = site.BUYING_CHANNELS.bound(rng)
         self.pick_agent = site.USER_AGENTS.bound(rng)
 
     # -- pieces ------------------------------------------------------------------------
@@ -139,20 +141,22 @@ class DayDraw:
 
         It ends before ``until`` (the next midnight: only the sessions drawn to span
         midnight go on past it, into the next day's file)."""
-        arrival = site.arrival(self.rng, self.pick_channel)
+        arrival = site.arrival(self.rng, self.pick_browsing_channel)
         session = self.new_session(arrival.referrer, cookie)
         if pages is None:
             pages = 1 if self.rng.random() < BOUNCE_SHARE else self.rng.randint(2, 7)
+        paths = [self.landing(arrival)] + [self.browse_path() for _ in range(pages - 1)]
+        if pages >= 3 and self.rng.random() < ABANDON_SHARE:
+            # abandoned: to the cart after a product, and sometimes on to the checkout
+            paths.append("/cart")
+            if self.rng.random() < 0.4:
+                paths.append("/checkout")
         at = start_ms
-        session.views.append((at, self.landing(arrival), user_id))
-        for number in range(1, pages):
-            at += self.gap_ms()
-            if at >= until:
-                break
-            if number == pages - 1 and pages >= 4 and self.rng.random() < 0.35:
-                path = "/cart" if self.rng.random() < 0.7 else "/checkout"     # abandoned
-            else:
-                path = self.browse_path()
+        for number, path in enumerate(paths):
+            if number:
+                at += self.gap_ms()
+                if at >= until:
+                    break
             session.views.append((at, path, user_id))
         return session
 
@@ -160,7 +164,7 @@ class DayDraw:
         """The session that placed ``order`` (and, for some buyers, an earlier browse)."""
         rng = self.rng
         products = [self.products[pid] for pid in order.product_ids if pid in self.products]
-        arrival = site.arrival(rng, self.pick_channel)
+        arrival = site.arrival(rng, self.pick_buying_channel)
         logged_in = order.user_id is not None and rng.random() < LOGGED_IN_SHARE
         paths = [self.landing(arrival, products[0] if products else None)]
         paths += [self.browse_path() for _ in range(rng.randint(0, 3))]

@@ -59,9 +59,12 @@ CAMPAIGNS = {
     "email": "?utm_source=newsletter&utm_medium=email&utm_campaign=march_news",
     "social": "?utm_source=instagram&utm_medium=social&utm_campaign=new_in",
 }
-# How sessions arrive, by share.
-CHANNELS = WeightedPicker(("direct", "organic_search", "paid", "social", "email", "referral"),
-                          (25, 30, 12, 13, 10, 10))
+# How sessions arrive, by share: those that buy and those that only browse come from the
+# channels in other proportions (email and paid bring buyers; social brings browsers), so
+# the channels convert at different rates.
+CHANNEL_NAMES = ("direct", "organic_search", "paid", "social", "email", "referral")
+BUYING_CHANNELS = WeightedPicker(CHANNEL_NAMES, (28, 24, 16, 6, 16, 10))
+BROWSING_CHANNELS = WeightedPicker(CHANNEL_NAMES, (24, 32, 11, 16, 7, 10))
 
 
 def slug(text: str) -> str:
