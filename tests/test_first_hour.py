@@ -23,6 +23,7 @@ from conftest import batch, line, load, rows
 from ecommerce_warehouse.cli import run_pipeline_cli
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from ecommerce_warehouse.generate import transactions as generator
+from ecommerce_warehouse.model.checks import every_check
 from ecommerce_warehouse.sources import transactions
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -197,7 +198,10 @@ def test_transform_prints_aligned_lines_and_every_check_that_did_not_pass(cli, t
     assert f"  staged     transactions raw_id 1 to {count} ({count} records)" in text
     assert re.search(r"^  transform  rows changed: dim_users \d+, dim_products \d+, dim_date \d+, "
                      rf"fact_orders {count}$", text, re.MULTILINE)
-    assert re.search(r"^  checks     12 of 13 passed$", text, re.MULTILINE)
+    # every check of both kinds: the page views' follow the order lines (their revenue), over
+    # no page view of their own; only the freshness warning does not pass
+    checks = len(every_check())
+    assert re.search(rf"^  checks     {checks - 1} of {checks} passed$", text, re.MULTILINE)
     assert re.search(r"^             WARN  fact_orders_freshness \(warn\): 1 failing row", text, re.MULTILINE)
     assert re.search(rf"^  warehouse  fact_orders {count} · ", text, re.MULTILINE)
 
@@ -207,9 +211,12 @@ def test_generate_prints_one_aligned_line_per_file(cli, tmp_path):
                                         "--transactions", "1", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "\t" not in result.stdout
+    views = [len((tmp_path / f"events_2025030{day}.jsonl").read_text().splitlines()) for day in (1, 2)]
     assert result.stdout.splitlines() == [
         f"{tmp_path / 'transactions_20250301.json'}  1 line",
-        f"{tmp_path / 'transactions_20250302.json'}  1 line"]
+        f"{tmp_path / 'transactions_20250302.json'}  1 line",
+        f"{tmp_path / 'events_20250301.jsonl'}  {views[0]} lines",
+        f"{tmp_path / 'events_20250302.jsonl'}  {views[1]} lines"]
 
 
 def test_a_run_with_rejects_points_to_warehouse_rejects(cli, tmp_path):
@@ -232,9 +239,9 @@ def test_counts_agree_with_their_nouns(cli, tmp_path):
     result = cli.invoke(warehouse_cli, ["run", "--db", str(db), "--date", "2025-03-01",
                                         "--transactions", "1", "--raw-dir", str(tmp_path / "raw")])
     assert result.exit_code == 0, result.output
-    assert "  generate   1 file, 1 line" in result.stdout
-    assert "  ingest     1 file loaded, 0 already loaded, 0 refused" in result.stdout
-    assert "1 files" not in result.stdout
+    assert "  generate   1 file, 1 line of transactions; 1 file, " in result.stdout
+    assert "  ingest     2 files loaded, 0 already loaded, 0 refused" in result.stdout
+    assert "1 files" not in result.stdout and "1 lines" not in result.stdout
 
 
 @pytest.mark.parametrize(("given", "says"), [

@@ -3,14 +3,15 @@
 -- severity: error
 -- grain of failing rows: at most one row per problem, with the counts on both sides
 -- reads: raw_events, silver_page_views, fact_page_views, fact_sessions
--- scope: the Bronze rows of this run (raw_id in (:from_raw_id, :to_raw_id]) and the fact's
---        rows it added (page_view_key > :from_page_view_key); `warehouse check` passes the
---        whole range and 0.
+-- scope: the page views the star should hold, raw_id in (:from_raw_id, :through_raw_id],
+--        and the fact's rows after :from_page_view_key: in a transform, this run's; in
+--        `warehouse check`, every one up to the watermark and every fact row. Page views
+--        loaded since the last transform are pending, not missing.
 with bronze_side as (
     select count(*) as page_views
     from raw_events
     where raw_id > :from_raw_id
-      and raw_id <= :to_raw_id
+      and raw_id <= :through_raw_id
       and load_status = 'loaded'
 ),
 
@@ -20,7 +21,7 @@ silver_side as (
         sum(case when is_bot = 0 then 1 else 0 end) as human_page_views
     from silver_page_views
     where raw_id > :from_raw_id
-      and raw_id <= :to_raw_id
+      and raw_id <= :through_raw_id
 ),
 
 fact_side as (
