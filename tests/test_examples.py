@@ -74,9 +74,14 @@ def completed(lines: list[dict]) -> list[dict]:
     return [line for line in lines if line["status"] == "completed"]
 
 
-def calendar(lines: list[dict]) -> list[date]:
-    first = min(line["date"] for line in lines)
-    last = max(line["date"] for line in lines)
+def calendar(lines: list[dict], db: Path) -> list[date]:
+    """Every day from the first to the last day the warehouse knows: of its order lines, and
+    of its page views, which share the calendar (dim_date) and may reach a day further."""
+    (first_view, last_view), = rows(db, "select min(event_date), max(event_date) from silver_page_views"
+                                        " where is_bot = 0")
+    days = [line["date"] for line in lines]
+    days += [date.fromisoformat(d) for d in (first_view, last_view) if d]
+    first, last = min(days), max(days)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
@@ -141,7 +146,7 @@ def test_top_products_by_revenue(warehouse_db):
 @checks("category_growth_month_over_month")
 def test_category_growth_month_over_month(warehouse_db):
     lines = fact_lines(warehouse_db)
-    months = sorted({day.strftime("%Y-%m") for day in calendar(lines)})
+    months = sorted({day.strftime("%Y-%m") for day in calendar(lines, warehouse_db)})
     assert len(months) == 2, "the test warehouse spans two months"
     categories = sorted({c for (c,) in rows(warehouse_db, "select category from dim_products "
                                                           "where product_key <> -1")} - {None})
@@ -258,7 +263,7 @@ def test_average_basket_size(warehouse_db):
 @checks("revenue_by_weekday")
 def test_revenue_by_weekday(warehouse_db):
     lines = fact_lines(warehouse_db)
-    days = Counter(day.isoweekday() for day in calendar(lines))
+    days = Counter(day.isoweekday() for day in calendar(lines, warehouse_db))
     revenue = Counter()
     orders = defaultdict(set)
     for line in completed(lines):
@@ -348,7 +353,7 @@ def test_daily_revenue_moving_average(warehouse_db):
     revenue = Counter()
     for line in completed(lines):
         revenue[line["date"]] += line["cents"]
-    days = calendar(lines)
+    days = calendar(lines, warehouse_db)
 
     answer = run_example(warehouse_db, "daily_revenue_moving_average")
     assert [row["sales_date"] for row in answer] == [day.isoformat() for day in days]

@@ -99,8 +99,9 @@ and server CPU seconds and the ratio row inserts ÷ COPY. With it, only
   warehouse bench --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test \\
       --scale 100k,1M
 
-A 1,000,000-line run writes about 400 MB of JSON and a 1.1 GB warehouse
-(about 3 GB with --compare) and takes minutes. Progress lines go to stderr when it is a
+A 1,000,000-line run writes about 400 MB of JSON and a 1.1 GB warehouse,
+and as much again for the page views (about 4.5 GB with --compare), and
+takes minutes. Progress lines go to stderr when it is a
 terminal. Exit status: 0 when every step ran; 1 when one failed.
 """
 

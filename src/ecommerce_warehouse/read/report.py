@@ -346,7 +346,8 @@ figure { margin: 0; flex: 0 1 600px; max-width: 100%; min-width: 0; }
 figure svg { max-width: 100%; height: auto; display: block; }
 .numbers { flex: 1 1 320px; min-width: 0; }
 table { border-collapse: collapse; font-size: 12px; width: 100%; }
-th, td { padding: 2px 8px; border-bottom: 1px solid #edf2f7; text-align: left; }
+th, td { padding: 2px 8px; border-bottom: 1px solid #edf2f7; text-align: left;
+         overflow-wrap: anywhere; }
 th { background: #f7fafc; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }

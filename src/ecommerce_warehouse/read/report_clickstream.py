@@ -75,16 +75,15 @@ def channel_chart(chart_type, rows: list[dict] | None, percent, money, labelled=
     title = "Channels"
     chart = chart_type("channels", title,
                        "Sessions by the channel they came from (all days): the share that bounced (one "
-                       "page), the share that bought, their orders' revenue and the revenue per session.", "",
-                       ["channel", "sessions", "bounces", "buy", labelled("revenue"), "per session"],
-                       numeric=(1, 2, 3, 4, 5))
+                       "page), the share that bought, and their orders' revenue.", "",
+                       ["channel", "sessions", "bounced", "bought", labelled("revenue")],
+                       numeric=(1, 2, 3, 4))
     if rows is None:
         chart.svg = svg.empty_svg(title, "no page views in this warehouse (run a loading command to upgrade it)")
         return chart
     channels = channel_totals(rows)
     chart.rows = [[c["channel"], f"{c['sessions']:,}", percent(c["bounces"] / c["sessions"]),
-                   percent(c["purchases"] / c["sessions"]), money(c["revenue_cents"]),
-                   money((c["revenue_cents"] + c["sessions"] // 2) // c["sessions"])] for c in channels]
+                   percent(c["purchases"] / c["sessions"]), money(c["revenue_cents"])] for c in channels]
     chart.marks = len(channels)
     if not channels:
         chart.svg = svg.empty_svg(title, "no sessions yet")
