@@ -146,5 +146,5 @@ def test_memory_does_not_grow_with_the_size_of_a_day(tmp_path):
         finally:
             tracemalloc.stop()
 
-    small, large = peak(500), peak(2_500)
+    small, large = peak(200), peak(1_000)
     assert large - small < 1_500_000, (small, large)
