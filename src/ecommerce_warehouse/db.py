@@ -65,10 +65,9 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 def run_sql(connection: Connection, name: str, params: Mapping | None = None) -> int:
     """Run every statement of one SQL file; return the rows the statements changed."""
     changed = 0
+    engine = engines.of(connection)
     for statement in sqlfiles.statements(name, connection.dialect.name):
-        result = connection.execute(text(statement), dict(params or {}))
-        if result.rowcount and result.rowcount > 0:
-            changed += result.rowcount
+        changed += engine.changed_rows(connection.execute(text(statement), dict(params or {})))
     return changed
 
 

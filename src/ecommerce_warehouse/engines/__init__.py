@@ -12,11 +12,12 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
-from ecommerce_warehouse.engines import postgresql, sqlite
+from ecommerce_warehouse.engines import duckdb, postgresql, sqlite
 from ecommerce_warehouse.engines.base import WarehouseEngine
 from ecommerce_warehouse.errors import DatabaseError, UnsupportedEngineError
 
-ENGINES: dict[str, WarehouseEngine] = {engine.name: engine for engine in (sqlite.ENGINE, postgresql.ENGINE)}
+ENGINES: dict[str, WarehouseEngine] = {engine.name: engine for engine in (sqlite.ENGINE, postgresql.ENGINE,
+                                                                   duckdb.ENGINE)}
 # A --db value without a scheme is a file path, for this engine.
 DEFAULT = sqlite.ENGINE
 

@@ -76,6 +76,11 @@ class WarehouseEngine:
         """Something that writes many rows with ``statement`` (a SQL file's, see db.BulkInsert)."""
         return ExecuteMany(connection, name, statement, columns)
 
+    def changed_rows(self, result) -> int:
+        """The rows one statement's result says it inserted, updated or deleted."""
+        count = result.rowcount
+        return count if count and count > 0 else 0
+
     def translate(self, engine: Engine, exc: DBAPIError) -> WarehouseError | None:
         """The error a database failure means to a user (busy, unusable, ...); None: re-raise it."""
         return None

@@ -11,9 +11,7 @@
 
 from __future__ import annotations
 
-import fcntl
 import sqlite3
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +23,7 @@ from sqlalchemy.pool import NullPool
 
 from ecommerce_warehouse.engines import sqlite_read
 from ecommerce_warehouse.engines.base import WarehouseEngine
+from ecommerce_warehouse.engines.filelock import file_run_lock
 from ecommerce_warehouse.errors import DatabaseError, WarehouseBusyError, WarehouseError
 from ecommerce_warehouse.settings import DEFAULT_SCHEMA
 
@@ -133,29 +132,8 @@ class SQLite(WarehouseEngine):
         if path is None:
             yield
             return
-        lock_path = Path(f"{path}.lock")
-        try:
-            # not a `with` here: an OSError raised by the caller's block must not be caught below
-            handle = open(lock_path, "a")  # noqa: SIM115 - closed by the `with handle` that follows
-        except OSError as exc:
-            raise DatabaseError(f"cannot create the lock file {lock_path}: {exc.strerror}") from exc
-        with handle:
-            deadline = time.monotonic() + wait_seconds
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise WarehouseBusyError(
-                            f"warehouse is busy: another run is writing to {path}; "
-                            f"waited {wait_seconds:g} s for it (see --wait), try again when it has finished"
-                        ) from None
-                    time.sleep(0.05)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with file_run_lock(path, wait_seconds):
+            yield
 
     # --- writing ----------------------------------------------------------------------------
 

@@ -1,0 +1,9 @@
+-- set_event_reject_reason (DuckDB dialect): why the contract refused each record of a chunk (grain: raw_id)
+-- Why a twin: DuckDB takes a chunk of rows in one statement (the temporary table `chunk`,
+--       see engines/duckdb_bulk.py), not one statement per row.
+update raw_events
+set reject_reason = chunk.reject_reason,
+    reject_field = chunk.reject_field,
+    reject_message = chunk.reject_message
+from chunk
+where raw_events.raw_id = chunk.raw_id

@@ -1,0 +1,13 @@
+-- channel_rules (DuckDB dialect): which channel a session came from, as editable rules (grain: as in channel_rules.sql)
+-- keys, load: as in channel_rules.sql (same columns, same order)
+-- Why a twin: DuckDB's integer is 32-bit (SQLite's holds 64 bits): bigint keys, counts, cents and
+--       epoch microseconds.
+create table if not exists channel_rules (
+    rule_order      bigint primary key,
+    field           text    not null check (field = 'utm_medium' or field = 'ref_domain'),
+    match_kind      text    not null
+                    check (match_kind = 'equals' or match_kind = 'domain' or match_kind = 'brand'
+                           or match_kind = 'any' or match_kind = 'none'),
+    match_value     text,
+    channel         text    not null references dim_channel (channel)
+);

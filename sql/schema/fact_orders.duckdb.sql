@@ -1,0 +1,20 @@
+-- fact_orders (DuckDB dialect): order-line fact (grain: as in fact_orders.sql)
+-- keys, load: as in fact_orders.sql (same columns, same order)
+-- Why a twin: DuckDB's integer is 32-bit (SQLite's holds 64 bits): bigint keys, counts, cents and
+--       epoch microseconds.
+create table if not exists fact_orders (
+    order_key           bigint primary key,
+    user_key            bigint not null references dim_users (user_key),
+    product_key         bigint not null references dim_products (product_key),
+    date_key            bigint not null references dim_date (date_key),
+    transaction_id      text    not null unique,
+    order_id            text    not null,
+    quantity            bigint not null check (quantity >= 1),
+    unit_price_cents    bigint not null check (unit_price_cents >= 0),
+    total_amount_cents  bigint not null check (total_amount_cents >= 0),
+    status              text    not null
+                        check (status = 'completed' or status = 'cancelled' or status = 'refunded'),
+    order_timestamp     text    not null,
+    batch_id            bigint not null references etl_files (file_id),
+    loaded_at           text    not null
+);
