@@ -1,15 +1,18 @@
 -- fact_page_views (DuckDB dialect): page-view fact, factless (grain: as in fact_page_views.sql)
 -- keys, load: as in fact_page_views.sql (same columns, same order)
--- Why a twin: DuckDB's integer is 32-bit (SQLite's holds 64 bits): bigint keys, counts, cents and
---       epoch microseconds.
+-- Why a twin: DuckDB's integer is 32-bit (SQLite's holds 64 bits): bigint keys, counts, cents
+--       and epoch microseconds; no foreign keys: DuckDB builds an index for each (memory and
+--       insert time a columnar load should not pay);
+--       sql/checks/fact_orders_foreign_keys.duckdb.sql and the other key checks run in every
+--       transform instead.
 create table if not exists fact_page_views (
     page_view_key           bigint primary key,
     event_id                text    not null unique,
-    visitor_key             bigint not null references dim_visitors (visitor_key),
-    user_key                bigint not null references dim_users (user_key),
-    date_key                bigint not null references dim_date (date_key),
-    page_type_key           bigint not null references dim_page_type (page_type_key),
-    product_key             bigint not null references dim_products (product_key),
+    visitor_key             bigint not null,
+    user_key                bigint not null,
+    date_key                bigint not null,
+    page_type_key           bigint not null,
+    product_key             bigint not null,
     session_scope           text    not null,
     session_id              text,
     view_number             bigint check (view_number >= 1),
@@ -22,6 +25,6 @@ create table if not exists fact_page_views (
     utm_medium              text,
     utm_campaign            text,
     order_id                text,
-    batch_id                bigint not null references etl_files (file_id),
+    batch_id                bigint not null,
     loaded_at               text    not null
 );

@@ -1,19 +1,22 @@
 -- fact_sessions (DuckDB dialect): session fact (grain: as in fact_sessions.sql)
 -- keys, load: as in fact_sessions.sql (same columns, same order)
--- Why a twin: DuckDB's integer is 32-bit (SQLite's holds 64 bits): bigint keys, counts, cents and
---       epoch microseconds.
+-- Why a twin: DuckDB's integer is 32-bit (SQLite's holds 64 bits): bigint keys, counts, cents
+--       and epoch microseconds; no foreign keys: DuckDB builds an index for each (memory and
+--       insert time a columnar load should not pay);
+--       sql/checks/fact_orders_foreign_keys.duckdb.sql and the other key checks run in every
+--       transform instead.
 create table if not exists fact_sessions (
     session_key             bigint primary key,
     session_id              text    not null unique,
     session_id_derived      bigint not null check (session_id_derived = 0 or session_id_derived = 1),
     session_scope           text    not null,
-    visitor_key             bigint not null references dim_visitors (visitor_key),
-    user_key                bigint not null references dim_users (user_key),
+    visitor_key             bigint not null,
+    user_key                bigint not null,
     is_logged_in            bigint not null check (is_logged_in = 0 or is_logged_in = 1),
-    date_key                bigint not null references dim_date (date_key),
-    channel_key             bigint not null references dim_channel (channel_key),
-    landing_page_type_key   bigint not null references dim_page_type (page_type_key),
-    exit_page_type_key      bigint not null references dim_page_type (page_type_key),
+    date_key                bigint not null,
+    channel_key             bigint not null,
+    landing_page_type_key   bigint not null,
+    exit_page_type_key      bigint not null,
     started_at              text    not null,
     ended_at                text    not null,
     started_at_us           bigint not null,

@@ -49,7 +49,7 @@ from ecommerce_warehouse.settings import DEFAULT_SCHEMA
 # bounds what DuckDB keeps in memory (it spills sorts and hash tables to a temporary
 # folder beside the warehouse beyond it), so a 10M-line load stays inside a laptop's
 # memory; two threads match a small machine. Both can be overridden by environment.
-MEMORY_LIMIT = "64MB"
+MEMORY_LIMIT = "192MB"
 THREADS = 2
 EXTRA = "pip install 'ecommerce-warehouse[duckdb]'"
 

@@ -1,0 +1,12 @@
+-- fact_orders_indexes (DuckDB dialect): the fact keeps no secondary index on DuckDB
+-- grain: none (DDL): drops any index of the portable file's names
+-- Why a twin: DuckDB reads by column scans and hash joins, which its zone maps serve;
+--       an ART index here would only be held in memory and kept up on every insert.
+drop index if exists fact_orders_date_key;
+
+drop index if exists fact_orders_user_key;
+
+drop index if exists fact_orders_product_key;
+
+drop index if exists fact_orders_order_id;
+
