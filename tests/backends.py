@@ -1,4 +1,4 @@
-"""One parametrised fixture for tests that run on both backends, SQLite and PostgreSQL.
+"""One parametrised fixture for tests that run on every backend: SQLite, PostgreSQL, DuckDB.
 
 ``backend`` is parametrised over BACKENDS; ``warehouse`` is a fresh, empty warehouse on
 it. Import both into a test module (``from backends import backend, warehouse``) and
@@ -15,6 +15,9 @@ so the existing end-to-end tests run on PostgreSQL unchanged (tests/test_backend
 each distinct ``db`` argument they pass names its own warehouse. ``rows`` returns values
 as SQLite gives them (``postgres.plain_value``: timestamps as ISO-8601 UTC text with
 microseconds, dates as YYYY-MM-DD, whole numerics as int) and accepts ``?`` placeholders.
+
+DuckDB cases need the optional ``[duckdb]`` extra (``.ci/run`` installs it); without it
+they are skipped, saying so. A DuckDB warehouse is a file of the test's own.
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ from ecommerce_warehouse.engines import postgresql as postgres
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
 
 POSTGRES_URL_ENVVAR = "WAREHOUSE_TEST_POSTGRES_URL"
-BACKENDS = ("sqlite", "postgresql")
+BACKENDS = ("sqlite", "postgresql", "duckdb")
+DUCKDB_SKIP_REASON = ("DuckDB tests need the duckdb extra: pip install -e '.[duckdb]' "
+                      "(.ci/run installs it)")
 SKIP_REASON = (f"PostgreSQL tests need a server: set {POSTGRES_URL_ENVVAR} "
                "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test; .ci/run sets it)")
 
@@ -47,6 +52,26 @@ def require_postgres() -> str:
     if url is None:
         pytest.skip(SKIP_REASON)
     return url
+
+
+def require_duckdb() -> None:
+    """Skip the test, saying how to install it, when the [duckdb] extra is missing."""
+    try:
+        import duckdb  # noqa: F401
+        import duckdb_engine  # noqa: F401
+    except ImportError:
+        pytest.skip(DUCKDB_SKIP_REASON)
+
+
+def duckdb_connect(path: str):
+    """A plain duckdb connection to a warehouse file, configured as the engine's own (DuckDB
+    refuses a second connection to a file open in the same process with other settings).
+    Close it before the pipeline opens the file again."""
+    import duckdb
+
+    from ecommerce_warehouse.engines.duckdb import settings as duckdb_settings
+
+    return duckdb.connect(path, config=duckdb_settings())
 
 
 def conninfo(url: str) -> str:
@@ -115,8 +140,15 @@ class Warehouse:
         )
         return run_pipeline(chosen)
 
+    @property
+    def path(self) -> str:
+        """The warehouse file (SQLite, DuckDB)."""
+        return self.db.removeprefix("duckdb:///")
+
     def new_connection(self):
         """A connection of its own (PostgreSQL: psycopg, autocommit, in the warehouse's schema)."""
+        if self.backend == "duckdb":
+            return duckdb_connect(self.path)
         return self._connect() if self._connect else sqlite3.connect(self.db)
 
     @property
@@ -133,6 +165,13 @@ class Warehouse:
                 return connection.execute(sql, params).fetchall()
             finally:
                 connection.close()
+        if self.backend == "duckdb":        # opened for each read: the pipeline needs the file
+            connection = duckdb_connect(self.path)
+            try:
+                found = connection.execute(sql, list(params)).fetchall()
+            finally:
+                connection.close()
+            return [tuple(postgres.plain_value(value) for value in row) for row in found]
         if params:
             sql = sql.replace("%", "%%").replace("?", "%s")
             found = self.connection.execute(sql, tuple(params)).fetchall()
@@ -147,6 +186,12 @@ class Warehouse:
             try:
                 connection.execute(sql)
                 connection.commit()
+            finally:
+                connection.close()
+        elif self.backend == "duckdb":
+            connection = duckdb_connect(self.path)
+            try:
+                connection.execute(sql)
             finally:
                 connection.close()
         else:
@@ -171,7 +216,12 @@ class Backend:
         """The warehouse called ``name`` (a label, or a SQLite path a test chose), made on first use."""
         key = str(name)
         if key not in self.warehouses:
-            if self.server is None:
+            if self.name == "duckdb":
+                path = (Path(name).with_suffix(".duckdb") if isinstance(name, Path)
+                        else self.tmp_path / f"{key}.duckdb")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.warehouses[key] = Warehouse("duckdb", f"duckdb:///{path}", path.parent / "raw", None)
+            elif self.server is None:
                 path = Path(name) if isinstance(name, Path) else self.tmp_path / f"{key}.db"
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self.warehouses[key] = Warehouse("sqlite", str(path), path.parent / "raw", None)
@@ -197,13 +247,16 @@ class Backend:
 
 
 def open_backend(name: str, tmp_path: Path) -> Backend:
+    if name == "duckdb":
+        require_duckdb()
     server = PostgresServer(require_postgres()) if name == "postgresql" else None
     return Backend(name, tmp_path, server)
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request, tmp_path, monkeypatch) -> Backend:
-    """SQLite, then PostgreSQL (skipped without WAREHOUSE_TEST_POSTGRES_URL)."""
+    """SQLite, PostgreSQL (skipped without WAREHOUSE_TEST_POSTGRES_URL), DuckDB (skipped
+    without the [duckdb] extra)."""
     # The warehouse is named by --db only: no stray WAREHOUSE_* setting may redirect it.
     for name in (settings.DB_ENVVAR, settings.SCHEMA_ENVVAR, settings.WAIT_ENVVAR):
         monkeypatch.delenv(name, raising=False)
@@ -226,6 +279,18 @@ def pg(tmp_path, monkeypatch) -> Backend:
     for name in (settings.DB_ENVVAR, settings.SCHEMA_ENVVAR, settings.WAIT_ENVVAR):
         monkeypatch.delenv(name, raising=False)
     opened = open_backend("postgresql", tmp_path)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def duck(tmp_path, monkeypatch) -> Backend:
+    """DuckDB only (skipped without the [duckdb] extra)."""
+    for name in (settings.DB_ENVVAR, settings.SCHEMA_ENVVAR, settings.WAIT_ENVVAR):
+        monkeypatch.delenv(name, raising=False)
+    opened = open_backend("duckdb", tmp_path)
     try:
         yield opened
     finally:

@@ -1,7 +1,7 @@
 """The command line, quality gates and faults, on both backends through one fixture.
 
-Each test runs once on SQLite and once on PostgreSQL (tests/backends.py; PostgreSQL is
-skipped without WAREHOUSE_TEST_POSTGRES_URL). ``warehouse.db`` is what --db takes: a
+Each test runs on SQLite, PostgreSQL and DuckDB (tests/backends.py; PostgreSQL is
+skipped without WAREHOUSE_TEST_POSTGRES_URL, DuckDB without its extra). ``warehouse.db`` is what --db takes: a
 file path, or a server URL naming a schema of the test's own.
 """
 
@@ -158,7 +158,7 @@ def test_a_second_run_fails_busy_then_runs_once_the_first_is_done(warehouse, tmp
     waited = start([*RUN_PIPELINE, "--db", warehouse.db, "--input", two, "--wait", "60"])
     first_outcome, waited_outcome = finish(first), finish(waited)
 
-    shown = warehouse.db.split("?")[0] if warehouse.backend == "postgresql" else warehouse.db
+    shown = warehouse.db.split("?")[0] if warehouse.backend == "postgresql" else warehouse.path
     line_ = assert_one_line_error(busy, 4, "warehouse is busy", shown)
     assert busy.seconds >= 0.5, line_
     assert still_paused, "the first run ended before the second gave up; the test proves nothing"
