@@ -1,4 +1,4 @@
-"""The command line, quality gates and faults, on both backends through one fixture.
+"""The command line, quality gates and faults, on every backend through one fixture.
 
 Each test runs on SQLite, PostgreSQL and DuckDB (tests/backends.py; PostgreSQL is
 skipped without WAREHOUSE_TEST_POSTGRES_URL, DuckDB without its extra). ``warehouse.db`` is what --db takes: a

@@ -65,6 +65,9 @@ def settings() -> dict[str, object]:
         # `/` on two integers gives an integer, as on SQLite and PostgreSQL (DuckDB's own
         # `/` gives a double), so the shared SQL files compute the same answers
         "integer_division": True,
+        # NULL sorts before every value, as on SQLite, so an ORDER BY (a window's too)
+        # puts rows in the same order
+        "default_null_order": "nulls_first_on_asc_last_on_desc",
     }
 
 

@@ -135,8 +135,8 @@ def run_query(path: Path, sql: str, params: Mapping[str, object],
     """Run one statement on a read-only connection: (columns, rows, truncated)."""
     import duckdb
 
-    check_statement(sql)
     statement, bound = bind_user_sql(sql, params)
+    check_statement(statement)
     connection = connect_waiting(str(path), read_only_settings(), DEFAULT_WAIT_SECONDS, read_only=True)
     try:
         cursor = connection.execute(statement, bound) if bound else connection.execute(statement)
@@ -177,7 +177,7 @@ def describe_sql_error(exc, sql: str) -> str:
     message = " ".join(str(exc).split("\n")[0].split())
     if "read-only" in message.lower() or "read only" in message.lower():
         return f"warehouse query is read-only: {message}"
-    if "external access" in message.lower():
+    if "external access" in message.lower() or "disabled by configuration" in message.lower():
         return f"warehouse query is read-only and reaches nothing outside the warehouse: {message}"
     return f"SQL error: {message}"
 

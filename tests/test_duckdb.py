@@ -1,0 +1,184 @@
+"""DuckDB only: the same warehouse as SQLite, read-only queries that refuse every write and
+every way out of the file, a missing extra, the DuckDB twins of SQL files.
+
+Tests use the ``duck`` fixture (tests/backends.py) and are skipped without the
+``[duckdb]`` extra; each warehouse is a file of the test's own. The command line, quality
+gates, busy runs and kill -9 run on DuckDB through ``backend`` (tests/test_backends.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from backends import Backend, duck  # noqa: F401  (fixture)
+from conftest import SQL_DIR
+from ecommerce_warehouse.cli import warehouse as warehouse_cli
+from ecommerce_warehouse.generate import events as events_generator
+from ecommerce_warehouse.generate import transactions as generator
+from test_postgres import (
+    EQUIVALENT,
+    NUL_FILE,
+    SURROGATE,
+    corpus_files,
+    design_text,
+    load_runs,
+    one_line_error,
+    tricky_batch,
+    tricky_events,
+    write_jsonl,
+)
+
+
+def assert_same(lite, other, what: str, require_rows: bool = True) -> None:
+    for name, sql in EQUIVALENT.items():
+        expected, found = lite.rows(sql), other.rows(sql)
+        if require_rows:
+            assert expected, f"{name} is empty: the comparison would prove nothing"
+        if name in SURROGATE:
+            expected, found = ([tuple(v for i, v in enumerate(row) if i not in SURROGATE[name])
+                                for row in table] for table in (expected, found))
+        assert found == expected, f"{name} differs between SQLite and DuckDB ({what})"
+
+
+def test_the_same_batches_give_the_same_warehouse_on_sqlite_and_duckdb(duck, tmp_path):  # noqa: F811
+    days = [p for p, _ in generator.generate(date(2025, 3, 1), date(2025, 3, 3), 120, 11,
+                                             tmp_path / "raw", dirty_rate=0.04)]
+    clicks = [p for p, _ in events_generator.generate(date(2025, 3, 1), date(2025, 3, 3), 120, 11,
+                                                      tmp_path / "raw", dirty_rate=0.04)]
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"transaction_id": "B1"', encoding="utf-8")
+    # the same runs as the PostgreSQL comparison: out of order, one file twice, a refused
+    # file, page views before and after their orders
+    runs = [[days[0], days[2]], [clicks[2], tricky_events(tmp_path)], [clicks[0]],
+            [tricky_batch(tmp_path), broken, days[1]], [days[0]], [clicks[1]]]
+    lite = Backend("sqlite", tmp_path / "lite", None).warehouse("equivalence")
+    columnar = duck.warehouse("equivalence")
+
+    load_runs(lite, runs)
+    load_runs(columnar, runs)
+
+    assert_same(lite, columnar, "generated days, out of order")
+    assert columnar.rows("""select min(user_key), (select min(product_key) from dim_products
+                                                   where product_key > 0),
+                                   (select min(order_key) from fact_orders)
+                            from dim_users where user_key > 0""") == [(1, 1, 1)]
+
+
+def test_the_bad_input_corpus_gives_the_same_warehouse_on_sqlite_and_duckdb(duck, tmp_path):  # noqa: F811
+    files = corpus_files()            # DuckDB text holds a NUL, as SQLite's does
+    assert any(path.name == NUL_FILE for path in files) and len(files) > 30
+    lite = Backend("sqlite", tmp_path / "lite", None).warehouse("corpus")
+    columnar = duck.warehouse("corpus")
+
+    results = [lite.load(*files), columnar.load(*files)]
+
+    assert [f.status for f in results[0].files] == [f.status for f in results[1].files]
+    assert results[0].error == results[1].error
+    assert_same(lite, columnar, "the bad input corpus", require_rows=False)
+
+
+# --- warehouse query on DuckDB ----------------------------------------------------------------
+
+@pytest.fixture
+def loaded(duck, tmp_path):  # noqa: F811
+    warehouse = duck.warehouse()
+    path = write_jsonl(tmp_path / "a.jsonl", [
+        {"transaction_id": f"T{n}", "timestamp": "2025-03-01T10:00:00Z", "quantity": n, "price": 2.5,
+         "user": {"user_id": f"U{n % 2}"}, "product": {"product_id": "P1"}} for n in range(1, 6)])
+    assert warehouse.load(path).error is None
+    return warehouse
+
+
+def query(db: str, *args: str):
+    return CliRunner().invoke(warehouse_cli, ["query", "--db", db, *args])
+
+
+def test_query_binds_params_and_limits_rows(loaded):
+    result = query(loaded.db, "select transaction_id, quantity from fact_orders"
+                              " where quantity >= :least order by quantity", "-p", "least=2",
+                   "--limit", "2", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["transaction_id,quantity", "T2,2", "T3,3"]
+    assert "showing the first 2 rows" in result.stderr
+    text = query(loaded.db, "select :who as who", "-p", "who:text=Robert'); drop table fact_orders;--")
+    assert text.exit_code == 0 and "Robert'); drop table fact_orders;--" in text.stdout
+    assert loaded.rows("select count(*) from fact_orders") == [(5,)]
+
+
+@pytest.mark.parametrize("sql", [
+    "insert into dim_date (date_key) values (1)",
+    "update fact_orders set quantity = 0",
+    "delete from fact_orders",
+    "create table sneaky (x int)",
+    "drop table dim_date",
+    "copy fact_orders to '{out}/leak.csv'",
+    "copy (select * from dim_users) to '{out}/leak.parquet' (format parquet)",
+    "export database '{out}/leak'",
+    "attach '{out}/other.duckdb' as other",
+    "install httpfs",
+    "load httpfs",
+    "pragma memory_limit = '10GB'",
+    "set enable_external_access = true",
+    "call checkpoint()",
+    "checkpoint",
+    "select * from read_csv('{out}/secret.csv')",
+    "select 1; delete from fact_orders",
+])
+def test_query_refuses_every_write_and_every_way_out_of_the_file(loaded, sql, tmp_path):
+    (tmp_path / "secret.csv").write_text("a\n1\n", encoding="utf-8")
+    result = query(loaded.db, sql.format(out=tmp_path))
+    message = one_line_error(result)
+    assert "read-only" in message or "one statement" in message, message
+    assert loaded.rows("select count(*), sum(quantity) from fact_orders") == [(5, 15)]
+    assert not any(path.name.startswith(("leak", "other")) for path in tmp_path.iterdir())
+
+
+def test_query_errors_are_one_line(loaded):
+    one_line_error(query(loaded.db, "select nope\nfrom fact_orders"), "nope")
+    one_line_error(query(loaded.db, "select * from fact_orders where x = :x"), "--param x")
+
+
+def test_reading_commands_on_a_missing_or_foreign_file_say_so(duck, tmp_path):  # noqa: F811
+    missing = f"duckdb:///{tmp_path / 'none.duckdb'}"
+    one_line_error(query(missing, "select 1"), "no warehouse", exit_code=5)
+    one_line_error(CliRunner().invoke(warehouse_cli, ["status", "--db", missing]), "no warehouse", exit_code=5)
+    assert not (tmp_path / "none.duckdb").exists()
+    text = tmp_path / "notes.duckdb"
+    text.write_text("not a database", encoding="utf-8")
+    one_line_error(query(f"duckdb:///{text}", "select 1"), "not a DuckDB database file", exit_code=5)
+
+
+def test_a_missing_extra_is_a_usage_error_naming_it(monkeypatch, tmp_path):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def without_duckdb(name, *args, **kwargs):
+        if name.split(".")[0] in ("duckdb", "duckdb_engine"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_duckdb)
+    result = CliRunner().invoke(warehouse_cli, ["status", "--db", f"duckdb:///{tmp_path / 'w.duckdb'}"])
+    assert result.exit_code == 2, result.output
+    assert "ecommerce-warehouse[duckdb]" in result.stderr and "Traceback" not in result.output
+
+
+# --- the DuckDB twins of SQL files -------------------------------------------------------------
+
+VARIANTS = sorted(SQL_DIR.rglob("*.duckdb.sql"))
+
+
+@pytest.mark.parametrize("path", VARIANTS, ids=lambda p: str(p.relative_to(SQL_DIR)))
+def test_every_duckdb_variant_has_a_portable_twin_and_says_why(path):
+    twins = [path.with_name(path.name.replace(".duckdb.sql", suffix)) for suffix in (".sql", ".sqlite.sql")]
+    assert any(twin.is_file() for twin in twins), f"{path} has no twin (portable or SQLite)"
+    header = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                       if line.startswith("--"))
+    assert "(DuckDB dialect)" in header.splitlines()[0]
+    assert "Why a twin:" in header, f"{path} should say why it differs"
+    name = str(path.relative_to(SQL_DIR)).removesuffix(".duckdb.sql")
+    assert f"{name}.duckdb.sql" in design_text(), f"DESIGN.md should list {name}.duckdb.sql"
