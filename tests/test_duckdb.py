@@ -182,3 +182,32 @@ def test_every_duckdb_variant_has_a_portable_twin_and_says_why(path):
     assert "Why a twin:" in header, f"{path} should say why it differs"
     name = str(path.relative_to(SQL_DIR)).removesuffix(".duckdb.sql")
     assert f"{name}.duckdb.sql" in design_text(), f"DESIGN.md should list {name}.duckdb.sql"
+
+
+# --- the classroom commands on DuckDB ---------------------------------------------------------------
+
+def test_walkthrough_docs_and_report_run_on_a_duckdb_warehouse(duck, tmp_path):  # noqa: F811
+    """The walkthrough builds its warehouse on DuckDB with the same screens as on SQLite
+    (only the file names differ), then docs and report read that warehouse."""
+    screens = {}
+    for name, db in (("sqlite", str(tmp_path / "walk.db")), ("duckdb", f"duckdb:///{tmp_path / 'walk.duckdb'}")):
+        result = CliRunner().invoke(warehouse_cli, ["walkthrough", "--db", db, "--no-pause"])
+        assert result.exit_code == 0, result.output
+        # up to the closing words, which name the warehouse (wrapped to its length)
+        screens[name] = result.stdout.split("The walkthrough's warehouse is")[0]
+    differ = [(a, b) for a, b in zip(screens["sqlite"].splitlines(), screens["duckdb"].splitlines())
+              if a != b and not a.startswith("Walkthrough · ")]     # the path, clipped to fit
+    assert len(screens["sqlite"].splitlines()) == len(screens["duckdb"].splitlines())
+    for lite, columnar in differ:   # a step's SQL file may be a twin; nothing else differs
+        assert lite.startswith("SQL  sql/") and columnar.startswith("SQL  sql/"), (lite, columnar)
+        assert lite.split(".")[0] == columnar.split(".")[0], (lite, columnar)
+    assert "Step 18 of 18" in screens["duckdb"]
+
+    db = f"duckdb:///{tmp_path / 'walk.duckdb'}"
+    docs = CliRunner().invoke(warehouse_cli, ["docs", "--db", db, "--out", str(tmp_path / "docs")])
+    assert docs.exit_code == 0, docs.output
+    dictionary = (tmp_path / "docs" / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
+    assert "fact_orders" in dictionary and "BIGINT" in dictionary
+    report = CliRunner().invoke(warehouse_cli, ["report", "--db", db, "--out", str(tmp_path / "r.html")])
+    assert report.exit_code == 0, report.output
+    assert "Ada" not in report.stderr and (tmp_path / "r.html").stat().st_size > 10_000

@@ -125,7 +125,7 @@ class Presenter:
         width, style = self.w.width, self.terminal.style
         lines = []
         if not self.shown:
-            intro = f"Walkthrough · {self.w.db_path} (made afresh)"
+            intro = f"Walkthrough · {self.w.db} (made afresh)"
             if number > 1:
                 intro += f" · steps 1 to {number - 1} ran first"
             lines.append(style(clip(intro, width), dim=True))
@@ -159,11 +159,11 @@ class Presenter:
         width = self.w.width
         self.echo()
         self.echo(self.terminal.style(rule("━━ Done ", width, "━")[:width], bold=True))
-        for line in self.w.text(f"The walkthrough's warehouse is {self.w.db_path}. Point the other "
+        for line in self.w.text(f"The walkthrough's warehouse is {self.w.db}. Point the other "
                                 "commands at it and ask your own questions (x at a step gave one):"):
             self.echo(line)
         self.echo()
-        for line in (f"export WAREHOUSE_DB={self.w.db_path}",
+        for line in (f"export WAREHOUSE_DB={self.w.db}",
                      "warehouse status",
                      "warehouse query \"select name, email from dim_users where user_id = 'U90001'\"",
                      "warehouse query --file sql/examples/late_arriving_lines.sql"):
@@ -278,7 +278,7 @@ class Presenter:
             self.echo(line)
         self.echo()
         self.echo("  Answer it with warehouse query (in another terminal, or afterwards):")
-        for line in answer_command(str(self.w.db_path), exercise):
+        for line in answer_command(self.w.db, exercise):
             self.echo(clip(line, width))
         if paged and self.keys is not None:
             self.echo()

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
-from sqlalchemy import column, func, inspect, select, table
+from sqlalchemy import column, func, select, table
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -48,15 +48,21 @@ LESSON: tuple[Step, ...] = (*order_lines.STEPS, *clickstream.STEPS)
 
 # --- where the walkthrough's warehouse lives ------------------------------------------
 
-def prepare(db: str) -> tuple[Path, Path]:
-    """The walkthrough's warehouse file and its batch-file folder, both made fresh.
+def prepare(db: str) -> tuple[str, Path, Path]:
+    """The walkthrough's --db value, its warehouse file and its batch-file folder, both made fresh.
 
-    Refuses a URL, the main warehouse (settings.DEFAULT_DB) and any existing file that is
-    not a warehouse built by the walkthrough, so it can never overwrite real work.
+    ``db`` is a file path (SQLite) or the URL of an engine whose warehouse is one file
+    (``duckdb:///PATH``). Refuses a server's URL, the main warehouse (settings.DEFAULT_DB)
+    and any existing file that is not a warehouse built by the walkthrough, so it can
+    never overwrite real work.
     """
+    given = db
     if "://" in db:
-        raise WalkthroughError(f"--db {db!r}: the walkthrough builds its own SQLite file; "
-                               "give a file path")
+        file = engines.for_db(db).local_file(db)
+        if file is None:
+            raise WalkthroughError(f"--db {engines.redacted(db)}: the walkthrough builds a warehouse "
+                                   "file of its own; give a file path (SQLite) or duckdb:///PATH")
+        db = str(file)
     path = Path(db).expanduser()            # kept as given: it is shown and stored as given
     if path.absolute().resolve() == Path(settings.DEFAULT_DB).absolute().resolve():
         raise WalkthroughError(f"--db {db}: that is the main warehouse; the walkthrough "
@@ -64,25 +70,26 @@ def prepare(db: str) -> tuple[Path, Path]:
     if path.is_dir():
         raise WalkthroughError(f"--db {db} is a folder, not a warehouse file")
     if path.exists():
-        refuse_foreign(path, db)
+        refuse_foreign(path, given, given)
     raw_dir = path.with_name(f"{path.stem}_raw")
     if raw_dir.exists() and not raw_dir.is_dir():
         raise WalkthroughError(f"{raw_dir} is not a folder (the walkthrough writes its batch files there)")
-    return path, raw_dir
+    return given, path, raw_dir
 
 
-def refuse_foreign(path: Path, shown: str) -> None:
-    """Raise unless ``path`` is empty or a warehouse whose every run is the walkthrough's."""
+def refuse_foreign(path: Path, shown: str, db: str | None = None) -> None:
+    """Raise unless ``path`` is empty or a warehouse whose every run is the walkthrough's
+    (``db``: its --db value, if not the path itself)."""
     if path.stat().st_size == 0:
         return
     try:
-        engine = open_read_only(str(path))
+        engine = open_read_only(db or str(path))
     except WarehouseError as exc:
         raise WalkthroughError(f"--db {shown}: {exc}; the walkthrough only replaces its own "
                                "warehouse, give another path") from exc
     try:
         with engine.connect() as connection:
-            names = set(inspect(connection).get_table_names())
+            names = set(engines.of(connection).inspector(connection).get_table_names())
             foreign = 1 if names else 0
             if "etl_runs" in names:
                 foreign = query_sql(connection, "runs/runs_of_other_commands",
@@ -98,7 +105,7 @@ def refuse_foreign(path: Path, shown: str) -> None:
 
 
 def remove_database(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    for suffix in ("", "-wal", "-shm", "-journal", ".wal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
@@ -118,14 +125,15 @@ class Walkthrough:
 
     def __init__(self, db_path: Path, raw_dir: Path, terminal: Terminal | None = None,
                  echo: Callable[..., None] = click.echo, keys: Keys | None = None,
-                 handout: bool = False, steps: Sequence[Step] = LESSON):
+                 handout: bool = False, steps: Sequence[Step] = LESSON, db: str | None = None):
         self.db_path = db_path
+        self.db = db or str(db_path)        # the --db value: a path, or an engine's URL
         self.raw_dir = raw_dir
         self.terminal = terminal or Terminal()
         self.width = min(MAX_WIDTH, self.terminal.width)
         self.steps = list(steps)
         self.engine: Engine | None = None
-        self.engine_name = engines.for_db(str(db_path)).name   # the twins it shows
+        self.engine_name = engines.for_db(self.db).name   # the twins it shows
         self.files: list[tuple[Path, int]] = []
         self.run_record: Run | None = None
         self.connection: Connection | None = None       # day 1's open transform transaction
@@ -164,7 +172,7 @@ class Walkthrough:
         return self.engine.connect()
 
     def objects(self, connection: Connection) -> tuple[list[str], list[str]]:
-        inspector = inspect(connection)
+        inspector = engines.of(connection).inspector(connection)
         return sorted(inspector.get_table_names()), sorted(inspector.get_view_names())
 
     def counts(self, names: Sequence[str]) -> Counts:
@@ -203,7 +211,7 @@ class Walkthrough:
 
     def outside_count(self, name: str) -> int:
         """Rows of ``name`` as a separate read-only connection sees them."""
-        engine = open_read_only(str(self.db_path))
+        engine = open_read_only(self.db)
         try:
             with engine.connect() as connection:
                 return connection.execute(select(func.count()).select_from(table(name))).scalar_one()
@@ -212,11 +220,11 @@ class Walkthrough:
 
     def open_engine(self) -> Engine:
         if self.engine is None:
-            self.engine = open_engine(str(self.db_path))
+            self.engine = open_engine(self.db)
         return self.engine
 
     def start_run(self, day) -> Run:
-        self.run_record = Run(self.engine, COMMAND, {"db": str(self.db_path), "day": day.isoformat()})
+        self.run_record = Run(self.engine, COMMAND, {"db": self.db, "day": day.isoformat()})
         return self.run_record
 
     def finish_run(self, error: str | None = None) -> None:
@@ -259,13 +267,13 @@ class Walkthrough:
                     number += 1
                 self.presenter.finish()
         except Stop:
-            self.echo_lines([""] + self.text(f"Stopped. The warehouse as it is now stays in {self.db_path}."))
+            self.echo_lines([""] + self.text(f"Stopped. The warehouse as it is now stays in {self.db}."))
             error = "stopped by the reader"
         except KeyboardInterrupt:
             error = "interrupted (Ctrl-C)"
             self.presenter.echo()            # off the prompt's line
             raise Interrupted(f"interrupted (Ctrl-C): the walkthrough's warehouse stays as it is now "
-                              f"in {self.db_path}; run the walkthrough again to start afresh") from None
+                              f"in {self.db}; run the walkthrough again to start afresh") from None
         except BaseException as exc:
             error = str(exc) or type(exc).__name__
             raise

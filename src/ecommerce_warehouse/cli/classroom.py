@@ -76,8 +76,9 @@ warehouse is only read (opened read-only). For a dashboard to explore, see
 
 @click.command(name="walkthrough", help=WALKTHROUGH_HELP, cls=WarehouseCommand,
                short_help="Build a small warehouse step by step, explaining each step.")
-@click.option("--db", default=walkthrough.DEFAULT_DB, show_default=True, metavar="PATH",
-              help="The walkthrough's own SQLite file, recreated every time.")
+@click.option("--db", default=walkthrough.DEFAULT_DB, show_default=True, metavar="PATH|URL",
+              help="The walkthrough's own warehouse file, recreated every time: a path "
+                   "(SQLite) or duckdb:///PATH.")
 @click.option("--no-pause", is_flag=True, help="Do not wait between steps (for scripts).")
 @click.option("--handout", is_flag=True,
               help="Print each step's SQL file and exercise after its screen (for a printout).")
@@ -93,10 +94,10 @@ def walkthrough_command(db, no_pause, handout, first_step, list_steps):
     if first_step > len(titles):
         raise click.BadParameter(f"there are {len(titles)} steps; give 1 to {len(titles)}",
                                  param_hint="--step")
-    path, raw_dir = walkthrough.prepare(db)
+    given, path, raw_dir = walkthrough.prepare(db)
     keys = None if no_pause else Keys()
     walkthrough.Walkthrough(path, raw_dir, terminal=Terminal.of(sys.stdout), keys=keys,
-                            handout=handout).run(first_step)
+                            handout=handout, db=given).run(first_step)
 
 
 @click.command(name="docs", help=DOCS_HELP, cls=WarehouseCommand,

@@ -102,6 +102,12 @@ class WarehouseEngine:
         """Run a user's one statement read-only: (columns, rows, truncated)."""
         raise NotImplementedError
 
+    def inspector(self, connection: Connection):
+        """What ``warehouse docs`` reads the schema with (SQLAlchemy's inspector)."""
+        from sqlalchemy import inspect
+
+        return inspect(connection)
+
     def plain_value(self, value):
         """A value read back as SQLite would give it (ISO text for times, int for whole numbers)."""
         return value

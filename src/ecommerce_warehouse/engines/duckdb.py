@@ -24,7 +24,6 @@ this module imports neither until a DuckDB warehouse is opened.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +35,7 @@ from sqlalchemy.pool import NullPool
 
 from ecommerce_warehouse.engines import duckdb_read
 from ecommerce_warehouse.engines.base import BulkWriter, WarehouseEngine
+from ecommerce_warehouse.engines.duckdb_config import EXTRA, settings
 from ecommerce_warehouse.engines.filelock import file_run_lock
 from ecommerce_warehouse.errors import (
     DatabaseError,
@@ -44,31 +44,6 @@ from ecommerce_warehouse.errors import (
     WarehouseError,
 )
 from ecommerce_warehouse.settings import DEFAULT_SCHEMA
-
-# DuckDB's buffer manager limit and worker threads, set on every connection. The limit
-# bounds what DuckDB keeps in memory (it spills sorts and hash tables to a temporary
-# folder beside the warehouse beyond it), so a 10M-line load stays inside a laptop's
-# memory; two threads match a small machine. Both can be overridden by environment.
-MEMORY_LIMIT = "192MB"
-THREADS = 2
-EXTRA = "pip install 'ecommerce-warehouse[duckdb]'"
-
-
-def settings() -> dict[str, object]:
-    """The configuration every connection opens with."""
-    return {
-        "memory_limit": os.environ.get("WAREHOUSE_DUCKDB_MEMORY_LIMIT", MEMORY_LIMIT),
-        "threads": int(os.environ.get("WAREHOUSE_DUCKDB_THREADS", THREADS)),
-        "autoinstall_known_extensions": False,
-        "autoload_known_extensions": False,
-        "preserve_insertion_order": True,
-        # `/` on two integers gives an integer, as on SQLite and PostgreSQL (DuckDB's own
-        # `/` gives a double), so the shared SQL files compute the same answers
-        "integer_division": True,
-        # NULL sorts before every value, as on SQLite, so an ORDER BY (a window's too)
-        # puts rows in the same order
-        "default_null_order": "nulls_first_on_asc_last_on_desc",
-    }
 
 
 def require_driver() -> None:
@@ -171,6 +146,11 @@ class DuckDB(WarehouseEngine):
 
     def plain_value(self, value):
         return duckdb_read.plain_value(value)
+
+    def inspector(self, connection: Connection):
+        from ecommerce_warehouse.engines.duckdb_inspect import DuckDBInspector
+
+        return DuckDBInspector(connection)
 
 
 def _configure(engine: Engine, wait_seconds: float) -> None:

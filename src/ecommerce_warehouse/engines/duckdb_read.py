@@ -33,6 +33,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.pool import NullPool
 
+from ecommerce_warehouse.engines.duckdb_config import settings
 from ecommerce_warehouse.errors import DatabaseError, QueryError, WarehouseBusyError
 from ecommerce_warehouse.settings import DEFAULT_WAIT_SECONDS
 
@@ -64,20 +65,30 @@ def existing_file(path: Path) -> Path:
 
 
 def read_only_settings() -> dict[str, object]:
-    from ecommerce_warehouse.engines.duckdb import settings
-
     return {**settings(), "enable_external_access": False, "lock_configuration": True}
 
 
-def connect_waiting(database: str, config: dict, wait_seconds: float, read_only: bool):
+def connect_waiting(database: str, config: dict, wait_seconds: float, read_only: bool,
+                    share_writer: bool = False):
     """A DuckDB connection to the file, waiting up to ``wait_seconds`` while another
-    process has it open (DuckDB allows one process at a time); then "warehouse is busy"."""
+    process has it open (DuckDB allows one process at a time); then "warehouse is busy".
+
+    ``share_writer``: if this process itself has the file open for writing (DuckDB then
+    refuses a connection of another configuration, read-only too), share that database
+    instead: MVCC shows this connection the last commit only. For the package's own reads
+    (the walkthrough shows what another connection sees mid-transform); never for a
+    user's SQL."""
     import duckdb
 
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
             connection = duckdb.connect(database, read_only=read_only, config=config)
+            break
+        except duckdb.ConnectionException as exc:
+            if not (share_writer and "different configuration" in str(exc)):
+                raise DatabaseError(f"cannot open {database}: {' '.join(str(exc).split())}") from exc
+            connection = duckdb.connect(database, config=settings())
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
@@ -106,7 +117,7 @@ def read_only_engine(path: Path) -> Engine:
     @event.listens_for(engine, "do_connect")
     def _connect(_dialect, _record, _cargs, _cparams):
         return wrapped(connect_waiting(str(path), read_only_settings(), DEFAULT_WAIT_SECONDS,
-                                       read_only=True))
+                                       read_only=True, share_writer=True))
 
     return engine
 

@@ -51,7 +51,7 @@ class Rendered:
 def render_all(db: str | None = None, descriptions_path=DESCRIPTIONS) -> Rendered:
     schema = live_schema(db)
     descriptions = load_descriptions(descriptions_path)
-    checked(schema, descriptions)
+    checked(schema, descriptions, own_schema=db is None)
     metadata = docs_render.datasette_metadata(schema, descriptions, database_name(db))
     return Rendered(docs_render.render_dictionary(schema, descriptions),
                     docs_render.render_erd(schema, descriptions),

@@ -1,0 +1,31 @@
+"""The settings every DuckDB connection opens with (the engine's and the readers' alike:
+DuckDB lets a process hold one configuration per file)."""
+
+from __future__ import annotations
+
+import os
+
+# DuckDB's buffer manager limit and worker threads, set on every connection. The limit
+# bounds what DuckDB keeps in memory (it spills sorts and hash tables to a temporary
+# folder beside the warehouse beyond it), so a 10M-line load stays inside a laptop's
+# memory; two threads match a small machine. Both can be overridden by environment.
+MEMORY_LIMIT = "192MB"
+THREADS = 2
+EXTRA = "pip install 'ecommerce-warehouse[duckdb]'"
+
+
+def settings() -> dict[str, object]:
+    """The configuration every connection opens with."""
+    return {
+        "memory_limit": os.environ.get("WAREHOUSE_DUCKDB_MEMORY_LIMIT", MEMORY_LIMIT),
+        "threads": int(os.environ.get("WAREHOUSE_DUCKDB_THREADS", THREADS)),
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "preserve_insertion_order": True,
+        # `/` on two integers gives an integer, as on SQLite and PostgreSQL (DuckDB's own
+        # `/` gives a double), so the shared SQL files compute the same answers
+        "integer_division": True,
+        # NULL sorts before every value, as on SQLite, so an ORDER BY (a window's too)
+        # puts rows in the same order
+        "default_null_order": "nulls_first_on_asc_last_on_desc",
+    }
