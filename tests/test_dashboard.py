@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import browser
-from backends import backend, pg, warehouse  # noqa: F401  (fixtures)
+from backends import backend, duck, pg, warehouse  # noqa: F401  (fixtures)
 from conftest import load, rows
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from ecommerce_warehouse.generate import transactions as generator
@@ -218,11 +218,20 @@ def test_a_missing_warehouse_is_one_error_not_a_traceback(tmp_path):
 
 def test_the_same_numbers_on_postgresql(months, pg, tmp_path):  # noqa: F811
     """One warehouse on SQLite, the same files on PostgreSQL: the dashboard says the same."""
+    same_numbers_as_on_sqlite(pg, tmp_path)
+
+
+def test_the_same_numbers_on_duckdb(months, duck, tmp_path):  # noqa: F811
+    """One warehouse on SQLite, the same files on DuckDB: the dashboard says the same."""
+    same_numbers_as_on_sqlite(duck, tmp_path)
+
+
+def same_numbers_as_on_sqlite(backend, tmp_path):
     written = generator.generate(date(2025, 2, 1), date(2025, 2, 10), 30, 9, tmp_path / "raw")
     files = [p for p, _ in written]
     lite = tmp_path / "lite.db"
     load(lite, *files)
-    server = pg.warehouse("pg")
+    server = backend.warehouse("other")
     server.load(*files)
     shown = []
     for db in (str(lite), server.db):
