@@ -130,5 +130,6 @@ def machine_info() -> dict:
         "python_implementation": platform.python_implementation(),
         "sqlite": sqlite3.sqlite_version,
         "packages": {name: package_version(name) for name in
-                     ("ecommerce-warehouse", "faker", "sqlalchemy", "click", "pandas", "sqlite-utils")},
+                     ("ecommerce-warehouse", "faker", "sqlalchemy", "click", "pandas", "sqlite-utils",
+                      "duckdb")},
     }

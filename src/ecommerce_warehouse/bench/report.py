@@ -66,6 +66,16 @@ def format_report(document: dict) -> str:
         out.append(f"  database file {_mb(run['database_bytes'])} after transform; "
                    f"line counts {'match' if run['counts_match'] else 'DO NOT match'} "
                    f"(fact_orders {run['tables'].get('fact_orders', 0):,})")
+        duck = run.get("duckdb")
+        if duck:
+            out.append(f"  DuckDB engine, the same file (memory_limit {duck['memory_limit']}, "
+                       f"{duck['threads']} threads)")
+            for name in ("ingest", "transform", "total"):
+                step = duck["steps"][name]
+                out.append(f"  {name:<11}{step['seconds']:>10.2f}{rate(step['lines_per_second']):>12}"
+                           f"{step['seconds_per_million_lines']:>11.1f}{_mb(step['peak_rss_bytes']):>12}")
+            out.append(f"  database file {_mb(duck['database_bytes'])} after transform; line counts "
+                       f"{'match' if duck['counts_match'] else 'DO NOT match'}")
         if run.get("events"):
             out += events_bench.format_events({"day_run": run["events"]}, _mb, rate)
         compare = run.get("compare")
@@ -79,6 +89,9 @@ def format_report(document: dict) -> str:
                     continue
                 out.append(f"    {peer['title']:<33}{peer['seconds']:>9.2f}{rate(peer['lines_per_second']):>12}"
                            f"{_mb(peer['peak_rss_bytes']):>12}{peer['ours_ratio']:>12.1f}×")
+            if compare.get("end_to_end"):
+                out.append("  end to end (ingest + transform) ÷ the DuckDB SQL-only star: "
+                           + ", ".join(f"{engine} {ratio:.2f}×" for engine, ratio in compare["end_to_end"].items()))
         incremental = run.get("incremental")
         if incremental:
             out.append(f"  incremental: a {incremental['batch_lines']:,}-line batch of {incremental['batch_day']}")

@@ -51,6 +51,7 @@ from ecommerce_warehouse.bench import (
     DEFAULT_INCREMENT,
     DEFAULT_SEED,
     DEFAULT_TRANSACTIONS,
+    duckdb_bench,
     events_bench,
     machine,
     report,
@@ -59,9 +60,10 @@ from ecommerce_warehouse.bench import (
 from ecommerce_warehouse.bench.workers import BenchError
 
 DEFAULT_SCALE = (10_000, 100_000, 1_000_000)
-PEERS = ("pandas", "sqlite-utils", "sqlite3-executemany", "bronze-floor", "bronze-floor-rollback",
-         "bronze-floor-raw-text", "bronze-floor-typed")
+PEERS = ("duckdb-star", "pandas", "sqlite-utils", "sqlite3-executemany", "bronze-floor",
+         "bronze-floor-rollback", "bronze-floor-raw-text", "bronze-floor-typed")
 PEER_TITLES = {
+    "duckdb-star": "DuckDB SQL-only star (read_json)",
     "pandas": "pandas json_normalize + to_sql",
     "sqlite-utils": "sqlite-utils insert --nl",
     "sqlite3-executemany": "sqlite3 executemany (floor)",
@@ -147,6 +149,7 @@ class BenchOptions:
     timeout: float | None = None
     events: bool = True                 # page views too (events_bench)
     event_days: int = events_bench.DEFAULT_DAYS     # days in the warehouse a page-view day goes into
+    duckdb: bool = True                 # the DuckDB engine on the same file (duckdb_bench)
 
 
 def run_benchmark(options: BenchOptions, progress: Progress | None = None) -> dict:
@@ -241,10 +244,16 @@ def _measure_size(folder: Path, size: int, options: BenchOptions, say: Progress)
         "counts_match": (ing["records_read"] == lines and ing["records_loaded"] == lines
                          and fact_rows == lines),
     }
+    if options.duckdb and duckdb_bench.available():
+        run["duckdb"] = duckdb_bench.measure_engine(folder / "duckdb", path, lines, timeout, say,
+                                                    step_figures)
     if options.events:
         run["events"] = events_bench.measure_day(folder, lines, steps, options.seed, timeout, say)
     if options.compare:
         run["compare"] = _compare(folder, Path(path), lines, steps["ingest"]["seconds"], timeout, say)
+        star = next(p for p in run["compare"]["peers"] if p["name"] == "duckdb-star")
+        if star["status"] == "ok":
+            run["compare"]["end_to_end"] = duckdb_bench.end_to_end(star["seconds"], steps, run.get("duckdb"))
     if options.increment:
         run["incremental"] = _incremental(folder, db, Path(path), lines, increment_day, options, say)
         run["database_bytes_after_incremental"] = database_bytes(db)
@@ -265,6 +274,17 @@ def _compare(folder: Path, json_path: Path, lines: int, ours: float, timeout: fl
             entry["ours_ratio"] = round(ours / figures["seconds"], 3) if figures["seconds"] > 0 else None
             entry.update(extra)
         results.append(entry)
+
+    if duckdb_bench.available():
+        say(f"[{lines:,}] compare: the DuckDB SQL-only star ...")
+        figures = workers.run_in_child("duckdb-star", timeout, json_path=str(json_path),
+                                       db=str(peers_dir / "star.duckdb"))
+        record("duckdb-star", figures, f"duckdb {machine.package_version('duckdb')}, its defaults; "
+               "sql/bench/duckdb_star.sql: validates nothing, keeps no Bronze")
+        for suffix in ("", ".wal"):
+            Path(f"{peers_dir / 'star.duckdb'}{suffix}").unlink(missing_ok=True)
+    else:
+        record("duckdb-star", None, "DuckDB is not installed (pip install 'ecommerce-warehouse[duckdb]')")
 
     if _has_module("pandas"):
         say(f"[{lines:,}] compare: pandas ...")

@@ -312,6 +312,11 @@ def _work_bronze_floor(json_path: str, db: str, variant: str = "ours") -> dict:
     return {"seconds": seconds, "lines": len(rows)}
 
 
+def _work_duckdb_star(json_path: str, db: str) -> dict:
+    from ecommerce_warehouse.bench.duckdb_bench import work_star
+    return work_star(json_path, db)
+
+
 WORKERS: dict[str, Callable[..., dict]] = {
     "baseline": _work_baseline,
     "generate": _work_generate,
@@ -322,6 +327,7 @@ WORKERS: dict[str, Callable[..., dict]] = {
     "sqlite-utils": _work_sqlite_utils,
     "sqlite3-executemany": _work_executemany,
     "bronze-floor": _work_bronze_floor,
+    "duckdb-star": _work_duckdb_star,
 }
 
 

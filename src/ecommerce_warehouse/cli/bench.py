@@ -63,9 +63,17 @@ at the end. The machine (cores, RAM, Python, SQLite, commit) is printed too.
 Also timed: a small batch of another day into an empty warehouse and into the
 full one, and a rerun with nothing new (--increment 0 skips these).
 
+With the [duckdb] extra installed, the same file also goes through the DuckDB
+engine (ingest, then transform, into a DuckDB warehouse of its own), beside
+SQLite's figures (--no-duckdb skips it).
+
 \b
 --compare also loads the same file the ways a user might instead, and prints
 our ingest time as a ratio to each (ours ÷ theirs):
+  DuckDB star   sql/bench/duckdb_star.sql with DuckDB's defaults: read_json,
+                latest attributes per key, a fact in cents, one Gold view
+                (no validation, no Bronze); SQLite's and the DuckDB engine's
+                ingest + transform are also shown as ratios to it
   pandas        json.load + pandas.json_normalize + DataFrame.to_sql
   sqlite-utils  sqlite-utils insert DB transactions FILE.jsonl --nl
   floor         sqlite3 executemany of pre-flattened tuples, one transaction
@@ -133,6 +141,9 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "page views into a warehouse holding --event-days days against an empty one.")
 @click.option("--event-days", type=click.IntRange(min=0), default=30, show_default=True, metavar="N",
               help="Days of page views in the warehouse the next day goes into; 0 skips it.")
+@click.option("--duckdb/--no-duckdb", "duckdb", default=True, show_default=True,
+              help="Also run the DuckDB engine on the same file (needs the [duckdb] extra; "
+                   "skipped without it).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
               help="Stop (and fail) any one step that runs longer than this; 0: no limit.")
 @click.option("--postgres", "postgres_url", metavar="URL",
@@ -141,7 +152,7 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "and dropped).")
 @click.pass_context
 def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increment, events, event_days,
-                  timeout, postgres_url):
+                  duckdb, timeout, postgres_url):
     if sizes and ctx.get_parameter_source("transactions") is not click.core.ParameterSource.DEFAULT:
         raise click.UsageError("give either --transactions or --scale, not both")
     if postgres_url is not None:
@@ -151,7 +162,7 @@ def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increm
 
     options = sqlite_bench.BenchOptions(
         sizes=tuple(sizes or (transactions,)), seed=seed, compare=compare, increment=increment,
-        keep=keep, timeout=timeout or None, events=events, event_days=event_days,
+        keep=keep, timeout=timeout or None, events=events, event_days=event_days, duckdb=duckdb,
     )
     _run_and_print(lambda progress: sqlite_bench.run_benchmark(options, progress),
                    sqlite_bench.format_report, as_json)
@@ -167,7 +178,7 @@ def _run_and_print(run, format_text, as_json: bool) -> None:
 def _postgres_bench(ctx, url: str, sizes: tuple[int, ...], seed: int, as_json: bool) -> None:
     from ecommerce_warehouse.bench import postgres_bench as bench_postgres
 
-    for name in ("compare", "keep", "increment", "timeout", "events", "event_days"):
+    for name in ("compare", "keep", "increment", "timeout", "events", "event_days", "duckdb"):
         if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
             raise click.UsageError(f"--{name} is for the SQLite bench; with --postgres only "
                                    "--transactions/--scale, --seed and --json apply")
