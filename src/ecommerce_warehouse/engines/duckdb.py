@@ -17,8 +17,8 @@ this module imports neither until a DuckDB warehouse is opened.
   checks commit together or not at all; DuckDB's write-ahead log makes a commit durable,
   and kill -9 at any point leaves the file as before or after the last commit.
 - **Run lock.** ``flock`` on ``<warehouse>.lock``, as for SQLite (``filelock``).
-- **Bulk rows** go in as one JSON document per chunk, which DuckDB parses and unnests
-  in C++ (``duckdb_bulk``), never a statement per row.
+- **Bulk rows** go in a chunk at a time as NumPy columns that DuckDB scans in C++
+  (``duckdb_bulk``), never a statement per row.
 - **Reading** through read-only connections with a statement check (``duckdb_read``).
 """
 
@@ -114,8 +114,8 @@ class DuckDB(WarehouseEngine):
 
     def bulk_writer(self, connection: Connection, name: str, statement: str,
                     columns: tuple[str, ...]) -> BulkWriter:
-        from ecommerce_warehouse.engines.duckdb_bulk import JsonChunks
-        return JsonChunks(connection, name, statement, columns)
+        from ecommerce_warehouse.engines.duckdb_bulk import ColumnChunks
+        return ColumnChunks(connection, name, statement, columns)
 
     def translate(self, engine: Engine, exc: DBAPIError) -> WarehouseError | None:
         import duckdb
