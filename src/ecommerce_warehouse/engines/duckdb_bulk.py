@@ -25,6 +25,7 @@ from ecommerce_warehouse.errors import SqlFileError
 CHUNK_VIEW = "chunk"
 ROWS = "chunk_rows"
 NULL_SUFFIX = "__is_null"
+VIEW_SHAPE = "warehouse_chunk_view"      # what the connection's view selects, kept on the connection
 
 
 def column_kind(values: Sequence) -> str:
@@ -50,7 +51,6 @@ class ColumnChunks(BulkWriter):
         self.connection = connection
         self.statement = statement
         self.columns = columns
-        self.shape: tuple | None = None         # the view's select list, kept while it fits
 
     def run(self, rows: Sequence[tuple]) -> None:
         import numpy
@@ -81,17 +81,19 @@ class ColumnChunks(BulkWriter):
         every chunk registered that way until the process ended (measured)."""
         import duckdb
 
-        execute = self.connection.connection.driver_connection.execute
+        driver = self.connection.connection.driver_connection
+        execute = driver.execute
         statement = self.statement
         try:
-            if shape != self.shape:
+            # the view is the connection's: kept while the chunks of one writer fit it
+            if getattr(driver, VIEW_SHAPE, None) != shape:
                 # names from the SQL file's parameters, never from the data
                 listed = ", ".join(
                     f'case when "{column}{NULL_SUFFIX}" then null else "{column}" end as "{column}"'
                     if nulls else f'"{column}"' for column, nulls in shape)
                 statement = f"create or replace temp view {CHUNK_VIEW} as select {listed} from {ROWS}"  # noqa: S608
                 execute(statement)
-                self.shape = shape
+                setattr(driver, VIEW_SHAPE, shape)
                 statement = self.statement
             execute(statement)
         except duckdb.Error as exc:

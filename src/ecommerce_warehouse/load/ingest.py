@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from ecommerce_warehouse import sources
 from ecommerce_warehouse.db import bulk_writer, query_sql, run_sql, utc_now, write_transaction
 from ecommerce_warehouse.errors import InputFileError, NulCharacterError
+from ecommerce_warehouse.load import parallel
 from ecommerce_warehouse.load.reader import file_format, read_records
 from ecommerce_warehouse.load.records import RawRecord, Rejection, decode, record_hash
 from ecommerce_warehouse.sources.declaration import Source
@@ -113,7 +114,8 @@ def bronze_row(record: RawRecord, raw_id: int, batch: tuple,
 
 
 def load_records(connection, source: Source, path: Path, batch: tuple, after_raw_id: int,
-                 on_progress: Callable[[int], None] | None) -> tuple[int, int]:
+                 on_progress: Callable[[int], None] | None,
+                 judges: parallel.Judges | None = None) -> tuple[int, int]:
     """Write every record of the file to Bronze, in chunks; return (read, rejected).
 
     The records get the raw_ids after ``after_raw_id`` (the caller holds the write lock),
@@ -127,6 +129,21 @@ def load_records(connection, source: Source, path: Path, batch: tuple, after_raw
     chunk, rejections = [], []
     read = rejected = 0
     with bulk_writer(connection, source.ingest.insert, insert_columns(source)) as insert:
+        if judges is not None:          # the contract's checks on the other cores (load/parallel.py)
+            for rows, refused in judges.judged(source, batch, _chunks(source, path, batch, after_raw_id)):
+                read += len(rows)
+                rejected += len(refused)
+                rejections.extend(refused)
+                insert.run(rows)
+                if len(rejections) >= INSERT_CHUNK:
+                    insert.finish()
+                    reasons.run(rejections)
+                    rejections.clear()
+                if on_progress:
+                    on_progress(read)
+            insert.finish()
+            reasons.run(rejections)
+            return read, rejected
         for record in read_records(path, contract.decode_fast):
             judged = judge(record)
             read += 1
@@ -148,6 +165,20 @@ def load_records(connection, source: Source, path: Path, batch: tuple, after_raw
         insert.run(chunk)
     reasons.run(rejections)
     return read, rejected
+
+
+def _chunks(source: Source, path: Path, batch: tuple, after_raw_id: int) -> Iterator[tuple[int, list]]:
+    """The file's records in chunks for the workers: (first raw id, items), in file order."""
+    items: list = []
+    first = position = after_raw_id + 1
+    for record in read_records(path, source.contract.decode_fast):
+        items.append(parallel.pack(source, record, position, batch, bronze_row))
+        position += 1
+        if len(items) >= INSERT_CHUNK:
+            yield first, items
+            first, items = position, []
+    if items:
+        yield first, items
 
 
 def nul_refusal(source: Source, path: Path) -> InputFileError:
@@ -222,7 +253,8 @@ def mark_later_copies(connection, source: Source, after_raw_id: int) -> tuple[in
 
 
 def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None = None,
-                on_progress: Callable[[int], None] | None = None) -> FileResult:
+                on_progress: Callable[[int], None] | None = None,
+                judges: parallel.Judges | None = None) -> FileResult:
     """Load one file of kind ``source`` in one transaction; a refused file loads nothing and
     is registered as refused."""
     started = time.perf_counter()
@@ -248,7 +280,7 @@ def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None =
             with paused_gc():
                 try:
                     read, rejected = load_records(connection, source, path, batch, last_raw_id,
-                                                  on_progress)
+                                                  on_progress, judges)
                 except NulCharacterError:
                     raise nul_refusal(source, path) from None
             duplicates, conflicting = mark_later_copies(connection, source, last_raw_id)
@@ -285,13 +317,20 @@ def ingest_files(engine: Engine, files: Sequence[BatchFile], run, progress=None,
     caller stopped half-way knows which files are loaded); returned.
     """
     results = [] if into is None else into
-    for item in files:
-        counter = progress.counter(f"ingest {item.path.name}", "records") if progress else None
-        result = ingest_file(engine, item.path, item.source, run.run_id, counter)
-        run.step("ingest", str(item.path), result.records_loaded, result.seconds)
-        results.append(result)
-        if progress:
-            progress.line(describe_file(result))
+    big = [item for item in files if parallel.wanted(item.path)]
+    judges = parallel.Judges({item.source.name: item.source for item in big}.values()) if big else None
+    try:
+        for item in files:
+            counter = progress.counter(f"ingest {item.path.name}", "records") if progress else None
+            result = ingest_file(engine, item.path, item.source, run.run_id, counter,
+                                 judges if item in big else None)
+            run.step("ingest", str(item.path), result.records_loaded, result.seconds)
+            results.append(result)
+            if progress:
+                progress.line(describe_file(result))
+    finally:
+        if judges is not None:
+            judges.close()
     return results
 
 

@@ -1,0 +1,81 @@
+"""The contract's checks in worker processes (load/parallel.py) give the very Bronze, the
+very quarantine and the very counts that judging in the loading process gives: the same
+verdicts, reason codes and messages, the same raw ids in file order, on every engine."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from backends import backend  # noqa: F401  (fixture)
+from ecommerce_warehouse.generate import events as events_generator
+from ecommerce_warehouse.generate import transactions as generator
+from ecommerce_warehouse.load import ingest, parallel
+from test_postgres import corpus_files
+
+BRONZE = {
+    "raw_transactions": """
+        select raw.raw_id, files.path, raw.record_number, raw.raw_text, raw.record_hash, raw.load_status,
+               raw.reject_reason, raw.reject_field, raw.reject_message, raw.transaction_id, raw.event_ts,
+               raw.quantity, raw.price_cents, raw.user_email, raw.product_unit_price_cents
+        from raw_transactions as raw inner join etl_files as files on files.file_id = raw.batch_id
+        order by raw.raw_id""",
+    "raw_events": """
+        select raw.raw_id, files.path, raw.record_number, raw.raw_text, raw.load_status,
+               raw.reject_reason, raw.reject_field, raw.reject_message, raw.event_id, raw.event_epoch_us,
+               raw.page_path, raw.referrer_host
+        from raw_events as raw inner join etl_files as files on files.file_id = raw.batch_id
+        order by raw.raw_id""",
+    "rejected_records": "select source, raw_id, reason_code, field, message from rejected_records order by 1, 2",
+    "etl_files": """select path, status, records_read, records_loaded, duplicates_skipped, records_rejected,
+                           error from etl_files order by file_id""",
+}
+
+
+@pytest.fixture
+def dirty_files(tmp_path):
+    raw = tmp_path / "raw"
+    days = [p for p, _ in generator.generate(date(2025, 3, 1), date(2025, 3, 2), 150, 5, raw, dirty_rate=0.1)]
+    clicks = [p for p, _ in events_generator.generate(date(2025, 3, 1), date(2025, 3, 2), 60, 5, raw,
+                                                      dirty_rate=0.1)]
+    return days, clicks
+
+
+def load_both_ways(backend, days, clicks, monkeypatch):  # noqa: F811
+    """The same files into two warehouses: judged here, then judged by two workers."""
+    monkeypatch.setattr(ingest, "INSERT_CHUNK", 37)       # many chunks, reasons flushed mid-file
+    found = {}
+    for name, workers in (("serial", "0"), ("parallel", "2")):
+        monkeypatch.setenv(parallel.WORKERS_ENVVAR, workers)
+        monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+        warehouse = backend.warehouse(name)
+        for files, kind in ((days, "transactions"), (clicks, "events"), (days[:1], "transactions")):
+            result = warehouse.load(*files, source=kind)
+            assert result.error is None, result.error
+        found[name] = {table: warehouse.rows(sql) for table, sql in BRONZE.items()}
+    return found
+
+
+def test_workers_give_the_same_bronze_and_quarantine(backend, dirty_files, monkeypatch):  # noqa: F811
+    days, clicks = dirty_files
+    found = load_both_ways(backend, days, clicks, monkeypatch)
+    serial, parallel_ = found["serial"], found["parallel"]
+    assert any(row[5] == "rejected" for row in serial["raw_transactions"]), "no reject: proves little"
+    assert serial["rejected_records"], "no quarantine: proves little"
+    for table in BRONZE:
+        assert parallel_[table] == serial[table], f"{table} differs when workers judge the records"
+
+
+def test_workers_judge_the_bad_input_corpus_as_the_loading_process_does(backend, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(ingest, "INSERT_CHUNK", 3)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    found = {}
+    files = [path for path in corpus_files() if backend.name != "postgresql" or "emoji" not in path.name]
+    for name, workers in (("serial", "0"), ("parallel", "2")):
+        monkeypatch.setenv(parallel.WORKERS_ENVVAR, workers)
+        warehouse = backend.warehouse(f"corpus_{name}")
+        result = warehouse.load(*files)
+        found[name] = ([(f.status, f.records_read, f.records_rejected) for f in result.files],
+                       {table: warehouse.rows(sql) for table, sql in BRONZE.items()})
+    assert found["parallel"] == found["serial"]
