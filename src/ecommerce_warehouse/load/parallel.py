@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -69,7 +70,8 @@ class Judges:
     def __init__(self, kinds: Iterable[Source], processes: int | None = None):
         for kind in kinds:
             _KINDS[kind.name] = kind
-        self.pool = multiprocessing.get_context("fork").Pool(processes or workers() or 2)
+        self.pool = multiprocessing.get_context("fork").Pool(processes or workers() or 2,
+                                                             initializer=_quiet_on_ctrl_c)
 
     def close(self) -> None:
         self.pool.terminate()
@@ -87,6 +89,12 @@ class Judges:
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+def _quiet_on_ctrl_c() -> None:
+    """Ctrl-C reaches the workers too (one process group): the loading process handles it
+    (the file's transaction rolls back, pipeline.interruptible says so); a worker just ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def pack(source: Source, record: RawRecord, raw_id: int, batch: tuple, bronze_row):
