@@ -181,7 +181,7 @@ def test_every_duckdb_variant_has_a_portable_twin_and_says_why(path):
     assert "(DuckDB dialect)" in header.splitlines()[0]
     assert "Why a twin:" in header, f"{path} should say why it differs"
     name = str(path.relative_to(SQL_DIR)).removesuffix(".duckdb.sql")
-    assert f"{name}.duckdb.sql" in design_text(), f"DESIGN.md should list {name}.duckdb.sql"
+    assert f"{name}.duckdb.sql" in design_text(), f"docs/ENGINES.md should list {name}.duckdb.sql"
 
 
 # --- the classroom commands on DuckDB ---------------------------------------------------------------
