@@ -70,7 +70,8 @@ def test_compare_reports_a_ratio_or_a_skip_note(document):
     compare = document["runs"][0]["compare"]
     assert [p["name"] for p in compare["peers"]] == list(bench.PEERS)
     by_name = {peer["name"]: peer for peer in compare["peers"]}
-    for always in bench.PEERS[2:]:                           # stdlib sqlite3 is always there
+    optional = {"duckdb-star", "pandas", "sqlite-utils"}        # stdlib sqlite3 is always there
+    for always in set(bench.PEERS) - optional:
         assert by_name[always]["status"] == "ok"
     for peer in compare["peers"]:
         if peer["status"] == "skipped":
@@ -79,6 +80,25 @@ def test_compare_reports_a_ratio_or_a_skip_note(document):
         positive(peer)
         assert peer["lines"] == N
         assert peer["ours_ratio"] > 0
+
+
+def test_the_duckdb_engine_and_the_duckdb_star_beside_sqlite(document):
+    """With the [duckdb] extra: the same file through the DuckDB engine, and each engine's
+    ingest + transform as a ratio to the DuckDB SQL-only star."""
+    pytest.importorskip("duckdb", reason="the DuckDB side of the bench needs the [duckdb] extra")
+    run = document["runs"][0]
+    duck = run["duckdb"]
+    for name in ("ingest", "transform", "total"):
+        positive(duck["steps"][name])
+    assert duck["steps"]["ingest"]["records_loaded"] == N and duck["counts_match"] is True
+    assert duck["tables"]["fact_orders"] == N and duck["database_bytes"] > 0
+    star = next(peer for peer in run["compare"]["peers"] if peer["name"] == "duckdb-star")
+    assert star["status"] == "ok" and star["lines"] == N
+    ratios = run["compare"]["end_to_end"]
+    assert set(ratios) == {"sqlite", "duckdb"}
+    assert ratios["duckdb"] == pytest.approx(duck["steps"]["total"]["seconds"] / star["seconds"], rel=1e-2)
+    text = bench.format_report(document)
+    assert "DuckDB engine, the same file" in text and "DuckDB SQL-only star" in text
 
 
 def test_incremental_cases(document):
@@ -160,15 +180,17 @@ def test_help_names_the_options():
 def test_missing_peers_are_skipped_with_a_note(tmp_path, monkeypatch):
     monkeypatch.setattr(bench, "_has_module", lambda name: False)
     monkeypatch.setattr(bench, "sqlite_utils_executable", lambda: None)
+    monkeypatch.setattr(bench.duckdb_bench, "available", lambda: False)
     monkeypatch.setattr(workers, "run_in_child", lambda worker, timeout=None, **kw: {
         "seconds": 0.5, "lines": 10, "peak_rss_bytes": 2_000_000})
     compare = bench._compare(tmp_path, tmp_path / "x.json", 10, 1.0, None, lambda line: None)
     status = {p["name"]: p["status"] for p in compare["peers"]}
     assert status == {"pandas": "skipped", "sqlite-utils": "skipped", "sqlite3-executemany": "ok",
                       "bronze-floor": "ok", "bronze-floor-rollback": "ok", "bronze-floor-raw-text": "ok",
-                      "bronze-floor-typed": "ok"}
+                      "bronze-floor-typed": "ok", "duckdb-star": "skipped"}
     assert "pip install pandas" in compare["peers"][0]["note"]
-    assert [peer["ours_ratio"] for peer in compare["peers"][2:]] == [2.0] * 5
+    assert "[duckdb]" in compare["peers"][-1]["note"]
+    assert [peer["ours_ratio"] for peer in compare["peers"][2:-1]] == [2.0] * 5
 
 
 @pytest.mark.parametrize("variant", sorted(workers.BRONZE_VARIANTS))

@@ -60,8 +60,8 @@ from ecommerce_warehouse.bench import (
 from ecommerce_warehouse.bench.workers import BenchError
 
 DEFAULT_SCALE = (10_000, 100_000, 1_000_000)
-PEERS = ("duckdb-star", "pandas", "sqlite-utils", "sqlite3-executemany", "bronze-floor",
-         "bronze-floor-rollback", "bronze-floor-raw-text", "bronze-floor-typed")
+PEERS = ("pandas", "sqlite-utils", "sqlite3-executemany", "bronze-floor", "bronze-floor-rollback",
+         "bronze-floor-raw-text", "bronze-floor-typed", "duckdb-star")
 PEER_TITLES = {
     "duckdb-star": "DuckDB SQL-only star (read_json)",
     "pandas": "pandas json_normalize + to_sql",
@@ -276,17 +276,6 @@ def _compare(folder: Path, json_path: Path, lines: int, ours: float, timeout: fl
             entry.update(extra)
         results.append(entry)
 
-    if duckdb_bench.available():
-        say(f"[{lines:,}] compare: the DuckDB SQL-only star ...")
-        figures = workers.run_in_child("duckdb-star", timeout, json_path=str(json_path),
-                                       db=str(peers_dir / "star.duckdb"))
-        record("duckdb-star", figures, f"duckdb {machine.package_version('duckdb')}, its defaults; "
-               "sql/bench/duckdb_star.sql: validates nothing, keeps no Bronze")
-        for suffix in ("", ".wal"):
-            Path(f"{peers_dir / 'star.duckdb'}{suffix}").unlink(missing_ok=True)
-    else:
-        record("duckdb-star", None, "DuckDB is not installed (pip install 'ecommerce-warehouse[duckdb]')")
-
     if _has_module("pandas"):
         say(f"[{lines:,}] compare: pandas ...")
         figures = workers.run_in_child("pandas", timeout, json_path=str(json_path),
@@ -330,6 +319,16 @@ def _compare(folder: Path, json_path: Path, lines: int, ours: float, timeout: fl
         record(name, figures, note)
         for suffix in ("", "-wal", "-shm", "-journal"):       # 0.3-1 GB each: not kept
             Path(f"{peers_dir / name}.db{suffix}").unlink(missing_ok=True)
+    if duckdb_bench.available():
+        say(f"[{lines:,}] compare: the DuckDB SQL-only star ...")
+        figures = workers.run_in_child("duckdb-star", timeout, json_path=str(json_path),
+                                       db=str(peers_dir / "star.duckdb"))
+        record("duckdb-star", figures, f"duckdb {machine.package_version('duckdb')}, its defaults; "
+               "sql/bench/duckdb_star.sql: validates nothing, keeps no Bronze")
+        for suffix in ("", ".wal"):
+            Path(f"{peers_dir / 'star.duckdb'}{suffix}").unlink(missing_ok=True)
+    else:
+        record("duckdb-star", None, "DuckDB is not installed (pip install 'ecommerce-warehouse[duckdb]')")
     return {"ours_ingest_seconds": round(ours, 4), "lines": lines, "peers": results}
 
 
