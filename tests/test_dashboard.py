@@ -226,12 +226,12 @@ def test_the_same_numbers_on_duckdb(months, duck, tmp_path):  # noqa: F811
     same_numbers_as_on_sqlite(duck, tmp_path)
 
 
-def same_numbers_as_on_sqlite(backend, tmp_path):
+def same_numbers_as_on_sqlite(other_engine, tmp_path):
     written = generator.generate(date(2025, 2, 1), date(2025, 2, 10), 30, 9, tmp_path / "raw")
     files = [p for p, _ in written]
     lite = tmp_path / "lite.db"
     load(lite, *files)
-    server = backend.warehouse("other")
+    server = other_engine.warehouse("other")
     server.load(*files)
     shown = []
     for db in (str(lite), server.db):

@@ -4,7 +4,7 @@ and the DuckDB SQL-only star as a peer of ``--compare``.
 - ``measure_engine``: ``warehouse ingest`` then ``warehouse transform`` of the size's
   file into ``duckdb:///<folder>/warehouse.duckdb``, each in a fresh child (the workers
   SQLite's steps use), with the engine's own ``memory_limit`` and ``threads``.
-- ``work_star`` (the ``duckdb-star`` worker): ``sql/bench/duckdb_star.sql``, what an
+- the ``duckdb-star`` worker (``workers._work_duckdb_star``): ``sql/bench/duckdb_star.sql``, what an
   analyst who knows DuckDB writes instead (read_json, latest attributes per key, a fact in
   cents, one Gold view), run with DuckDB's defaults. ``end_to_end`` puts SQLite's and the
   DuckDB engine's ingest + transform beside it as ratios (engine ÷ star).
@@ -14,13 +14,10 @@ Skipped, saying so, when the ``[duckdb]`` extra is not installed.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from ecommerce_warehouse.bench import workers
-
-STAR_FILE = "bench/duckdb_star"
 
 
 def available() -> bool:
@@ -59,26 +56,6 @@ def measure_engine(folder: Path, json_path: str, lines: int, timeout: float | No
     return {"steps": steps, "database_bytes": database_bytes(path), "tables": tra["tables"],
             "memory_limit": config["memory_limit"], "threads": config["threads"],
             "counts_match": ing["records_loaded"] == lines and tra["tables"].get("fact_orders") == lines}
-
-
-def work_star(json_path: str, db: str) -> dict:
-    """The ``duckdb-star`` worker: the peer's SQL on a fresh DuckDB file, timed whole."""
-    import duckdb
-
-    from ecommerce_warehouse import sqlfiles
-
-    statements = sqlfiles.statements(STAR_FILE, "duckdb")
-    began = time.perf_counter()
-    connection = duckdb.connect(db)
-    try:
-        connection.execute("set variable batch_file = $1", [json_path])
-        for statement in statements:
-            result = connection.execute(statement)
-        lines, _revenue = result.fetchone()
-        connection.execute("checkpoint")
-    finally:
-        connection.close()
-    return {"seconds": time.perf_counter() - began, "lines": lines}
 
 
 def end_to_end(star_seconds: float, sqlite_steps: dict, duckdb_run: dict | None) -> dict:

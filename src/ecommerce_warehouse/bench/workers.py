@@ -26,6 +26,8 @@ from pathlib import Path
 from ecommerce_warehouse.bench import machine
 from ecommerce_warehouse.errors import WarehouseError
 
+# The DuckDB SQL-only star, the peer of --compare (duckdb_bench)
+STAR_FILE = "bench/duckdb_star"
 # The steps timed for each size, in order (each is also the name of its worker below).
 STEPS = ("generate", "ingest", "transform")
 # The generated day: the first day from here whose weekday factor is exactly 1.0, so a
@@ -317,8 +319,23 @@ def _work_bronze_floor(json_path: str, db: str, variant: str = "ours") -> dict:
 
 
 def _work_duckdb_star(json_path: str, db: str) -> dict:
-    from ecommerce_warehouse.bench.duckdb_bench import work_star
-    return work_star(json_path, db)
+    """The ``duckdb-star`` worker: the peer's SQL on a fresh DuckDB file, timed whole."""
+    import duckdb
+
+    from ecommerce_warehouse import sqlfiles
+
+    statements = sqlfiles.statements(STAR_FILE, "duckdb")
+    began = time.perf_counter()
+    connection = duckdb.connect(db)
+    try:
+        connection.execute("set variable batch_file = $1", [json_path])
+        for statement in statements:
+            result = connection.execute(statement)
+        lines, _revenue = result.fetchone()
+        connection.execute("checkpoint")
+    finally:
+        connection.close()
+    return {"seconds": time.perf_counter() - began, "lines": lines}
 
 
 WORKERS: dict[str, Callable[..., dict]] = {

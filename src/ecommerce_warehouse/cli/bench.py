@@ -141,7 +141,7 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "page views into a warehouse holding --event-days days against an empty one.")
 @click.option("--event-days", type=click.IntRange(min=0), default=30, show_default=True, metavar="N",
               help="Days of page views in the warehouse the next day goes into; 0 skips it.")
-@click.option("--duckdb/--no-duckdb", "duckdb", default=True, show_default=True,
+@click.option("--duckdb/--no-duckdb", "with_duckdb", default=True, show_default=True,
               help="Also run the DuckDB engine on the same file (needs the [duckdb] extra; "
                    "skipped without it).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
@@ -152,7 +152,7 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "and dropped).")
 @click.pass_context
 def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increment, events, event_days,
-                  duckdb, timeout, postgres_url):
+                  with_duckdb, timeout, postgres_url):
     if sizes and ctx.get_parameter_source("transactions") is not click.core.ParameterSource.DEFAULT:
         raise click.UsageError("give either --transactions or --scale, not both")
     if postgres_url is not None:
@@ -162,7 +162,7 @@ def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increm
 
     options = sqlite_bench.BenchOptions(
         sizes=tuple(sizes or (transactions,)), seed=seed, compare=compare, increment=increment,
-        keep=keep, timeout=timeout or None, events=events, event_days=event_days, duckdb=duckdb,
+        keep=keep, timeout=timeout or None, events=events, event_days=event_days, duckdb=with_duckdb,
     )
     _run_and_print(lambda progress: sqlite_bench.run_benchmark(options, progress),
                    sqlite_bench.format_report, as_json)
@@ -178,9 +178,12 @@ def _run_and_print(run, format_text, as_json: bool) -> None:
 def _postgres_bench(ctx, url: str, sizes: tuple[int, ...], seed: int, as_json: bool) -> None:
     from ecommerce_warehouse.bench import postgres_bench as bench_postgres
 
-    for name in ("compare", "keep", "increment", "timeout", "events", "event_days", "duckdb"):
+    options = {"compare": "--compare", "keep": "--keep", "increment": "--increment", "timeout": "--timeout",
+               "events": "--events/--no-events", "event_days": "--event-days",
+               "with_duckdb": "--duckdb/--no-duckdb"}
+    for name, option in options.items():
         if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
-            raise click.UsageError(f"--{name} is for the SQLite bench; with --postgres only "
+            raise click.UsageError(f"{option} is for the SQLite bench; with --postgres only "
                                    "--transactions/--scale, --seed and --json apply")
     _run_and_print(
         lambda progress: bench_postgres.run_postgres_benchmark(url, sizes, seed=seed, progress=progress),

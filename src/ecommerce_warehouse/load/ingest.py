@@ -25,7 +25,7 @@ from ecommerce_warehouse.db import bulk_writer, query_sql, run_sql, utc_now, wri
 from ecommerce_warehouse.errors import InputFileError, NulCharacterError
 from ecommerce_warehouse.load import parallel
 from ecommerce_warehouse.load.reader import file_format, read_records
-from ecommerce_warehouse.load.records import RawRecord, Rejection, decode, record_hash
+from ecommerce_warehouse.load.records import bronze_row, decode, record_hash
 from ecommerce_warehouse.sources.declaration import Source
 
 INSERT_CHUNK = 5_000
@@ -97,22 +97,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def bronze_row(record: RawRecord, raw_id: int, batch: tuple,
-               judged: tuple[tuple, Rejection | None]) -> tuple:
-    """The Bronze row of one record, in ``insert_columns`` order.
-
-    ``raw_id`` is the row's key (the ingest gives a file's records the ids after the
-    kind's ``last_raw_id`` file's, in file order); ``batch`` is (batch_id, source_file,
-    loaded_at); ``judged`` is what the contract's ``judge(record)`` said. A valid record is
-    'loaded' (the file's duplicate check may demote it later); an invalid one is
-    'rejected', and its reason goes in afterwards (``set_reject_reason``): the row has no
-    reject columns, because binding three NULLs to every valid row cost a fifth of the insert.
-    """
-    columns, rejection = judged
-    return (raw_id, *batch, record.number, record.text,
-            "loaded" if rejection is None else "rejected", *columns)
-
-
 def load_records(connection, source: Source, path: Path, batch: tuple, after_raw_id: int,
                  on_progress: Callable[[int], None] | None,
                  judges: parallel.Judges | None = None) -> tuple[int, int]:
@@ -172,7 +156,7 @@ def _chunks(source: Source, path: Path, batch: tuple, after_raw_id: int) -> Iter
     items: list = []
     first = position = after_raw_id + 1
     for record in read_records(path, source.contract.decode_fast):
-        items.append(parallel.pack(source, record, position, batch, bronze_row))
+        items.append(parallel.pack(source, record, position, batch))
         position += 1
         if len(items) >= INSERT_CHUNK:
             yield first, items

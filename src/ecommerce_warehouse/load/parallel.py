@@ -35,7 +35,7 @@ from pathlib import Path
 
 import msgspec
 
-from ecommerce_warehouse.load.records import RawRecord
+from ecommerce_warehouse.load.records import RawRecord, bronze_row
 from ecommerce_warehouse.sources.declaration import Source
 
 MIN_BYTES = 4 << 20          # a smaller file is judged in the loading process (a fork costs ~50 ms)
@@ -97,7 +97,7 @@ def _quiet_on_ctrl_c() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def pack(source: Source, record: RawRecord, raw_id: int, batch: tuple, bronze_row):
+def pack(source: Source, record: RawRecord, raw_id: int, batch: tuple):
     """What a record travels as: (number, text) if the worker can decode it again on the
     fast path, else (number, None, its Bronze row, its rejection) judged here."""
     if record.error is None and isinstance(record.value, msgspec.Struct):
@@ -110,8 +110,6 @@ def pack(source: Source, record: RawRecord, raw_id: int, batch: tuple, bronze_ro
 
 def judge_chunk(kind: str, batch: tuple, first_raw_id: int, items: list) -> tuple[list, list]:
     """In a worker: each item's Bronze row, and the rejections (raw_id, code, field, message)."""
-    from ecommerce_warehouse.load.ingest import bronze_row
-
     contract = _KINDS[kind].contract
     decode, judge = contract.decode_fast, contract.judge
     rows, rejections = [], []

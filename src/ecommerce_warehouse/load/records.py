@@ -144,6 +144,22 @@ def record_hash(value) -> str:
     return hashlib.blake2b(canonical, digest_size=16).hexdigest()
 
 
+def bronze_row(record: RawRecord, raw_id: int, batch: tuple,
+               judged: tuple[tuple, Rejection | None]) -> tuple:
+    """The Bronze row of one record, in ``insert_columns`` order.
+
+    ``raw_id`` is the row's key (the ingest gives a file's records the ids after the
+    kind's ``last_raw_id`` file's, in file order); ``batch`` is (batch_id, source_file,
+    loaded_at); ``judged`` is what the contract's ``judge(record)`` said. A valid record is
+    'loaded' (the file's duplicate check may demote it later); an invalid one is
+    'rejected', and its reason goes in afterwards (``set_reject_reason``): the row has no
+    reject columns, because binding three NULLs to every valid row cost a fifth of the insert.
+    """
+    columns, rejection = judged
+    return (raw_id, *batch, record.number, record.text,
+            "loaded" if rejection is None else "rejected", *columns)
+
+
 # --- field rules every contract uses ---------------------------------------------------------
 
 class Refused(Exception):
