@@ -53,7 +53,7 @@ def spawn(*args: str, cwd: Path, **env: str):
     environment = {"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **env}
     return pexpect.spawn(str(WAREHOUSE), ["walkthrough", *args], cwd=str(cwd), encoding="utf-8",
                          dimensions=(24, 80), timeout=60, env=environment,
-                         preexec_fn=ctrl_c_as_in_a_terminal)
+                         preexec_fn=ctrl_c_as_in_a_terminal())
 
 
 def screens(output: str) -> list[list[str]]:
