@@ -79,3 +79,57 @@ def test_workers_judge_the_bad_input_corpus_as_the_loading_process_does(backend,
         found[name] = ([(f.status, f.records_read, f.records_rejected) for f in result.files],
                        {table: warehouse.rows(sql) for table, sql in BRONZE.items()})
     assert found["parallel"] == found["serial"]
+
+
+def test_kill_9_during_a_parallel_ingest_leaves_no_worker_and_nothing_loaded(tmp_path):
+    """The loading process killed while its workers judge: the workers end with it (their
+    pipe closes), and the file's transaction never committed."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    (path, _count), = generator.generate(date(2025, 3, 4), date(2025, 3, 4), 40_000, 3, tmp_path / "raw")
+    db = tmp_path / "killed.db"
+    env = {**os.environ, parallel.WORKERS_ENVVAR: "2", parallel.MIN_BYTES_ENVVAR: "0"}
+    warehouse_script = Path(sys.executable).parent / "warehouse"
+    process = subprocess.Popen([str(warehouse_script), "ingest", "--db", str(db), str(path)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        found = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        return [int(pid) for pid in found.read_text().split()] if found.exists() else []
+
+    deadline = time.monotonic() + 30
+    while len(children()) < 2 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = children()
+    assert len(workers) == 2 and process.poll() is None, "the ingest ended before its workers were seen"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid) for pid in workers) \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid) for pid in workers), \
+        "a worker outlived the loading process"
+    connection = sqlite3.connect(db)
+    try:
+        tables = {name for (name,) in connection.execute("select name from sqlite_master")}
+        if "raw_transactions" in tables:
+            assert connection.execute("select count(*) from raw_transactions").fetchone() == (0,)
+            assert connection.execute("select count(*) from etl_files where status = 'loaded'").fetchone() == (0,)
+    finally:
+        connection.close()
+
+
+def _state(pid: int) -> str:
+    from pathlib import Path
+
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "zombie"

@@ -41,6 +41,7 @@ from ecommerce_warehouse.sources.declaration import Source
 MIN_BYTES = 4 << 20          # a smaller file is judged in the loading process (a fork costs ~50 ms)
 IN_FLIGHT = 4                # chunks out at the workers at once
 WORKERS_ENVVAR = "WAREHOUSE_INGEST_WORKERS"
+MIN_BYTES_ENVVAR = "WAREHOUSE_INGEST_PARALLEL_BYTES"
 
 # The kinds a worker can judge, by name: set before the workers are forked.
 _KINDS: dict[str, Source] = {}
@@ -57,9 +58,11 @@ def workers() -> int:
 
 
 def wanted(path: Path) -> bool:
-    """Should this file's records be judged by workers?"""
+    """Should this file's records be judged by workers? (``WAREHOUSE_INGEST_PARALLEL_BYTES``
+    overrides MIN_BYTES, e.g. for a test that needs workers on a small file.)"""
+    least = os.environ.get(MIN_BYTES_ENVVAR, "").strip()
     try:
-        return workers() > 0 and path.stat().st_size >= MIN_BYTES
+        return workers() > 0 and path.stat().st_size >= (int(least) if least else MIN_BYTES)
     except OSError:
         return False
 
