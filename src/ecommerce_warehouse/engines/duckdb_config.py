@@ -33,3 +33,9 @@ def settings() -> dict[str, object]:
         # puts rows in the same order
         "default_null_order": "nulls_first_on_asc_last_on_desc",
     }
+
+
+# Set on every connection as it opens (DuckDB takes them per connection, not in the
+# configuration above): no progress bar, which DuckDB would draw on the terminal, into
+# the command's own output, for a query longer than two seconds.
+SESSION = ("set enable_progress_bar = false",)

@@ -6,7 +6,8 @@ enough on its own to stop a write:
 1. the file is opened ``read_only``, so DuckDB itself refuses any write to it;
 2. the connection cannot reach anything outside the file: ``enable_external_access``
    is off (no ``COPY … TO``, ``ATTACH``, ``read_csv`` of other files, ``INSTALL`` or
-   ``LOAD``), and ``lock_configuration`` stops the SQL from turning it back on;
+   ``LOAD``), and ``lock_configuration``, set as soon as it opens, stops the SQL from
+   turning it back on;
 3. a statement check (DuckDB's own parser, ``extract_statements``) lets only one
    ``SELECT`` (``DESCRIBE``, ``SHOW`` and ``SUMMARIZE`` are selects) or ``EXPLAIN`` run:
    ``COPY``, ``ATTACH``, ``EXPORT DATABASE``, ``INSTALL``/``LOAD``, ``SET`` and pragma
@@ -33,7 +34,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.pool import NullPool
 
-from ecommerce_warehouse.engines.duckdb_config import settings
+from ecommerce_warehouse.engines.duckdb_config import SESSION, settings
 from ecommerce_warehouse.errors import DatabaseError, QueryError, WarehouseBusyError
 from ecommerce_warehouse.settings import DEFAULT_WAIT_SECONDS
 
@@ -65,11 +66,13 @@ def existing_file(path: Path) -> Path:
 
 
 def read_only_settings() -> dict[str, object]:
-    return {**settings(), "enable_external_access": False, "lock_configuration": True}
+    """The engine's settings, and no way out of the file. (The configuration is locked
+    once the connection is open, by ``connect_waiting``, after the session settings.)"""
+    return {**settings(), "enable_external_access": False}
 
 
 def connect_waiting(database: str, config: dict, wait_seconds: float, read_only: bool,
-                    share_writer: bool = False):
+                    share_writer: bool = False, lock: bool = False):
     """A DuckDB connection to the file, waiting up to ``wait_seconds`` while another
     process has it open (DuckDB allows one process at a time); then "warehouse is busy".
 
@@ -77,18 +80,24 @@ def connect_waiting(database: str, config: dict, wait_seconds: float, read_only:
     refuses a connection of another configuration, read-only too), share that database
     instead: MVCC shows this connection the last commit only. For the package's own reads
     (the walkthrough shows what another connection sees mid-transform); never for a
-    user's SQL."""
+    user's SQL. ``lock``: lock the configuration once the session settings are made (a
+    user's SQL; DuckDB locks it for the whole database, so only for a connection of its own).
+    """
     import duckdb
 
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
             connection = duckdb.connect(database, read_only=read_only, config=config)
+            session(connection)
+            if lock:            # nothing the SQL runs may turn external access back on
+                connection.execute("set lock_configuration = true")
             break
         except duckdb.ConnectionException as exc:
             if not (share_writer and "different configuration" in str(exc)):
                 raise DatabaseError(f"cannot open {database}: {' '.join(str(exc).split())}") from exc
             connection = duckdb.connect(database, config=settings())
+            session(connection)
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
@@ -101,6 +110,19 @@ def connect_waiting(database: str, config: dict, wait_seconds: float, read_only:
         except duckdb.Error as exc:
             raise DatabaseError(f"cannot open {database}: {' '.join(str(exc).split())}") from exc
     return connection
+
+
+def session(connection) -> None:
+    """The per-connection settings (SESSION); none on a database whose configuration a
+    user's query connection in this process has locked (it made them before it locked)."""
+    import duckdb
+
+    for statement in SESSION:
+        try:
+            connection.execute(statement)
+        except duckdb.InvalidInputException as exc:
+            if "configuration has been locked" not in str(exc):
+                raise
 
 
 def wrapped(connection):
@@ -148,7 +170,8 @@ def run_query(path: Path, sql: str, params: Mapping[str, object],
 
     statement, bound = bind_user_sql(sql, params)
     check_statement(statement)
-    connection = connect_waiting(str(path), read_only_settings(), DEFAULT_WAIT_SECONDS, read_only=True)
+    connection = connect_waiting(str(path), read_only_settings(), DEFAULT_WAIT_SECONDS, read_only=True,
+                                 lock=True)
     try:
         cursor = connection.execute(statement, bound) if bound else connection.execute(statement)
         if cursor.description is None:
