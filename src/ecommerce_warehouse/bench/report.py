@@ -70,7 +70,9 @@ def format_report(document: dict) -> str:
                    f"line counts {'match' if run['counts_match'] else 'DO NOT match'} "
                    f"(fact_orders {run['tables'].get('fact_orders', 0):,})")
         duck = run.get("duckdb")
-        if duck:
+        if duck and "error" in duck:
+            out.append(f"  DuckDB engine, the same file: FAILED: {duck['error']}")
+        elif duck:
             out.append(f"  DuckDB engine, the same file (memory_limit {duck['memory_limit']}, "
                        f"{duck['threads']} threads)")
             for name in ("ingest", "transform", "total"):

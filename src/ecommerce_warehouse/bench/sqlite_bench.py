@@ -246,15 +246,21 @@ def _measure_size(folder: Path, size: int, options: BenchOptions, say: Progress)
                          and fact_rows == lines),
     }
     if options.duckdb and duckdb_bench.available():
-        run["duckdb"] = duckdb_bench.measure_engine(folder / "duckdb", path, lines, timeout, say,
-                                                    step_figures)
+        try:
+            run["duckdb"] = duckdb_bench.measure_engine(folder / "duckdb", path, lines, timeout, say,
+                                                        step_figures)
+        except BenchError as exc:       # said in the report; SQLite's figures still count
+            say(f"[{lines:,}] DuckDB engine failed: {exc}")
+            run["duckdb"] = {"error": str(exc)}
     if options.events:
         run["events"] = events_bench.measure_day(folder, lines, steps, options.seed, timeout, say)
     if options.compare:
         run["compare"] = _compare(folder, Path(path), lines, steps["ingest"]["seconds"], timeout, say)
         star = next(p for p in run["compare"]["peers"] if p["name"] == "duckdb-star")
         if star["status"] == "ok":
-            run["compare"]["end_to_end"] = duckdb_bench.end_to_end(star["seconds"], steps, run.get("duckdb"))
+            duck = run.get("duckdb")
+            run["compare"]["end_to_end"] = duckdb_bench.end_to_end(
+                star["seconds"], steps, duck if duck and "error" not in duck else None)
     if options.increment:
         run["incremental"] = _incremental(folder, db, Path(path), lines, increment_day, options, say)
         run["database_bytes_after_incremental"] = database_bytes(db)

@@ -7,9 +7,10 @@ import os
 
 # DuckDB's buffer manager limit and worker threads, set on every connection. The limit
 # bounds what DuckDB keeps in memory (it spills sorts and hash tables to a temporary
-# folder beside the warehouse beyond it), so a 10M-line load stays inside a laptop's
-# memory; two threads match a small machine. Both can be overridden by environment.
-MEMORY_LIMIT = "192MB"
+# folder beside the warehouse beyond it); two threads match a small machine. Both can be
+# overridden by environment. 192 MB was too little: a 10,000,000-line file's ingest ran
+# out of it (measured), and so did a 1,000,000-line transform while the fact had keys.
+MEMORY_LIMIT = "512MB"
 THREADS = 2
 EXTRA = "pip install 'ecommerce-warehouse[duckdb]'"
 
