@@ -101,6 +101,8 @@ def invoke(*args):
 
 
 def test_a_warehouse_of_release_0_1_0_is_upgraded_in_place(warehouse, tmp_path):  # noqa: F811
+    if warehouse.backend == "duckdb":
+        pytest.skip("release 0.1.0 had no DuckDB engine: no DuckDB warehouse is of its schema version")
     build_old_warehouse(warehouse)
     counts = {table: len(content["rows"]) for table, content in DUMP["tables"].items()}
     rejects = warehouse.rows("select * from rejected_transactions order by raw_id")
