@@ -1,6 +1,6 @@
 -- fact_sessions_refresh: bring the sessions outside this run's windows up to date with what the run changed elsewhere (grain: one fact_sessions row per session changed)
--- reads: dim_visitors, silver_page_views (the run's visitors), fact_orders (the order lines
---        this run added: order_key > :from_order_key)
+-- reads: dim_visitors, silver_page_views (the run's visitors who logged in), fact_orders
+--        (the order lines this run added: order_key > :from_order_key)
 -- - identity stitching: a session without a login of its own follows its visitor's user
 --   (dim_visitors.user_key), which a login in this run may have changed;
 -- - revenue: a purchase session whose order this run brought (or added a line to) gets
@@ -13,10 +13,12 @@ where visitor.visitor_key = fact_sessions.visitor_key
   and fact_sessions.is_logged_in = 0
   and fact_sessions.user_key <> visitor.user_key
   and visitor.visitor_id in (
+      -- only a login of this run can have moved a visitor's user
       select visitor_id
       from silver_page_views
       where raw_id > :from_raw_id
         and raw_id <= :to_raw_id
+        and user_id is not null
   );
 
 with arrived_order as (
