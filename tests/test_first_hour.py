@@ -20,6 +20,7 @@ import pytest
 
 from backends import backend, pg, warehouse  # noqa: F401  (fixtures)
 from conftest import batch, line, load, rows
+from ecommerce_warehouse import settings
 from ecommerce_warehouse.cli import run_pipeline_cli
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from ecommerce_warehouse.generate import transactions as generator
@@ -217,6 +218,27 @@ def test_generate_prints_one_aligned_line_per_file(cli, tmp_path):
         f"{tmp_path / 'transactions_20250302.json'}  1 line",
         f"{tmp_path / 'events_20250301.jsonl'}  {views[0]} lines",
         f"{tmp_path / 'events_20250302.jsonl'}  {views[1]} lines"]
+
+
+def test_page_views_cover_the_last_event_days_of_the_range_with_the_same_bytes(cli, tmp_path):
+    """--event-days N: order lines for every day, page views for the last N only (the
+    default run's week), each day's file the same bytes as when the whole range has them."""
+    week, month = tmp_path / "week", tmp_path / "month"
+    for out, extra in ((week, []), (month, ["--event-days", "5"])):
+        result = cli.invoke(warehouse_cli, ["generate", "--start", "2025-03-01", "--end", "2025-03-05",
+                                            "--transactions", "5", "--out", str(out), *extra])
+        assert result.exit_code == 0, result.output
+    assert settings.DEFAULT_EVENT_DAYS == 7     # longer than this range: every day
+    assert sorted(p.name for p in week.iterdir()) == sorted(p.name for p in month.iterdir())
+    result = cli.invoke(warehouse_cli, ["generate", "--start", "2025-03-01", "--end", "2025-03-05",
+                                        "--transactions", "5", "--out", str(tmp_path / "two"),
+                                        "--event-days", "2"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "two").glob("events_*")) == [
+        "events_20250304.jsonl", "events_20250305.jsonl"]
+    assert len(list((tmp_path / "two").glob("transactions_*"))) == 5
+    for name in ("events_20250304.jsonl", "events_20250305.jsonl"):
+        assert (tmp_path / "two" / name).read_bytes() == (month / name).read_bytes()
 
 
 def test_a_run_with_rejects_points_to_warehouse_rejects(cli, tmp_path):
