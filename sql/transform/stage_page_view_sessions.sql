@@ -14,7 +14,8 @@
 -- sessions start and the time to the next view of the same session; the second finds
 -- each view's session start; the third names the session after its first view. What
 -- the next steps need of each view (who was logged in, its funnel step) is looked up
--- at the end. The two indexes the next steps read through are built once the rows are in.
+-- at the end, and the rows are stored in session order. The two indexes the next steps
+-- read through are built once the rows are in.
 delete from stage_page_view_sessions;
 
 drop index if exists stage_page_view_sessions_page_view_key;
@@ -101,7 +102,10 @@ from named_session
 inner join fact_page_views as page_view
     on page_view.page_view_key = named_session.page_view_key
 inner join dim_page_type as page_type
-    on page_type.page_type_key = page_view.page_type_key;
+    on page_type.page_type_key = page_view.page_type_key
+-- stored in session order: the next steps read a session's views together, and the
+-- fact's rows in about their key order, instead of jumping about the file
+order by named_session.session_start_key, named_session.view_number;
 
 create index stage_page_view_sessions_page_view_key
     on stage_page_view_sessions (page_view_key);
