@@ -129,13 +129,13 @@ def emit_result(result: PipelineResult, as_json: bool) -> None:
 @events_option
 @event_days_option
 def generate(one_date, start, end, seed, transactions, out, dirty_rate, events, event_days):
-    """Write one batch file of fake order lines, and one of page views, per day.
+    """Write a batch file of fake order lines per day, and one of page views.
 
-    Order lines go to transactions_YYYYMMDD.json (a JSON array); the same
-    shoppers' page views to events_YYYYMMDD.jsonl (JSON Lines), in which every
-    order of the day ends a session on its confirmation page, for the last
-    --event-days days of the range (--no-events skips them). The same seed,
-    days and --transactions always give byte-identical files.
+    Order lines go to transactions_YYYYMMDD.json (a JSON array), one per day;
+    the same shoppers' page views to events_YYYYMMDD.jsonl (JSON Lines), for
+    the last --event-days days of the range, in which every order of the day
+    ends a session on its confirmation page (--no-events skips them). The same
+    seed, days and --transactions always give byte-identical files.
     """
     first, last = resolve_dates(one_date, start, end)
     written = generate_files(first, last, transactions, seed, out, dirty_rate, events=events,
