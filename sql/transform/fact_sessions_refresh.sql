@@ -21,10 +21,16 @@ where visitor.visitor_key = fact_sessions.visitor_key
         and user_id is not null
   );
 
-with arrived_order as (
-    select distinct order_id
-    from fact_orders
-    where order_key > :from_order_key
+with session_order as (
+    -- the orders this run brought lines of that a session placed (only those: a big
+    -- batch of order lines costs a scan of its own rows, not a sum of every order)
+    select distinct fact_sessions.order_id
+    from fact_sessions
+    where fact_sessions.order_id in (
+        select order_id
+        from fact_orders
+        where order_key > :from_order_key
+    )
 ),
 
 order_revenue as (
@@ -32,7 +38,7 @@ order_revenue as (
         order_id,
         sum(case when status = 'completed' then total_amount_cents else 0 end) as revenue_cents
     from fact_orders
-    where order_id in (select order_id from arrived_order)
+    where order_id in (select order_id from session_order)
     group by order_id
 )
 
