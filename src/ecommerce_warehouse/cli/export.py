@@ -7,6 +7,7 @@ when it runs, so the CLI starts without them, and says how to install them if mi
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -67,7 +68,7 @@ def export_command(db, output_format, out, names, catalog, namespace, as_json):
 
     options = ExportOptions(db=db, format=output_format, out=out, tables=names, catalog=catalog,
                             namespace=namespace)
-    progress = Progress(live=True) if click.get_text_stream("stderr").isatty() else None
+    progress = Progress(live=True) if sys.stderr.isatty() else None
     try:
         result = export(options, (lambda name: progress.counter(f"export {name}", "rows")) if progress else None)
     finally:

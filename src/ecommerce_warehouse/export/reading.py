@@ -85,6 +85,9 @@ def to_array(values: Sequence, arrow_type: pa.DataType) -> pa.Array:
     given = pa.array(values)
     if pa.types.is_decimal(arrow_type) and pa.types.is_floating(given.type):
         return money_from_float(given, arrow_type)
+    if pa.types.is_floating(arrow_type) and pa.types.is_decimal(given.type):
+        # a ratio an engine computes as a decimal: Python's float() rounds it correctly
+        return pa.array([None if value is None else float(value) for value in values], arrow_type)
     return given.cast(arrow_type)
 
 

@@ -1,0 +1,390 @@
+"""`warehouse export`: the warehouse out as Parquet files and Iceberg tables, read back.
+
+Every exported table is read back with DuckDB (and pyarrow) and compared with the
+warehouse: row counts, the sum of every ``*_cents`` column, every row (a content digest
+computed here, independently of the exporter, by the algorithm docs/EXPORT.md gives),
+types, and facts' Hive partitions; on SQLite and PostgreSQL. An export of a generated
+month opens in pandas with the right dtypes; an export again leaves no stale file; a
+failed export leaves the previous one; Iceberg keeps one snapshot per export, which
+DuckDB's iceberg extension (loaded from its PyPI wheel, never downloaded) reads.
+
+Needs the optional extra (pip install 'ecommerce-warehouse[export]'); skipped without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import struct
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from backends import Warehouse, backend, pg, warehouse  # noqa: F401  (fixtures)
+from ecommerce_warehouse.cli import warehouse as warehouse_cli
+from ecommerce_warehouse.export import tables as export_tables
+from ecommerce_warehouse.export.tables import DATE, FLOAT64, INT64, MONEY, STRING, TIMESTAMP
+from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
+
+pa = pytest.importorskip("pyarrow", reason="the [export] extra is not installed")
+duckdb = pytest.importorskip("duckdb", reason="the [export] extra is not installed")
+pytest.importorskip("pyiceberg", reason="the [export] extra is not installed")
+import pyarrow.dataset as ds
+
+TABLES = export_tables.exported_tables()
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# --- building and exporting -----------------------------------------------------------------
+
+def build(db: str, raw_dir: Path, start=date(2025, 3, 1), end=date(2025, 3, 2), lines=30):
+    """Generated order lines and page views of the days, loaded (seed 7)."""
+    result = run_pipeline(PipelineOptions(db=db, start=start, end=end, seed=7, transactions=lines,
+                                          raw_dir=raw_dir, dirty_rate=0.02))
+    assert result.status in ("succeeded", "warned"), result
+
+
+def export(db: str, out: Path, *args: str, expect: int = 0):
+    result = CliRunner().invoke(warehouse_cli, ["export", "--db", db, "--out", str(out), *args])
+    assert result.exit_code == expect, result.output
+    return result
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
+
+
+# --- reading back, compared with the warehouse --------------------------------------------
+
+def canonical(value, kind: str):
+    """A value as the test compares it, from the warehouse (as SQLite gives it) or read back."""
+    if value is None:
+        return None
+    if kind == TIMESTAMP:
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return value
+    if kind == DATE:
+        return value.isoformat() if isinstance(value, date) else value
+    if kind in (FLOAT64, MONEY):
+        return f"{float(value):.12g}"
+    if kind == INT64:
+        return int(value)
+    return str(value)
+
+
+def canonical_rows(rows, item) -> list[tuple]:
+    kinds = [column.type for column in item.columns]
+    return sorted((tuple(canonical(v, k) for v, k in zip(row, kinds)) for row in rows), key=repr)
+
+
+def documented_digest(rows, item) -> str:
+    """docs/EXPORT.md's content digest, computed from the warehouse's own values."""
+    total = 0
+    for row in rows:
+        text = b""
+        for value, column in zip(row, item.columns):
+            if value is None:
+                text += b"-"
+                continue
+            if column.type == TIMESTAMP:
+                moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+                field = str((moment - EPOCH) // timedelta(microseconds=1))
+            elif column.type == DATE:
+                field = str((date.fromisoformat(value) - date(1970, 1, 1)).days)
+            elif column.type == MONEY:
+                field = f"{Decimal(repr(float(value))):.2f}"
+            elif column.type == FLOAT64:
+                field = str(struct.unpack("<q", struct.pack("<d", float(value)))[0])
+            else:
+                field = str(value)
+            data = field.encode("utf-8")
+            text += str(len(data)).encode() + b":" + data
+        total += int.from_bytes(hashlib.sha256(text).digest()[:8], "big")
+    return f"{total % (1 << 64):016x}"
+
+
+def warehouse_rows(wh, item) -> list[tuple]:
+    return wh.rows(f"select {', '.join(c.name for c in item.columns)} from {item.name}")
+
+
+def parquet_glob(out: Path, item) -> str:
+    return str(out / item.name / ("**/*.parquet" if item.partitioned else "*.parquet"))
+
+
+def read_back_duckdb(out: Path, item):
+    connection = duckdb.connect()
+    source = f"read_parquet('{parquet_glob(out, item)}', hive_partitioning = {str(item.partitioned).lower()})"
+    names = ", ".join(c.name for c in item.columns)
+    rows = connection.execute(f"select {names} from {source}").fetchall()
+    sums = {name: connection.execute(f"select coalesce(sum({name}), 0) from {source}").fetchone()[0]
+            for name in item.cents_columns}
+    misplaced = 0
+    if item.partitioned:
+        misplaced = connection.execute(
+            f"select count(*) from {source} where date_key > 0 and "
+            "(year <> date_key // 10000 or month <> date_key // 100 % 100)").fetchone()[0]
+    return rows, sums, misplaced
+
+
+def assert_export_matches(wh, out: Path, names=None):
+    found = manifest(out)
+    for item in TABLES:
+        if names and item.name not in names:
+            continue
+        expected = warehouse_rows(wh, item)
+        entry = found["tables"][item.name]
+        rows, sums, misplaced = read_back_duckdb(out, item)
+        assert len(rows) == len(expected) == entry["rows"], item.name
+        for name in item.cents_columns:
+            total = sum(row[[c.name for c in item.columns].index(name)] or 0 for row in expected)
+            assert sums[name] == total == entry["cents_sums"][name], (item.name, name)
+        assert canonical_rows(rows, item) == canonical_rows(expected, item), item.name
+        assert entry["content_digest"] == documented_digest(expected, item), item.name
+        assert misplaced == 0, f"{item.name}: rows in the wrong year/month partition"
+        # pyarrow: the same count, and the exact types
+        dataset = ds.dataset(out / item.name, format="parquet",
+                             partitioning="hive" if item.partitioned else None)
+        assert dataset.count_rows() == len(expected), item.name
+        for column in item.columns:
+            assert str(dataset.schema.field(column.name).type) == {
+                INT64: "int64", FLOAT64: "double", MONEY: "decimal128(18, 2)",
+                TIMESTAMP: "timestamp[us, tz=UTC]", DATE: "date32[day]", STRING: "string",
+            }[column.type], (item.name, column.name)
+        files = {f["path"] for f in entry["files"]}
+        on_disk = {p.relative_to(out).as_posix() for p in (out / item.name).rglob("*.parquet")}
+        assert files == on_disk, item.name
+        for listed in entry["files"]:
+            assert hashlib.sha256((out / listed["path"]).read_bytes()).hexdigest() == listed["sha256"]
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+def test_the_tables_come_from_the_declarations():
+    names = {item.name: item.kind for item in TABLES}
+    assert {"dim_users", "dim_products", "dim_date", "dim_visitors", "dim_channel", "dim_page_type"} <= {
+        n for n, k in names.items() if k == "dimension"}
+    assert {n for n, k in names.items() if k == "fact"} >= {"fact_orders", "fact_page_views", "fact_sessions"}
+    assert {"gold_daily_sales", "gold_funnel_daily", "gold_order_lines"} <= {
+        n for n, k in names.items() if k == "gold"}
+    assert all(item.partitioned for item in TABLES if item.kind == "fact")
+    assert "fact_orders_indexes" not in names and "raw_transactions" not in names
+
+
+def test_parquet_export_reads_back_as_the_warehouse(warehouse, tmp_path):  # noqa: F811
+    build(warehouse.db, tmp_path / "raw")
+    out = tmp_path / "export"
+    result = export(warehouse.db, out)
+    assert "Exported" in result.output and "fact_orders" in result.output
+    assert set(manifest(out)["tables"]) == {item.name for item in TABLES}
+    assert_export_matches(warehouse, out)
+    # facts: one folder per year and month of their dates
+    months = {tuple(p.relative_to(out / "fact_orders").parts[:2])
+              for p in (out / "fact_orders").rglob("*.parquet")}
+    expected = {(f"year={y}", f"month={m}") for y, m in warehouse.rows(
+        "select distinct d.year, d.month from fact_orders f join dim_date d on d.date_key = f.date_key")}
+    assert months == expected
+
+
+def test_export_again_replaces_everything_and_leaves_no_stale_file(tmp_path):
+    db = str(tmp_path / "w.db")
+    build(db, tmp_path / "raw", end=date(2025, 3, 1))
+    out = tmp_path / "export"
+    export(db, out)
+    stale = out / "fact_orders" / "year=1999" / "month=1" / "part-00000.parquet"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    (out / "gold_retired_view").mkdir()
+    (out / "gold_retired_view" / "part-00000.parquet").write_bytes(b"old")
+    build(db, tmp_path / "raw", start=date(2025, 3, 2), end=date(2025, 3, 2))
+    export(db, out)
+    assert not stale.exists() and not (out / "gold_retired_view").exists()
+    assert not list(tmp_path.glob(".export.*")), "a staging folder was left behind"
+    assert_export_matches(Warehouse("sqlite", db, tmp_path / "raw", None), out)
+
+
+def test_export_of_some_tables_keeps_the_others(tmp_path):
+    db = str(tmp_path / "w.db")
+    build(db, tmp_path / "raw", end=date(2025, 3, 1))
+    out = tmp_path / "export"
+    export(db, out)
+    before = manifest(out)
+    kept = out / before["tables"]["dim_users"]["files"][0]["path"]
+    build(db, tmp_path / "raw", start=date(2025, 3, 2), end=date(2025, 3, 2))
+    export(db, out, "--tables", "gold_daily_sales,fact_orders")
+    after = manifest(out)
+    assert set(after["tables"]) == set(before["tables"])
+    assert after["tables"]["dim_users"] == before["tables"]["dim_users"]
+    assert kept.exists() and hashlib.sha256(kept.read_bytes()).hexdigest() == \
+        before["tables"]["dim_users"]["files"][0]["sha256"]
+    assert after["tables"]["fact_orders"]["rows"] > before["tables"]["fact_orders"]["rows"]
+    result = export(db, out, "--tables", "raw_transactions", expect=1)
+    assert "no exported table called raw_transactions" in result.output
+
+
+def test_a_failed_export_leaves_the_previous_one(tmp_path):
+    db = str(tmp_path / "w.db")
+    build(db, tmp_path / "raw", end=date(2025, 3, 1))
+    out = tmp_path / "export"
+    export(db, out)
+    before = (out / "_manifest.json").read_bytes()
+    import sqlite3
+    connection = sqlite3.connect(db)
+    connection.execute("update fact_orders set order_timestamp = 'yesterday' where order_key = 2")
+    connection.commit()
+    connection.close()
+    result = export(db, out, expect=1)
+    message = result.output.strip().splitlines()
+    assert len(message) == 1 and "Traceback" not in result.output
+    assert "fact_orders: row with order_key = 2: column order_timestamp holds 'yesterday'" in message[0]
+    assert (out / "_manifest.json").read_bytes() == before
+    assert not list(tmp_path.glob(".export.*"))
+
+
+def test_a_folder_that_is_not_an_export_is_refused(tmp_path):
+    db = str(tmp_path / "w.db")
+    build(db, tmp_path / "raw", end=date(2025, 3, 1))
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = export(db, out, expect=1)
+    assert "not an export" in result.output
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_the_extra_missing_is_one_clear_line(tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a))
+    result = CliRunner().invoke(warehouse_cli, ["export", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2
+    assert result.output.strip() == ("Error: warehouse export needs pyarrow, an optional extra: "
+                                     "pip install 'ecommerce-warehouse[export]'")
+
+
+def test_a_generated_month_opens_in_pandas_with_the_right_dtypes(tmp_path):
+    pd = pytest.importorskip("pandas")
+    db = str(tmp_path / "w.db")
+    build(db, tmp_path / "raw", start=date(2025, 3, 1), end=date(2025, 3, 31), lines=8)
+    out = tmp_path / "export"
+    export(db, out)
+    orders = pd.read_parquet(out / "fact_orders")
+    assert str(orders["order_key"].dtype) == "int64"
+    assert str(orders["total_amount_cents"].dtype) == "int64"
+    assert str(orders["order_timestamp"].dtype) == "datetime64[us, UTC]"
+    assert set(orders["month"].astype(int)) >= {3}
+    assert str(orders["status"].dtype) in ("object", "str", "string")
+    calendar = pd.read_parquet(out / "dim_date")
+    assert isinstance(calendar["full_date"].iloc[0], date)
+    daily = pd.read_parquet(out / "gold_daily_sales")
+    assert isinstance(daily["net_revenue"].iloc[0], Decimal)
+    assert daily["net_revenue_cents"].sum() == int(sum(daily["net_revenue"]) * 100)
+    sessions = pd.read_parquet(out / "gold_session_daily")
+    assert str(sessions["bounce_rate"].dtype) == "float64"
+
+
+def test_the_type_rules_agree_with_the_types_postgresql_declares(pg):  # noqa: F811
+    """The export's types come from the portable schema by naming rules; PostgreSQL
+    declares exact types for every column, which must say the same."""
+    wh = pg.warehouse()
+    build(wh.db, pg.tmp_path / "raw", end=date(2025, 3, 1), lines=5)
+    declared = {(t, c): d for t, c, d in wh.rows(
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_schema = current_schema()")}
+    allowed = {INT64: {"bigint", "integer", "smallint", "numeric"}, FLOAT64: {"double precision", "numeric"},
+               MONEY: {"numeric"}, TIMESTAMP: {"timestamp with time zone"}, DATE: {"date"},
+               STRING: {"text", "character varying"}}
+    for item in TABLES:
+        for column in item.columns:
+            assert declared[(item.name, column.name)] in allowed[column.type], (item.name, column.name)
+
+
+# --- Iceberg --------------------------------------------------------------------------------
+
+def duckdb_with_iceberg():
+    """DuckDB with the avro and iceberg extensions loaded from their PyPI wheels (no network)."""
+    connection = duckdb.connect()
+    connection.execute("set autoinstall_known_extensions = false")
+    for name in ("avro", "iceberg"):
+        module = importlib.import_module(f"duckdb_extension_{name}")
+        path = Path(module.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+        connection.execute(f"load '{path}'")
+    return connection
+
+
+def iceberg_catalog(url: str, out: Path):
+    from pyiceberg.catalog.sql import SqlCatalog
+
+    return SqlCatalog("warehouse", uri=url, warehouse=str(out))
+
+
+def check_iceberg(wh, catalog, namespace: str, snapshots: int, first: dict | None = None) -> dict:
+    connection = duckdb_with_iceberg()
+    seen = {}
+    for item in TABLES:
+        table = catalog.load_table((namespace, item.name))
+        assert len(table.snapshots()) == snapshots, item.name
+        expected = warehouse_rows(wh, item)
+        names = ", ".join(c.name for c in item.columns)
+        rows = connection.execute(f"select {names} from iceberg_scan(?)", [table.metadata_location]).fetchall()
+        assert canonical_rows(rows, item) == canonical_rows(expected, item), item.name
+        summary = table.current_snapshot().summary
+        assert summary["warehouse.content-digest"] == documented_digest(expected, item), item.name
+        assert int(summary["warehouse.rows"]) == len(expected)
+        seen[item.name] = (table.current_snapshot().snapshot_id, len(expected))
+        if first is not None:               # time travel: the first export, as it was
+            snapshot_id, count = first[item.name]
+            (back,) = connection.execute(
+                f"select count(*) from iceberg_scan(?, snapshot_from_id = {snapshot_id})",
+                [table.metadata_location]).fetchone()
+            assert back == count, item.name
+            assert len(table.scan(snapshot_id=snapshot_id).to_arrow()) == count
+    return seen
+
+
+def test_iceberg_keeps_one_snapshot_per_export(tmp_path):
+
+    db = str(tmp_path / "w.db")
+    wh = Warehouse("sqlite", db, tmp_path / "raw", None)
+    build(db, tmp_path / "raw", end=date(2025, 3, 1))
+    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    out = tmp_path / "iceberg"
+    result = export(db, out, "--format", "iceberg", "--catalog", url)
+    assert "snapshot" in result.output
+    catalog = iceberg_catalog(url, out)
+    first = check_iceberg(wh, catalog, "ecommerce", snapshots=1)
+    build(db, tmp_path / "raw", start=date(2025, 3, 2), end=date(2025, 3, 2))
+    export(db, out, "--format", "iceberg", "--catalog", url)
+    second = check_iceberg(wh, catalog, "ecommerce", snapshots=2, first=first)
+    assert second["fact_orders"][1] > first["fact_orders"][1]
+
+
+def test_iceberg_needs_a_catalog(tmp_path):
+    db = str(tmp_path / "w.db")
+    build(db, tmp_path / "raw", end=date(2025, 3, 1), lines=5)
+    result = export(db, tmp_path / "iceberg", "--format", "iceberg", expect=1)
+    assert "--format iceberg needs --catalog URL" in result.output
+
+
+def test_iceberg_with_a_postgresql_catalog_from_a_postgresql_warehouse(pg, tmp_path):  # noqa: F811
+    wh = pg.warehouse()
+    build(wh.db, tmp_path / "raw", end=date(2025, 3, 1))
+    namespace = f"test_{uuid.uuid4().hex[:10]}"
+    url = pg.server.url
+    out = tmp_path / "iceberg"
+    catalog = None
+    try:
+        export(wh.db, out, "--format", "iceberg", "--catalog", url, "--namespace", namespace)
+        catalog = iceberg_catalog(url, out)
+        check_iceberg(wh, catalog, namespace, snapshots=1)
+    finally:
+        catalog = catalog or iceberg_catalog(url, out)
+        for identifier in catalog.list_tables(namespace):
+            catalog.drop_table(identifier)
+        catalog.drop_namespace(namespace)
