@@ -199,8 +199,11 @@ def test_export_again_replaces_everything_and_leaves_no_stale_file(tmp_path):
     stale = out / "fact_orders" / "year=1999" / "month=1" / "part-00000.parquet"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
-    (out / "gold_retired_view").mkdir()
+    (out / "gold_retired_view").mkdir()          # a view an earlier release exported
     (out / "gold_retired_view" / "part-00000.parquet").write_bytes(b"old")
+    earlier = manifest(out)
+    earlier["tables"]["gold_retired_view"] = {"rows": 0, "files": []}
+    (out / "_manifest.json").write_text(json.dumps(earlier))
     build(db, tmp_path / "raw", start=date(2025, 3, 2), end=date(2025, 3, 2))
     export(db, out)
     assert not stale.exists() and not (out / "gold_retired_view").exists()
@@ -255,6 +258,13 @@ def test_a_folder_that_is_not_an_export_is_refused(tmp_path):
     result = export(db, out, expect=1)
     assert "not an export" in result.output
     assert (out / "notes.txt").read_text() == "keep me"
+    # an export folder with something else in it (an Iceberg catalog put there, say)
+    out = tmp_path / "export"
+    export(db, out)
+    (out / "catalog.db").write_text("not ours")
+    result = export(db, out, expect=1)
+    assert "holds catalog.db, which the export did not write" in result.output
+    assert (out / "catalog.db").read_text() == "not ours"
 
 
 def test_the_extra_missing_is_one_clear_line(tmp_path, monkeypatch):

@@ -29,5 +29,5 @@ DEFAULT_DASHBOARD_HOST = "localhost"
 DEFAULT_DASHBOARD_PORT = 8501
 
 # `warehouse export`: where the files go, and the Iceberg catalog's URL, if set once
-DEFAULT_EXPORT_DIR = "data/export"
+DEFAULT_EXPORT_DIRS = {"parquet": "data/export/parquet", "iceberg": "data/export/iceberg"}
 EXPORT_CATALOG_ENVVAR = "WAREHOUSE_EXPORT_CATALOG"

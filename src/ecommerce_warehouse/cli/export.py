@@ -51,9 +51,10 @@ def table_names(ctx, param, values) -> tuple[str, ...]:
 @db_option
 @click.option("--format", "output_format", type=click.Choice(["parquet", "iceberg"]), default="parquet",
               show_default=True, help="Parquet files with a manifest, or Iceberg tables in a catalog.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              default=settings.DEFAULT_EXPORT_DIR, show_default=True, metavar="DIR",
-              help="Folder of the export (Iceberg: of the tables' data and metadata files).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Folder of the export (Iceberg: of the tables' data and metadata files); a "
+                   "Parquet export replaces it whole, so give it a folder of its own.  [default: "
+                   + ", ".join(f"{name}: {folder}" for name, folder in settings.DEFAULT_EXPORT_DIRS.items()) + "]")
 @click.option("--tables", "names", multiple=True, callback=table_names, metavar="NAME[,NAME...]",
               help="Only these tables (repeatable or comma-separated); the others of an earlier "
                    "Parquet export stay as they were.  [default: every dimension, fact and Gold view]")
@@ -66,6 +67,7 @@ def table_names(ctx, param, values) -> tuple[str, ...]:
 def export_command(db, output_format, out, names, catalog, namespace, as_json):
     from ecommerce_warehouse.export.run import ExportOptions, export
 
+    out = out or Path(settings.DEFAULT_EXPORT_DIRS[output_format])
     options = ExportOptions(db=db, format=output_format, out=out, tables=names, catalog=catalog,
                             namespace=namespace)
     progress = Progress(live=True) if sys.stderr.isatty() else None

@@ -160,7 +160,8 @@ def write_table(connection, root: Path, item: ExportTable, on_rows: Callable[[in
 
 def read_manifest(out: Path) -> dict | None:
     """The manifest of the export in ``out``; None if ``out`` is missing or empty; an
-    ExportError if it holds something that is not an export."""
+    ExportError if it holds anything the export did not write (a folder swapped in whole
+    must not take a user's files with it)."""
     if not out.exists():
         return None
     if not out.is_dir():
@@ -178,6 +179,11 @@ def read_manifest(out: Path) -> dict | None:
                           "remove the folder or give another --out") from exc
     if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
         raise ExportError(f"{path} is not an export manifest (no tables); remove the folder or give another --out")
+    foreign = sorted(entry.name for entry in out.iterdir()
+                     if entry.name != MANIFEST and entry.name not in manifest["tables"])
+    if foreign:
+        raise ExportError(f"--out {out} holds {', '.join(foreign[:3])}{' ...' if len(foreign) > 3 else ''}, "
+                          "which the export did not write and would replace: move it, or give another --out")
     return manifest
 
 
@@ -202,12 +208,13 @@ def staged(out: Path) -> Iterator[Path]:
         raise
 
 
-def keep_tables(out: Path, staging: Path, previous: dict | None, names: set[str]) -> dict:
-    """Link the current export's other tables (not exported this time) into the staging
-    folder; their manifest entries."""
+def keep_tables(out: Path, staging: Path, previous: dict | None, keep: set[str]) -> dict:
+    """Link the tables named in ``keep`` from the current export into the staging folder
+    (a table no longer exported, such as a view a later release dropped, is not kept);
+    their manifest entries."""
     kept = {}
     for name, entry in (previous or {}).get("tables", {}).items():
-        if name in names or not (out / name).is_dir():
+        if name not in keep or not (out / name).is_dir():
             continue
         shutil.copytree(out / name, staging / name, copy_function=link_or_copy)
         kept[name] = entry

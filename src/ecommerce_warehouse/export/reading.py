@@ -42,7 +42,7 @@ ARROW_TYPES = {
 }
 
 # rows read and written at a time: memory holds about one batch, whatever the table's size
-BATCH_ROWS = 50_000
+BATCH_ROWS = 10_000
 
 
 def arrow_schema(item: ExportTable) -> pa.Schema:

@@ -19,6 +19,7 @@ from ecommerce_warehouse.db import open_read_only, redacted, utc_now
 from ecommerce_warehouse.errors import DatabaseError
 from ecommerce_warehouse.export import ExportError, require, tables
 from ecommerce_warehouse.model.schema import VERSION, check_readable
+from ecommerce_warehouse.settings import DEFAULT_EXPORT_DIRS
 
 FORMATS = ("parquet", "iceberg")
 DEFAULT_NAMESPACE = "ecommerce"
@@ -28,7 +29,7 @@ DEFAULT_NAMESPACE = "ecommerce"
 class ExportOptions:
     db: str
     format: str = "parquet"
-    out: Path = Path("data/export")
+    out: Path = Path(DEFAULT_EXPORT_DIRS["parquet"])
     tables: tuple[str, ...] = ()
     catalog: str | None = None
     namespace: str = DEFAULT_NAMESPACE
@@ -93,14 +94,14 @@ def write_parquet(connection, options: ExportOptions, items, result: ExportResul
         for item in items:
             result.tables[item.name] = parquet.write_table(
                 connection, staging, item, progress(item.name) if progress else None)
-        kept = parquet.keep_tables(out, staging, previous, set(result.tables))
+        every = [item.name for item in tables.exported_tables()]
+        kept = parquet.keep_tables(out, staging, previous, set(every) - set(result.tables))
+        written = {**kept, **result.tables}
         manifest = {
             "format": "parquet", "format_version": parquet.FORMAT_VERSION,
             "exported_at": utc_now(), "warehouse": redacted(options.db), "schema_version": VERSION,
-            "tables": {**kept, **result.tables},
+            "tables": {name: written[name] for name in every if name in written},
         }
-        manifest["tables"] = {name: manifest["tables"][name]
-                              for name in [t.name for t in tables.exported_tables()] if name in manifest["tables"]}
         parquet.swap(out, staging, manifest)
 
 
