@@ -398,3 +398,46 @@ def test_iceberg_with_a_postgresql_catalog_from_a_postgresql_warehouse(pg, tmp_p
         for identifier in catalog.list_tables(namespace):
             catalog.drop_table(identifier)
         catalog.drop_namespace(namespace)
+
+
+# --- reading in one snapshot, and the benchmark ---------------------------------------------
+
+def test_an_export_reads_one_snapshot_while_loads_go_on(warehouse, tmp_path):  # noqa: F811
+    """Every table of one export is read in the same committed state: a commit made while
+    the export's snapshot is open is not seen by its later reads (engine.one_snapshot)."""
+    from sqlalchemy import text
+
+    from ecommerce_warehouse import engines
+    from ecommerce_warehouse.db import open_read_only
+
+    build(warehouse.db, tmp_path / "raw", end=date(2025, 3, 1), lines=5)
+    engine = open_read_only(warehouse.db)
+    count = text("select count(*) from dim_date")
+    try:
+        with engine.connect() as connection, engines.of(connection).one_snapshot(connection):
+            before = connection.execute(count).scalar_one()
+            warehouse.execute("insert into dim_date values (20990101, '2099-01-01', 2099, 1, 1, "
+                              "'2099-01', 'January', 1, 4, 'Thursday', 0)")
+            assert connection.execute(count).scalar_one() == before
+        with engine.connect() as connection:
+            assert connection.execute(count).scalar_one() == before + 1
+    finally:
+        engine.dispose()
+
+
+def test_the_benchmark_exports_each_size(tmp_path, monkeypatch):
+    from ecommerce_warehouse.bench import export_bench
+    from ecommerce_warehouse.bench import sqlite_bench as bench
+
+    result = CliRunner().invoke(warehouse_cli, ["bench", "--transactions", "1000", "--export", "--no-events",
+                                                "--increment", "0", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    (run,) = document["runs"]
+    figures = run["export"]
+    assert figures["status"] == "ok" and figures["fact_orders_rows"] == 1000
+    assert figures["rows"] > 2000 and figures["peak_rss_bytes"] > 1_000_000 and figures["export_bytes"] > 0
+    assert "export to Parquet: " in bench.format_report(document)
+    monkeypatch.setattr(export_bench, "installed", lambda: False)
+    skipped = export_bench.measure(tmp_path, tmp_path / "none.db", None, lambda line: None)
+    assert skipped["status"] == "skipped" and "pip install 'ecommerce-warehouse[export]'" in skipped["note"]
