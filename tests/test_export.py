@@ -441,3 +441,24 @@ def test_the_benchmark_exports_each_size(tmp_path, monkeypatch):
     monkeypatch.setattr(export_bench, "installed", lambda: False)
     skipped = export_bench.measure(tmp_path, tmp_path / "none.db", None, lambda line: None)
     assert skipped["status"] == "skipped" and "pip install 'ecommerce-warehouse[export]'" in skipped["note"]
+
+
+def test_rows_stream_in_batches_of_the_size_asked(warehouse, tmp_path):  # noqa: F811
+    """The engine hands rows over a batch at a time (PostgreSQL: a server-side cursor), so
+    an export holds one batch, never the whole table."""
+    from sqlalchemy import text
+
+    from ecommerce_warehouse import engines
+    from ecommerce_warehouse.db import open_read_only
+
+    build(warehouse.db, tmp_path / "raw", end=date(2025, 3, 1), lines=20)
+    engine = open_read_only(warehouse.db)
+    try:
+        with engine.connect() as connection, engines.of(connection).one_snapshot(connection):
+            sizes = [len(rows) for rows in engines.of(connection).stream_rows(
+                connection, text("select * from fact_orders"), 7)]
+            total = connection.execute(text("select count(*) from fact_orders")).scalar_one()
+    finally:
+        engine.dispose()
+    assert sum(sizes) == total > 14
+    assert max(sizes) == 7 and len(sizes) == -(-total // 7)

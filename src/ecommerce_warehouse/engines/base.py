@@ -112,9 +112,9 @@ class WarehouseEngine:
     def stream_rows(self, connection: Connection, statement, batch_rows: int) -> Iterator[Sequence[tuple]]:
         """The rows of a SELECT in lists of at most ``batch_rows``, never the whole result in
         memory (a server-side cursor where the driver has one)."""
-        result = connection.execution_options(yield_per=batch_rows).execute(statement)
+        result = connection.execution_options(stream_results=True, yield_per=batch_rows).execute(statement)
         try:
-            yield from result.partitions()
+            yield from result.partitions(batch_rows)
         finally:
             result.close()
 
