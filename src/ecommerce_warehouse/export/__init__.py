@@ -25,6 +25,12 @@ class ExportError(WarehouseError):
     """The export cannot be written or a value cannot be given its exact type."""
 
 
+class UnknownTableError(ExportError):
+    """--tables names a table the export does not write; the message lists those it does."""
+
+    exit_code = 2
+
+
 class MissingExtraError(WarehouseError):
     """The optional [export] extra is not installed."""
 

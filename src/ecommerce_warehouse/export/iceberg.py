@@ -40,13 +40,15 @@ def open_catalog(catalog_url: str, out: Path):
     from pyiceberg.catalog.sql import SqlCatalog
 
     try:
+        catalog = SqlCatalog(CATALOG_NAME, uri=catalog_url, warehouse=str(out.absolute()))
+    except Exception as exc:          # SQLAlchemy's or the driver's, whatever the URL
+        detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+        raise ExportError(f"cannot open the Iceberg catalog --catalog {shown(catalog_url)}: {detail}") from exc
+    try:
         out.mkdir(parents=True, exist_ok=True)
-        return SqlCatalog(CATALOG_NAME, uri=catalog_url, warehouse=str(out.absolute()))
     except OSError as exc:
         raise ExportError(f"cannot create --out {out}: {exc.strerror or exc}") from exc
-    except Exception as exc:          # SQLAlchemy's or the driver's, whatever the URL
-        detail = " ".join(str(exc).split())[:300]
-        raise ExportError(f"cannot open the Iceberg catalog --catalog {shown(catalog_url)}: {detail}") from exc
+    return catalog
 
 
 def shown(url: str) -> str:

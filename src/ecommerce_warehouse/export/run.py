@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from ecommerce_warehouse import engines
 from ecommerce_warehouse.db import open_read_only, redacted, utc_now
 from ecommerce_warehouse.errors import DatabaseError
-from ecommerce_warehouse.export import ExportError, require, tables
+from ecommerce_warehouse.export import ExportError, UnknownTableError, require, tables
 from ecommerce_warehouse.model.schema import VERSION, check_readable
 from ecommerce_warehouse.settings import DEFAULT_EXPORT_DIRS
 
@@ -63,7 +63,7 @@ def export(options: ExportOptions, progress: Callable[[str], Callable[[int], Non
     try:
         items = tables.chosen(options.tables)
     except ValueError as exc:
-        raise ExportError(str(exc)) from exc
+        raise UnknownTableError(f"--tables: {exc}") from exc
     started = time.perf_counter()
     result = ExportResult(options.format, options.out)
     engine = open_read_only(options.db)
