@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml requirements.txt
 run: $(STAMP)  ## build data/warehouse/ecommerce_warehouse.db with the default settings
 	$(BIN)/run_pipeline
 
-test: $(STAMP)  ## run every test (no tests collected counts as a failure)
-	$(BIN)/python -m pytest; status=$$?; \
+# -n auto: one test process per core (pytest-xdist); --dist loadfile keeps a file's tests, and
+# the warehouses its module fixtures build, in one process.
+test: $(STAMP)  ## run every test on every core (no tests collected counts as a failure)
+	$(BIN)/python -m pytest -n auto --dist loadfile; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
 
