@@ -462,3 +462,18 @@ def test_rows_stream_in_batches_of_the_size_asked(warehouse, tmp_path):  # noqa:
         engine.dispose()
     assert sum(sizes) == total > 14
     assert max(sizes) == 7 and len(sizes) == -(-total // 7)
+
+
+def test_iceberg_as_the_docs_write_it(tmp_path, monkeypatch):
+    """`warehouse export --format iceberg --catalog sqlite:///data/export/catalog.db`, run
+    from the project's folder: the catalog beside the default data/export/iceberg/."""
+    monkeypatch.chdir(tmp_path)
+    build("w.db", tmp_path / "raw", end=date(2025, 3, 1), lines=5)
+    for _ in range(2):
+        result = CliRunner().invoke(warehouse_cli, ["export", "--db", "w.db", "--format", "iceberg", "--catalog",
+                                                    "sqlite:///data/export/catalog.db", "--tables", "dim_date"])
+        assert result.exit_code == 0, result.output
+    table = iceberg_catalog("sqlite:///data/export/catalog.db", tmp_path / "data/export/iceberg").load_table(
+        ("ecommerce", "dim_date"))
+    assert len(table.snapshots()) == 2 and len(table.metadata.schemas) == 1
+    assert Path(table.location()).resolve().is_relative_to((tmp_path / "data/export/iceberg").resolve())

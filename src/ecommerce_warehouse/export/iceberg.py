@@ -15,6 +15,7 @@ upgrade is added to the Iceberg table's schema.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Callable
@@ -39,16 +40,19 @@ def open_catalog(catalog_url: str, out: Path):
     new tables live under ``out``."""
     from pyiceberg.catalog.sql import SqlCatalog
 
-    try:
-        catalog = SqlCatalog(CATALOG_NAME, uri=catalog_url, warehouse=str(out.absolute()))
-    except Exception as exc:          # SQLAlchemy's or the driver's, whatever the URL
-        detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
-        raise ExportError(f"cannot open the Iceberg catalog --catalog {shown(catalog_url)}: {detail}") from exc
+    created = [folder for folder in (out, *out.parents) if not folder.exists()]
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"cannot create --out {out}: {exc.strerror or exc}") from exc
-    return catalog
+    try:        # after --out, so a catalog file beside it (data/export/catalog.db) has its folder
+        return SqlCatalog(CATALOG_NAME, uri=catalog_url, warehouse=str(out.absolute()))
+    except Exception as exc:          # SQLAlchemy's or the driver's, whatever the URL
+        for folder in created:        # leave nothing behind (innermost first)
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+        raise ExportError(f"cannot open the Iceberg catalog --catalog {shown(catalog_url)}: {detail}") from exc
 
 
 def shown(url: str) -> str:
@@ -69,8 +73,7 @@ def write_table(connection, catalog, namespace: str, item: ExportTable, exported
 
     schema = arrow_schema(item)
     table = catalog.create_table_if_not_exists((namespace, item.name), schema=schema)
-    if table.schema().as_arrow().names != schema.names or \
-            [f.type for f in table.schema().as_arrow()] != [f.type for f in schema]:
+    if columns_of(table.schema().as_arrow()) != columns_of(schema):
         with table.update_schema() as update:
             update.union_by_name(schema)
         table = catalog.load_table((namespace, item.name))
@@ -115,6 +118,11 @@ def write_table(connection, catalog, namespace: str, item: ExportTable, exported
             "snapshots": len(table.snapshots()),
             "metadata_location": table.metadata_location,
             "files": [Path(path).relative_to(Path(table.location())).as_posix() for path in written]}
+
+
+def columns_of(schema: pa.Schema) -> list[tuple[str, pa.DataType]]:
+    """Names and types, strings as strings (Iceberg gives its own as large strings)."""
+    return [(field.name, pa.string() if field.type == pa.large_string() else field.type) for field in schema]
 
 
 def new_file(table, file_schema: pa.Schema, written: list[str]) -> pq.ParquetWriter:
