@@ -249,6 +249,25 @@ def test_a_failed_export_leaves_the_previous_one(tmp_path):
     assert not list(tmp_path.glob(".export.*"))
 
 
+def test_an_export_killed_in_the_middle_of_its_swap_is_recovered(tmp_path):
+    """Killed between the swap's two renames: no --out, the previous export renamed away
+    and the new one staged. The next export puts the previous one back first, so a
+    --tables export keeps the other tables."""
+    db = str(tmp_path / "w.db")
+    build(db, tmp_path / "raw", end=date(2025, 3, 1), lines=5)
+    out = tmp_path / "export"
+    export(db, out)
+    before = manifest(out)
+    out.rename(tmp_path / ".export.retired-99999")
+    (tmp_path / ".export.staging-99999").mkdir()
+    export(db, out, "--tables", "gold_daily_sales")
+    after = manifest(out)
+    assert set(after["tables"]) == set(before["tables"])
+    assert after["tables"]["dim_users"] == before["tables"]["dim_users"]
+    assert (out / before["tables"]["dim_users"]["files"][0]["path"]).is_file()
+    assert not list(tmp_path.glob(".export.*"))
+
+
 def test_a_folder_that_is_not_an_export_is_refused(tmp_path):
     db = str(tmp_path / "w.db")
     build(db, tmp_path / "raw", end=date(2025, 3, 1))

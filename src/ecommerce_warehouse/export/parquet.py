@@ -187,6 +187,17 @@ def read_manifest(out: Path) -> dict | None:
     return manifest
 
 
+def recover(out: Path) -> None:
+    """An export killed between the swap's two renames left no ``out``, only the previous
+    export renamed away: put that back (the new one, incomplete as far as anyone knows,
+    is cleared with the other leftovers)."""
+    if out.exists():
+        return
+    retired = sorted(out.parent.glob(RETIRED.format(name=out.name) + "*"), key=lambda p: p.stat().st_mtime)
+    if retired:
+        retired[-1].rename(out)
+
+
 @contextmanager
 def staged(out: Path) -> Iterator[Path]:
     """A new staging folder beside ``out`` (earlier exports' leftovers removed); deleted if

@@ -89,6 +89,7 @@ def write_parquet(connection, options: ExportOptions, items, result: ExportResul
     from ecommerce_warehouse.export import parquet
 
     out = options.out
+    parquet.recover(out)
     previous = parquet.read_manifest(out)
     with parquet.staged(out) as staging:
         for item in items:
