@@ -55,6 +55,11 @@ def export(db: str, out: Path, *args: str, expect: int = 0):
     return result
 
 
+def leftovers(folder: Path) -> list[Path]:
+    """Staging or retired folders of exports into folder/export (the lock file stays)."""
+    return [*folder.glob(".export.staging-*"), *folder.glob(".export.retired-*")]
+
+
 def manifest(out: Path) -> dict:
     return json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
 
@@ -207,7 +212,7 @@ def test_export_again_replaces_everything_and_leaves_no_stale_file(tmp_path):
     build(db, tmp_path / "raw", start=date(2025, 3, 2), end=date(2025, 3, 2))
     export(db, out)
     assert not stale.exists() and not (out / "gold_retired_view").exists()
-    assert not list(tmp_path.glob(".export.*")), "a staging folder was left behind"
+    assert not leftovers(tmp_path), "a staging folder was left behind"
     assert_export_matches(Warehouse("sqlite", db, tmp_path / "raw", None), out)
 
 
@@ -246,7 +251,7 @@ def test_a_failed_export_leaves_the_previous_one(tmp_path):
     assert len(message) == 1 and "Traceback" not in result.output
     assert "fact_orders: row with order_key = 2: column order_timestamp holds 'yesterday'" in message[0]
     assert (out / "_manifest.json").read_bytes() == before
-    assert not list(tmp_path.glob(".export.*"))
+    assert not leftovers(tmp_path)
 
 
 def test_an_export_killed_in_the_middle_of_its_swap_is_recovered(tmp_path):
@@ -265,7 +270,22 @@ def test_an_export_killed_in_the_middle_of_its_swap_is_recovered(tmp_path):
     assert set(after["tables"]) == set(before["tables"])
     assert after["tables"]["dim_users"] == before["tables"]["dim_users"]
     assert (out / before["tables"]["dim_users"]["files"][0]["path"]).is_file()
-    assert not list(tmp_path.glob(".export.*"))
+    assert not leftovers(tmp_path)
+
+
+def test_a_second_export_into_the_same_folder_waits_its_turn(tmp_path):
+    from ecommerce_warehouse.export import parquet
+
+    db = str(tmp_path / "w.db")
+    build(db, tmp_path / "raw", end=date(2025, 3, 1), lines=5)
+    out = tmp_path / "export"
+    export(db, out)
+    before = (out / "_manifest.json").read_bytes()
+    with parquet.exclusive(out):            # as if another export were running
+        result = export(db, out, expect=4)
+    assert "another warehouse export is writing to" in result.output
+    assert (out / "_manifest.json").read_bytes() == before
+    export(db, out)
 
 
 def test_a_folder_that_is_not_an_export_is_refused(tmp_path):

@@ -38,8 +38,8 @@ Needs the optional extra: pip install 'ecommerce-warehouse[export]'.
 
 Exit status: 0 written; 1 the export could not be written (a value that does not fit
 its type, --out not an export folder, a catalog that cannot be opened); 2 a usage
-error (a --tables name that is not exported) or the extra missing; 5 the warehouse
-cannot be read.
+error (a --tables name that is not exported) or the extra missing; 4 another
+export is writing to the same --out; 5 the warehouse cannot be read.
 """
 
 

@@ -25,6 +25,12 @@ class ExportError(WarehouseError):
     """The export cannot be written or a value cannot be given its exact type."""
 
 
+class ExportBusyError(ExportError):
+    """Another export is writing to the same --out."""
+
+    exit_code = 4
+
+
 class UnknownTableError(ExportError):
     """--tables names a table the export does not write; the message lists those it does."""
 

@@ -16,6 +16,7 @@ the next export). A ``DIR`` that holds anything but an export is refused, never 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ecommerce_warehouse.export import ExportError
+from ecommerce_warehouse.export import ExportBusyError, ExportError
 from ecommerce_warehouse.export.digest import TableDigest
 from ecommerce_warehouse.export.reading import arrow_schema, date_partitions, read_batches, to_batch
 from ecommerce_warehouse.export.tables import PARTITION_KEY, PARTITIONS, ExportTable
@@ -36,6 +37,7 @@ MANIFEST = "_manifest.json"
 FORMAT_VERSION = 1
 STAGING = ".{name}.staging-"
 RETIRED = ".{name}.retired-"
+LOCK = ".{name}.lock"
 WRITER_OPTIONS = {"compression": "zstd", "version": "2.6"}
 
 
@@ -199,9 +201,29 @@ def recover(out: Path) -> None:
 
 
 @contextmanager
+def exclusive(out: Path) -> Iterator[None]:
+    """One export into ``out`` at a time (a lock file beside it, released by the kernel if
+    the process dies); a second one fails at once instead of clearing the first's staging."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle = (out.parent / LOCK.format(name=out.name)).open("a")
+    except OSError as exc:
+        raise ExportError(f"cannot write the export beside {out}: {exc.strerror or exc}") from exc
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ExportBusyError(f"another warehouse export is writing to {out}; "
+                                  "run this one when it has finished") from None
+        yield
+    finally:
+        handle.close()
+
+
+@contextmanager
 def staged(out: Path) -> Iterator[Path]:
     """A new staging folder beside ``out`` (earlier exports' leftovers removed); deleted if
-    the block fails, else left for ``swap``."""
+    the block fails, else left for ``swap``. Hold ``exclusive(out)`` around it."""
     parent = out.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)

@@ -89,21 +89,30 @@ def write_parquet(connection, options: ExportOptions, items, result: ExportResul
     from ecommerce_warehouse.export import parquet
 
     out = options.out
-    parquet.recover(out)
-    previous = parquet.read_manifest(out)
-    with parquet.staged(out) as staging:
-        for item in items:
-            result.tables[item.name] = parquet.write_table(
-                connection, staging, item, progress(item.name) if progress else None)
-        every = [item.name for item in tables.exported_tables()]
-        kept = parquet.keep_tables(out, staging, previous, set(every) - set(result.tables))
-        written = {**kept, **result.tables}
-        manifest = {
-            "format": "parquet", "format_version": parquet.FORMAT_VERSION,
-            "exported_at": utc_now(), "warehouse": redacted(options.db), "schema_version": VERSION,
-            "tables": {name: written[name] for name in every if name in written},
-        }
-        parquet.swap(out, staging, manifest)
+    with parquet.exclusive(out):
+        parquet.recover(out)
+        previous = parquet.read_manifest(out)
+        with parquet.staged(out) as staging:
+            write_staged(connection, options, items, result, progress, out, staging, previous)
+
+
+def write_staged(connection, options: ExportOptions, items, result: ExportResult, progress,
+                 out: Path, staging: Path, previous: dict | None) -> None:
+    """Write the chosen tables into ``staging``, link the others over, swap it in."""
+    from ecommerce_warehouse.export import parquet
+
+    for item in items:
+        result.tables[item.name] = parquet.write_table(
+            connection, staging, item, progress(item.name) if progress else None)
+    every = [item.name for item in tables.exported_tables()]
+    kept = parquet.keep_tables(out, staging, previous, set(every) - set(result.tables))
+    written = {**kept, **result.tables}
+    manifest = {
+        "format": "parquet", "format_version": parquet.FORMAT_VERSION,
+        "exported_at": utc_now(), "warehouse": redacted(options.db), "schema_version": VERSION,
+        "tables": {name: written[name] for name in every if name in written},
+    }
+    parquet.swap(out, staging, manifest)
 
 
 def write_iceberg(connection, options: ExportOptions, items, result: ExportResult, progress) -> None:
