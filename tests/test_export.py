@@ -35,6 +35,7 @@ pa = pytest.importorskip("pyarrow", reason="the [export] extra is not installed"
 duckdb = pytest.importorskip("duckdb", reason="the [export] extra is not installed")
 pytest.importorskip("pyiceberg", reason="the [export] extra is not installed")
 import pyarrow.dataset as ds
+import pyarrow.parquet  # noqa: F401  (pa.parquet)
 
 TABLES = export_tables.exported_tables()
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -387,6 +388,11 @@ def check_iceberg(wh, catalog, namespace: str, snapshots: int, first: dict | Non
         assert summary["warehouse.content-digest"] == documented_digest(expected, item), item.name
         assert int(summary["warehouse.rows"]) == len(expected)
         seen[item.name] = (table.current_snapshot().snapshot_id, len(expected))
+        if item.partitioned:             # a fact: partitioned by month, each file one month
+            assert [field.name for field in table.spec().fields] == ["date_key_month"], item.name
+            for task in table.scan().plan_files():
+                keys = pa.parquet.read_table(task.file.file_path, columns=["date_key"]).column(0).to_pylist()
+                assert {key // 100 * 100 for key in keys} <= {task.file.partition[0]}, item.name
         if first is not None:               # time travel: the first export, as it was
             snapshot_id, count = first[item.name]
             (back,) = connection.execute(

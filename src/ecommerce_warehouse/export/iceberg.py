@@ -10,7 +10,8 @@ written here, streamed batch by batch with Iceberg's field ids, then added to th
 snapshot (pyiceberg's own ``overwrite`` would hold the table in memory and may make two
 snapshots). Each snapshot's summary carries the export's row count, cents sums and content
 digest (``warehouse.*``). A table's columns follow the warehouse: a column added by an
-upgrade is added to the Iceberg table's schema.
+upgrade is added to the Iceberg table's schema. A fact is partitioned by month: the field
+``date_key_month``, ``truncate[100]`` of its date_key, one month's rows in each data file.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from ecommerce_warehouse.export import ExportError
 from ecommerce_warehouse.export.digest import TableDigest
 from ecommerce_warehouse.export.parquet import WRITER_OPTIONS
 from ecommerce_warehouse.export.reading import arrow_schema, read_batches, to_batch
-from ecommerce_warehouse.export.tables import ExportTable
+from ecommerce_warehouse.export.tables import PARTITION_KEY, ExportTable
 
 CATALOG_NAME = "warehouse"
+# a fact's partition: its date_key truncated to the month (20250315 -> 20250300)
+MONTH_FIELD = "date_key_month"
 # rows in one data file before the next is started
 FILE_ROWS = 5_000_000
 
@@ -70,6 +73,7 @@ def write_table(connection, catalog, namespace: str, item: ExportTable, exported
                 on_rows: Callable[[int], None] | None = None) -> dict:
     """Replace the Iceberg table's rows with the warehouse's, in one snapshot; its summary."""
     from pyiceberg.io.pyarrow import parquet_file_to_data_file, schema_to_pyarrow
+    from pyiceberg.transforms import TruncateTransform
 
     schema = arrow_schema(item)
     table = catalog.create_table_if_not_exists((namespace, item.name), schema=schema)
@@ -77,24 +81,20 @@ def write_table(connection, catalog, namespace: str, item: ExportTable, exported
         with table.update_schema() as update:
             update.union_by_name(schema)
         table = catalog.load_table((namespace, item.name))
+    if item.partitioned and table.spec().is_unpartitioned():
+        with table.update_spec() as update:
+            update.add_field(PARTITION_KEY, TruncateTransform(100), MONTH_FIELD)
+        table = catalog.load_table((namespace, item.name))
     file_schema = schema_to_pyarrow(table.schema())
     digest = TableDigest(item.cents_columns)
     written: list[str] = []
     try:
-        writer, rows_in_file = None, 0
+        writer = DataFiles(table, file_schema, written,
+                           [c.name for c in item.columns].index(PARTITION_KEY) if item.partitioned else None)
         for rows in read_batches(connection, item):
-            batch = to_batch(item, schema, rows)
-            digest.add(batch)
-            if writer is None or rows_in_file >= FILE_ROWS:
-                if writer is not None:
-                    writer.close()
-                writer, rows_in_file = new_file(table, file_schema, written), 0
-            writer.write_batch(batch_as(batch, file_schema))
-            rows_in_file += batch.num_rows
+            digest.add(writer.write(item, schema, rows))
             if on_rows is not None:
                 on_rows(digest.rows)
-        if writer is None:                     # an empty table: one file of no rows
-            writer = new_file(table, file_schema, written)
         writer.close()
         added = [parquet_file_to_data_file(table.io, table.metadata, path) for path in written]
         replaced = [task.file for task in table.scan().plan_files()]
@@ -125,12 +125,52 @@ def columns_of(schema: pa.Schema) -> list[tuple[str, pa.DataType]]:
     return [(field.name, pa.string() if field.type == pa.large_string() else field.type) for field in schema]
 
 
-def new_file(table, file_schema: pa.Schema, written: list[str]) -> pq.ParquetWriter:
-    folder = Path(table.location()) / "data"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4()}.parquet"
-    written.append(str(path))
-    return pq.ParquetWriter(path, file_schema, **WRITER_OPTIONS)
+class DataFiles:
+    """The export's data files of one table: a new one every FILE_ROWS rows and, for a fact,
+    at each month (its rows come in date_key order; an Iceberg data file holds one
+    partition's rows)."""
+
+    def __init__(self, table, file_schema: pa.Schema, written: list[str], key: int | None):
+        self.table, self.file_schema, self.written, self.key = table, file_schema, written, key
+        self.writer: pq.ParquetWriter | None = None
+        self.rows = 0
+        self.month = None
+
+    def write(self, item: ExportTable, schema: pa.Schema, rows) -> pa.RecordBatch:
+        """Write ``rows``; the Arrow batch they made (for the digest)."""
+        batch = to_batch(item, schema, rows)
+        if self.key is None:
+            self._append(batch, None)
+            return batch
+        months = [row[self.key] // 100 for row in rows]
+        start = 0
+        for index in range(1, len(rows) + 1):
+            if index == len(rows) or months[index] != months[start]:
+                self._append(batch.slice(start, index - start), months[start])
+                start = index
+        return batch
+
+    def _append(self, batch: pa.RecordBatch, month) -> None:
+        if self.writer is None or month != self.month or self.rows >= FILE_ROWS:
+            self._new_file()
+            self.month = month
+        self.writer.write_batch(batch_as(batch, self.file_schema))
+        self.rows += batch.num_rows
+
+    def _new_file(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        folder = Path(self.table.location()) / "data"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{uuid.uuid4()}.parquet"
+        self.written.append(str(path))
+        self.writer = pq.ParquetWriter(path, self.file_schema, **WRITER_OPTIONS)
+        self.rows = 0
+
+    def close(self) -> None:
+        if self.writer is None:              # an empty table: one file of no rows
+            self._new_file()
+        self.writer.close()
 
 
 def batch_as(batch: pa.RecordBatch, file_schema: pa.Schema) -> pa.RecordBatch:
