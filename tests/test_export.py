@@ -558,3 +558,14 @@ def test_the_same_loads_export_the_same_content_from_every_engine(tmp_path):
         assert ours[item.name]["content_digest"] == theirs[item.name]["content_digest"], item.name
         compared += 1
     assert compared >= 12
+
+
+def test_the_cli_starts_without_the_export_libraries():
+    """pyarrow and pyiceberg (the [export] extra) load only when `warehouse export` runs."""
+    import subprocess
+    import sys
+
+    code = ("import sys, ecommerce_warehouse.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('pyarrow', 'pyiceberg', 'duckdb') or m.startswith('ecommerce_warehouse.export')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]", f"starting the CLI imported {loaded.stdout.strip()}"
