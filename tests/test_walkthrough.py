@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from conftest import VIEW_FILES, load, rows
-from faults_helpers import ctrl_c_as_in_a_terminal
 from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.classroom import scenario, screen, walkthrough
 from ecommerce_warehouse.classroom.presenter import answer_command
 from ecommerce_warehouse.cli import warehouse
+from faults_helpers import ctrl_c_as_in_a_terminal
 
 try:
     import pexpect

@@ -52,6 +52,7 @@ from ecommerce_warehouse.bench import (
     DEFAULT_SEED,
     DEFAULT_TRANSACTIONS,
     events_bench,
+    export_bench,
     machine,
     report,
     workers,
@@ -147,6 +148,7 @@ class BenchOptions:
     timeout: float | None = None
     events: bool = True                 # page views too (events_bench)
     event_days: int = events_bench.DEFAULT_DAYS     # days in the warehouse a page-view day goes into
+    export: bool = False                # export each size's warehouse to Parquet (export_bench)
 
 
 def run_benchmark(options: BenchOptions, progress: Progress | None = None) -> dict:
@@ -241,6 +243,8 @@ def _measure_size(folder: Path, size: int, options: BenchOptions, say: Progress)
         "counts_match": (ing["records_read"] == lines and ing["records_loaded"] == lines
                          and fact_rows == lines),
     }
+    if options.export:
+        run["export"] = export_bench.measure(folder, db, timeout, say)
     if options.events:
         run["events"] = events_bench.measure_day(folder, lines, steps, options.seed, timeout, say)
     if options.compare:
