@@ -139,6 +139,13 @@ events_option = click.option(
          "sessions end in the day's orders; --no-events writes order lines only.",
 )
 
+changes_option = click.option(
+    "--changes/--no-changes", default=True, show_default=True,
+    help="Also generate the change events of the same orders and products "
+         "(changes_YYYYMMDD.jsonl, Debezium format): each order's lifecycle, its payments "
+         "and shipment, price and category changes; --no-changes skips them.",
+)
+
 
 def date_options(function):
     """--date, or --start and --end (inclusive)."""
