@@ -144,7 +144,7 @@ def test_the_envelope_rules():
     base = event("orders", "c", order("placed", T0), T0, 42)
     found = columns(base)
     assert (found["change_id"], found["op"], found["source_position"], found["change_ts"]) == (
-        "orders/ORD-1/%d/42" % T0, "c", 42, "2025-03-01T09:00:00.000000Z")
+        f"orders/ORD-1/{T0}/42", "c", 42, "2025-03-01T09:00:00.000000Z")
     assert columns({"schema": {"type": "struct"}, "payload": base})["change_id"] == found["change_id"]
     assert rejected({**base, "op": "t"}) == ("unknown_op", "op")
     assert rejected({k: v for k, v in base.items() if k != "op"}) == ("missing_field", "op")
@@ -243,7 +243,7 @@ def test_every_load_order_gives_the_same_silver_history_and_lifecycle(tmp_path, 
     ]
     assert rows(together, "select status, amount_cents from fact_payments order by payment_id") == [
         ("failed", 2000), ("captured", 2000)]
-    daily = dict(((d, s), n) for d, s, n in rows(together, "select * from fact_order_status_daily"))
+    daily = {(d, s): n for d, s, n in rows(together, "select * from fact_order_status_daily")}
     assert (daily[(20250301, "paid")], daily[(20250302, "shipped")], daily[(20250303, "delivered")]) == (1, 1, 1)
 
 

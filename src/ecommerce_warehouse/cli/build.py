@@ -17,9 +17,9 @@ from ecommerce_warehouse import settings
 from ecommerce_warehouse.cli import summaries
 from ecommerce_warehouse.cli.options import (
     WarehouseCommand,
+    changes_option,
     date_options,
     db_option,
-    changes_option,
     events_option,
     generation_options,
     json_option,

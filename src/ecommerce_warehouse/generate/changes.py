@@ -106,7 +106,7 @@ def precise(cents: int) -> str:
 class Event:
     """One change event: when it happened, and the record a connector writes for it."""
 
-    __slots__ = ("ts_ms", "record")
+    __slots__ = ("record", "ts_ms")
 
     def __init__(self, ts_ms: int, record: dict):
         self.ts_ms = ts_ms
@@ -123,7 +123,7 @@ def _envelope(table: str, op: str, before: dict | None, after: dict | None, ts_m
 # --- one order's lifecycle ----------------------------------------------------------------------
 
 class _Order:
-    __slots__ = ("order_id", "user_id", "placed_ms", "status", "total_cents")
+    __slots__ = ("order_id", "placed_ms", "status", "total_cents", "user_id")
 
     def __init__(self, order_id, user_id, placed_ms, status, total_cents):
         self.order_id, self.user_id, self.placed_ms = order_id, user_id, placed_ms
@@ -305,7 +305,7 @@ def _broken_some(records: list, dirty_rate: float, rng: random.Random) -> list:
 
 
 def _payload(record: dict) -> dict:
-    return record["payload"] if "payload" in record else record
+    return record.get("payload", record)
 
 
 def _make_dirty(rng: random.Random, record: dict, earlier: list):
@@ -370,10 +370,9 @@ def generate(start: date, end: date, transactions: int, seed: int, out_dir: Path
     total = 0
     for day, records in day_events(catalogue, start, end, transactions, dirty_rate):
         target = batch_path(out_dir, day)
-        lines_before = total
+        on_count = None if on_line is None else (lambda seen, before=total: on_line(before + seen))
 
-        def write(out, records=records, lines_before=lines_before) -> int:
-            on_count = None if on_line is None else (lambda count: on_line(lines_before + count))
+        def write(out, records=records, on_count=on_count) -> int:
             return files.write_json_lines(out, map(_json_line, records), on_count)
         count = files.write_atomically(target, write)
         total += count
