@@ -363,3 +363,43 @@ def test_the_generator_is_deterministic_and_breaks_records_when_asked(tmp_path):
                 for line in path.read_text().splitlines()]
     codes = {rejection.code for rejection in verdicts if rejection is not None}
     assert len(codes) >= 4 and codes <= set(contract.REASON_CODES)
+
+
+# --- the published JSON Schema agrees with the contract ---------------------------------------------
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "docs" / "change.schema.json").read_text("utf-8"))
+# what JSON Schema cannot express (docs/change.schema.json says so): the row image's columns
+# by table, money and times
+BEYOND_SCHEMA = {"missing_field", "wrong_type", "unknown_status", "too_many_decimals", "bad_amount",
+                 "bad_timestamp", "out_of_range"}
+
+
+def schema_accepts(record) -> bool:
+    import jsonschema
+    return jsonschema.Draft202012Validator(SCHEMA).is_valid(record)
+
+
+def test_the_json_schema_accepts_every_generated_change_event(tmp_path):
+    written = changes_generator.generate(date(2025, 3, 1), date(2025, 3, 2), 30, 2, tmp_path)
+    records = [json.loads(line) for path, _ in written for line in path.read_text().splitlines()]
+    assert len(records) > 100 and all(schema_accepts(record) for record in records)
+
+
+VALID = event("orders", "c", order("placed", T0), T0, 1)
+
+
+@pytest.mark.parametrize("record", [
+    VALID, {"schema": None, "payload": VALID}, event("orders", "d", {"order_id": "O"}, T0, 2),
+    event("coupons", "c", {"x": 1}, T0, 3), {**VALID, "op": "t"}, {**VALID, "op": None},
+    {**VALID, "source": {"table": "orders"}}, {**VALID, "source": {"table": "", "ts_ms": T0}},
+    {**VALID, "source": {"table": "orders", "ts_ms": "soon"}}, {**VALID, "after": None},
+    {**VALID, "op": "d", "before": None}, {"payload": [VALID]}, [VALID],
+    {**VALID, "source": {"table": "orders", "ts_ms": T0, "lsn": -1}},
+])
+def test_the_json_schema_agrees_with_the_contract(record):
+    _, rejection = contract.check(record)
+    if rejection is None:
+        assert schema_accepts(record), "the contract accepts what the schema refuses"
+    elif rejection.code not in BEYOND_SCHEMA or rejection.field in ("op", "source.ts_ms", "source.table",
+                                                                     "after", "before", "payload"):
+        assert not schema_accepts(record), f"the schema lets through a {rejection.code}"
