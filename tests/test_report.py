@@ -119,7 +119,7 @@ def test_numbers_beside_the_charts_are_the_gold_views(report_file: Path, warehou
         s: f"{n:,}" for s, n in statuses.items()}
     rejects = {(kind, code): count for kind, code, count in rows(
         warehouse_db, "select source, reason_code, count(*) from rejected_records group by source, reason_code")}
-    assert {k for k, _ in rejects} == {"transactions", "events"}, "both kinds have rejects"
+    assert {k for k, _ in rejects} == {"transactions", "events", "changes"}, "every kind has rejects"
     assert {(r[0], r[1]): r[2] for r in table_rows(found["rejects"])} == {
         k: f"{v:,}" for k, v in rejects.items()}
     funnel = rows(warehouse_db, "select step_number, sum(sessions) from gold_funnel_daily "
