@@ -93,13 +93,13 @@ def write_changes(folder: Path) -> list[Path]:
     catalogue = build_catalogue(scenario.SEED)
     days = scenario.days()
     written = []
-    for day, records in changes_generator.day_events(catalogue, days[0], days[-1], scenario.LINES_PER_DAY):
-        records = [*records, *ADA_CHANGES[day]]
+    for day, lines in changes_generator.day_events(catalogue, days[0], days[-1], scenario.LINES_PER_DAY):
+        lines = [*lines, *map(orjson.dumps, ADA_CHANGES[day])]
         target = Path(folder) / f"changes_{day:%Y%m%d}.jsonl"
 
-        def write(out, records=records) -> int:
-            out.write(b"".join(orjson.dumps(record) + b"\n" for record in records))
-            return len(records)
+        def write(out, lines=lines) -> int:
+            out.write(b"".join(line + b"\n" for line in lines))
+            return len(lines)
         write_atomically(target, write)
         written.append(target)
     return written

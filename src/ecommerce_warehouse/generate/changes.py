@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import orjson
+
 from ecommerce_warehouse.generate import files
 from ecommerce_warehouse.generate import transactions as orders_generator
 from ecommerce_warehouse.generate.catalogue import Catalogue, build_catalogue
@@ -104,13 +106,14 @@ def precise(cents: int) -> str:
 
 
 class Event:
-    """One change event: when it happened, and the record a connector writes for it."""
+    """One change event: when it happened, and the record a connector writes for it, as the
+    JSON line written (kept serialised: a day's events wait in memory until its file is written)."""
 
-    __slots__ = ("record", "ts_ms")
+    __slots__ = ("line", "ts_ms")
 
     def __init__(self, ts_ms: int, record: dict):
         self.ts_ms = ts_ms
-        self.record = record
+        self.line = files.json_bytes(record)
 
 
 def _envelope(table: str, op: str, before: dict | None, after: dict | None, ts_ms: int,
@@ -256,12 +259,12 @@ def product_events(catalogue: Catalogue, start: date, end: date, day: date) -> l
 
 def day_events(catalogue: Catalogue, start: date, end: date, transactions: int,
                dirty_rate: float = 0.0) -> Iterator[tuple[date, list]]:
-    """(day, its file's records) for every day from ``start`` to ``end``, in order.
+    """(day, its file's lines) for every day from ``start`` to ``end``, in order.
 
     Each transactions day is drawn once; its orders' lifecycles are put in the buckets of
     the days their events happen. A day's file is complete once the order lines of two days
-    later are drawn (a late line is at most two days late). Records are dicts, or a JSON
-    text for a record broken into something other than an object.
+    later are drawn (a late line is at most two days late). Each line is one record's JSON
+    (bytes).
     """
     buckets: dict[date, list[Event]] = defaultdict(list)
     first_ms = _midnight_ms(start)
@@ -285,22 +288,22 @@ def day_events(catalogue: Catalogue, start: date, end: date, transactions: int,
         for event in late:       # yesterday's late events, each somewhere in today's file
             kept.insert(rng.randrange(len(kept) + 1), event)
         late = next_late
-        records = [event.record for event in kept]
+        lines = [event.line for event in kept]
         replay = previous[len(previous) - int(len(previous) * REPLAY_SHARE):] if previous else []
-        day_records = replay + records
+        day_lines = replay + lines
         if dirty_rate:
-            day_records = _broken_some(day_records, dirty_rate, rng)
-        previous = records
-        yield day, day_records
+            day_lines = _broken_some(day_lines, dirty_rate, rng)
+        previous = lines
+        yield day, day_lines
 
 
-def _broken_some(records: list, dirty_rate: float, rng: random.Random) -> list:
-    out = []
-    for record in records:
+def _broken_some(lines: list[bytes], dirty_rate: float, rng: random.Random) -> list[bytes]:
+    out: list[bytes] = []
+    for line in lines:
         if rng.random() < dirty_rate:
-            out.append(_make_dirty(rng, record, out))
+            out.append(_json_line(_make_dirty(rng, orjson.loads(line), out)))
         else:
-            out.append(record)
+            out.append(line)
     return out
 
 
@@ -315,7 +318,7 @@ def _make_dirty(rng: random.Random, record: dict, earlier: list):
     payload = _payload(bad)
     row = payload.get("after") or payload.get("before") or {}
     if kind == "conflicting_duplicate":
-        objects = [r for r in earlier[-50:] if isinstance(r, dict)]
+        objects = [record for record in map(orjson.loads, earlier[-50:]) if isinstance(record, dict)]
         if objects:
             bad = copy.deepcopy(rng.choice(objects))
             payload = _payload(bad)
@@ -368,12 +371,12 @@ def generate(start: date, end: date, transactions: int, seed: int, out_dir: Path
     catalogue = catalogue or build_catalogue(seed)
     written = []
     total = 0
-    for day, records in day_events(catalogue, start, end, transactions, dirty_rate):
+    for day, lines in day_events(catalogue, start, end, transactions, dirty_rate):
         target = batch_path(out_dir, day)
         on_count = None if on_line is None else (lambda seen, before=total: on_line(before + seen))
 
-        def write(out, records=records, on_count=on_count) -> int:
-            return files.write_json_lines(out, map(_json_line, records), on_count)
+        def write(out, lines=lines, on_count=on_count) -> int:
+            return files.write_json_lines(out, iter(lines), on_count)
         count = files.write_atomically(target, write)
         total += count
         written.append((target, count))
