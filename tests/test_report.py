@@ -1,4 +1,4 @@
-"""`warehouse report`: one self-contained HTML file with six charts from the Gold views.
+"""`warehouse report`: one self-contained HTML file with its charts from the Gold views.
 
 The charts are checked twice: in the HTML (one ``rect.mark`` per row of the numbers table,
 the numbers equal to the Gold views) and in a real browser: headless Chromium (Debian's
@@ -34,7 +34,7 @@ from ecommerce_warehouse.read import figures as report_figures
 from ecommerce_warehouse.read import report
 
 SECTIONS = ("daily-net-revenue", "top-products", "category-share", "cohort-retention",
-            "order-status", "funnel", "channels", "rejects")
+            "order-status", "funnel", "channels", "lead-times", "payment-methods", "rejects")
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +126,15 @@ def test_numbers_beside_the_charts_are_the_gold_views(report_file: Path, warehou
                                 "group by step_number order by step_number")
     assert [r[1] for r in table_rows(found["funnel"])] == [f"{n:,}" for _, n in funnel]
     assert len(funnel) == 5 and funnel[0][1] > funnel[4][1] > 0
+    lead = rows(warehouse_db, "select placed_month, carrier, orders, p50_hours, p90_hours "
+                              "from gold_fulfilment_lead_times where step = 'placed_to_delivered' order by 1, 2")
+    assert lead, "orders were delivered"
+    assert table_rows(found["lead-times"]) == [
+        [month, carrier, f"{orders:,}", f"{p50:.1f}", f"{p90:.1f}"] for month, carrier, orders, p50, p90 in lead]
+    methods = rows(warehouse_db, "select method, payments, captured_cents from gold_payment_methods "
+                                 "order by payments desc, method")
+    assert [(r[0], r[1], r[3]) for r in table_rows(found["payment-methods"])] == [
+        (method, f"{n:,}", report.money(cents)) for method, n, cents in methods]
     channels = rows(warehouse_db, "select channel, sum(sessions), sum(revenue_cents) from gold_channel_daily "
                                   "group by channel order by 2 desc, 1")
     assert [(r[0], r[1], r[4]) for r in table_rows(found["channels"])] == [
