@@ -292,11 +292,11 @@ def test_every_chart_renders_in_headless_chromium(report_file: Path, tmp_path: P
         assert mark_count(dom[key]) == len(table_rows(dom[key])) == mark_count(found[key]) > 0, key
 
     shot = tmp_path / "report.png"
-    taken = chromium(tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1200,3000",
+    taken = chromium(tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1200,4200",
                      "--hide-scrollbars", url)
     assert taken.returncode == 0 and shot.exists(), taken.stderr[-2000:]
     width, height, pixels = read_png(shot)
-    assert (width, height) == (1200, 3000)
+    assert (width, height) == (1200, 4200)          # the whole page, every chart
     counts = colour_counts(pixels)
     assert len(counts) > 50, "the screenshot is blank (too few colours)"
     assert counts.most_common(1)[0][1] < width * height * 0.95, "the screenshot is nearly all one colour"

@@ -12,8 +12,8 @@ from __future__ import annotations
 from ecommerce_warehouse.read import svg
 
 VIEWS = ("gold_fulfilment_lead_times", "gold_payment_methods")
-LEAD_COLOUR = "#b7791f"
-METHOD_COLOUR = "#2b6cb0"
+LEAD_COLOUR = "#975a16"
+METHOD_COLOUR = "#2c5282"
 NOT_UPGRADED = "no change events in this warehouse (run a loading command to upgrade it)"
 
 
