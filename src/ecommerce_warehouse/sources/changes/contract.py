@@ -26,6 +26,7 @@ import binascii
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import orjson
 
@@ -151,11 +152,24 @@ class _Schema:
             return None
 
 
+_NO_SCHEMA = _Schema(None)
+_last_schema: list = [None, _NO_SCHEMA]      # the last wrapper schema seen, and what it says
+
+
+def _schema_of(value) -> _Schema:
+    """What a wrapper's schema says; a connector sends the same schema with every event of a
+    table, so the last one is kept and compared instead of read again."""
+    if value is None:
+        return _NO_SCHEMA
+    if value != _last_schema[0]:
+        _last_schema[0], _last_schema[1] = value, _Schema(value)
+    return _last_schema[1]
+
+
 def _check_event(record: dict) -> tuple:
-    schema = _Schema(None)
+    schema = _NO_SCHEMA
     if "payload" in record and "op" not in record:
-        if "schema" in record:
-            schema = _Schema(record["schema"])
+        schema = _schema_of(record.get("schema"))
         payload = record["payload"]
         if type(payload) is not dict:
             raise wrong_type("payload", "an object (the change event)", payload)
@@ -236,11 +250,21 @@ def _epoch_ms(value, field: str) -> int:
     return value
 
 
+@lru_cache(maxsize=4_096)
+def _day(days: int) -> tuple[str, int]:
+    """('YYYY-MM-DD', date_key) of a day counted from 1970-01-01."""
+    day = _EPOCH.date() + timedelta(days=days)
+    return day.isoformat(), day.year * 10000 + day.month * 100 + day.day
+
+
 def _from_micros(micros: int) -> tuple[str, str, int]:
     """(timestamp text, date, date_key) of an instant in epoch microseconds (UTC)."""
-    moment = _EPOCH + micros * _MICROSECOND
-    text = moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-    return text, text[:10], moment.year * 10000 + moment.month * 100 + moment.day
+    seconds, fraction = divmod(micros, 1_000_000)
+    days, second = divmod(seconds, 86_400)
+    date_text, date_key = _day(days)
+    hour, second = divmod(second, 3_600)
+    minute, second = divmod(second, 60)
+    return f"{date_text}T{hour:02d}:{minute:02d}:{second:02d}.{fraction:06d}Z", date_text, date_key
 
 
 def _at(micros: int) -> tuple[str, int, int]:
