@@ -75,7 +75,3 @@ create index if not exists raw_changes_loaded_change_id
 create index if not exists raw_changes_loaded_row
     on raw_changes (table_name, row_key, source_ts_ms, source_position)
     where load_status = 'loaded';
-
-create index if not exists raw_changes_loaded_order
-    on raw_changes (order_id)
-    where load_status = 'loaded';

@@ -36,10 +36,10 @@ def _ms(text: str) -> int:
     return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp() * 1000)
 
 
-def _event(table: str, op: str, before, after, at: str, lsn: int) -> dict:
+def _event(table: str, op: str, before, after, at: str, position: int) -> dict:
     ts = _ms(at)
     return {"before": before, "after": after, "op": op,
-            "source": {"connector": "postgresql", "table": table, "ts_ms": ts, "lsn": lsn},
+            "source": {"connector": "mysql", "table": table, "ts_ms": ts, "pos": position},
             "ts_ms": ts + 40}
 
 

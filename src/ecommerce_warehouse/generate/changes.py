@@ -59,8 +59,8 @@ DIRTY_KINDS = (
     "garbage_timestamp", "missing_key", "not_an_object", "conflicting_duplicate",
 )
 
-_CONNECTOR = {"version": "2.7.0.Final", "connector": "postgresql", "name": "shop", "db": "shop",
-              "schema": "public"}
+_CONNECTOR = {"version": "2.7.0.Final", "connector": "mysql", "name": "shop", "db": "shop",
+              "file": "binlog.000042"}
 _PAYMENTS_SCHEMA_ROW = [
     {"type": "string", "optional": False, "field": "payment_id"},
     {"type": "string", "optional": False, "field": "order_id"},
@@ -79,11 +79,11 @@ PAYMENTS_SCHEMA = {
          "fields": _PAYMENTS_SCHEMA_ROW},
         {"type": "struct", "optional": True, "name": "shop.public.payments.Value", "field": "after",
          "fields": _PAYMENTS_SCHEMA_ROW},
-        {"type": "struct", "optional": False, "name": "io.debezium.connector.postgresql.Source",
+        {"type": "struct", "optional": False, "name": "io.debezium.connector.mysql.Source",
          "field": "source", "fields": [
              {"type": "string", "optional": False, "field": "table"},
              {"type": "int64", "optional": False, "field": "ts_ms"},
-             {"type": "int64", "optional": True, "field": "lsn"}]},
+             {"type": "int64", "optional": True, "field": "pos"}]},
         {"type": "string", "optional": False, "field": "op"},
         {"type": "int64", "optional": True, "field": "ts_ms"},
     ],
@@ -117,9 +117,9 @@ class Event:
 
 
 def _envelope(table: str, op: str, before: dict | None, after: dict | None, ts_ms: int,
-              lsn: int) -> dict:
+              position: int) -> dict:
     return {"before": before, "after": after,
-            "source": {**_CONNECTOR, "table": table, "ts_ms": ts_ms, "lsn": lsn},
+            "source": {**_CONNECTOR, "table": table, "ts_ms": ts_ms, "pos": position},
             "op": op, "ts_ms": ts_ms + 40}
 
 
