@@ -4,8 +4,11 @@
 --        raw_id in (:from_raw_id, :to_raw_id]; a payment's or shipment's other events when
 --        its own names no order: a delete may carry only the key), fact_order_lifecycle
 --        (the day each order was placed before this run)
--- affected_from_date_key: the first day whose end-of-day status counts the run can
--- change for the order: its placing day as stored, or any earlier day an event carries.
+-- affected_from_date_key: the first day whose end-of-day status counts the run can change
+-- for the order: a status comes from the orders table's events only, so for an order whose
+-- orders events changed it is the earliest of its placing day as stored and the days its
+-- new events carry; null when only its payments or shipments changed (its lifecycle row
+-- is recomputed, its status counts are not).
 delete from stage_lifecycle_orders;
 
 insert into stage_lifecycle_orders (order_id, affected_from_date_key)
@@ -22,12 +25,9 @@ with run_event as (
                   and other.load_status = 'loaded'
             )
         end as order_id,
-        event.date_key,
+        case when event.table_name = 'orders' then 1 else 0 end as is_order_event,
         event.order_created_date_key,
-        event.order_updated_date_key,
-        event.payment_created_date_key,
-        event.shipped_date_key,
-        event.delivered_date_key
+        event.order_updated_date_key
     from raw_changes as event
     where event.raw_id > :from_raw_id
       and event.raw_id <= :to_raw_id
@@ -36,25 +36,27 @@ with run_event as (
            or event.table_name = 'shipments')
 ),
 
-order_day as (
-    select order_id, date_key as day_key from run_event
-    union all
-    select order_id, order_created_date_key from run_event
-    union all
-    select order_id, order_updated_date_key from run_event
-    union all
-    select order_id, payment_created_date_key from run_event
-    union all
-    select order_id, shipped_date_key from run_event
-    union all
-    select order_id, delivered_date_key from run_event
-    union all
-    select known.order_id, known.placed_date_key
-    from fact_order_lifecycle as known
-    where known.order_id in (select order_id from run_event)
+touched as (
+    select
+        order_id,
+        max(is_order_event) as status_may_change,
+        min(case
+                when order_updated_date_key is null or order_created_date_key <= order_updated_date_key
+                then order_created_date_key else order_updated_date_key
+            end) as first_new_day
+    from run_event
+    where order_id is not null
+    group by order_id
 )
 
-select order_id, min(day_key)
-from order_day
-where order_id is not null
-group by order_id
+select
+    touched.order_id,
+    case
+        when touched.status_may_change = 0 then null
+        when known.placed_date_key is null or touched.first_new_day <= known.placed_date_key
+            then coalesce(touched.first_new_day, known.placed_date_key)
+        else known.placed_date_key
+    end
+from touched
+left join fact_order_lifecycle as known
+    on known.order_id = touched.order_id

@@ -257,8 +257,10 @@ def _day(days: int) -> tuple[str, int]:
     return day.isoformat(), day.year * 10000 + day.month * 100 + day.day
 
 
+@lru_cache(maxsize=16_384)
 def _from_micros(micros: int) -> tuple[str, str, int]:
-    """(timestamp text, date, date_key) of an instant in epoch microseconds (UTC)."""
+    """(timestamp text, date, date_key) of an instant in epoch microseconds (UTC). Cached:
+    an order's events repeat its creation time, and an update's time is its event's."""
     seconds, fraction = divmod(micros, 1_000_000)
     days, second = divmod(seconds, 86_400)
     date_text, date_key = _day(days)
