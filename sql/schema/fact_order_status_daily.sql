@@ -4,7 +4,8 @@
 --       milestones in fact_order_lifecycle); every status has a row every day, zeros included,
 --       from the first day an order was placed to the calendar's last day
 -- load: sql/transform/fact_order_status_daily.sql replaces the days from the first one the
---       run's change events can alter (stage_lifecycle_orders.affected_from_date_key) onwards.
+--       run's change events can alter (stage_lifecycle_orders.affected_from_date_key) onwards,
+--       and adds the days the calendar gained since.
 create table if not exists fact_order_status_daily (
     date_key    integer not null references dim_date (date_key),
     status      text    not null
