@@ -16,3 +16,7 @@ create table if not exists silver_payments_current (
     version_ts_ms       bigint not null,
     version_position    bigint not null
 );
+
+-- the lifecycle reads an order's payments (transform/fact_order_lifecycle.sql)
+create index if not exists silver_payments_current_order_id
+    on silver_payments_current (order_id);

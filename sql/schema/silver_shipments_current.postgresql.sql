@@ -14,3 +14,7 @@ create table if not exists silver_shipments_current (
     version_ts_ms       bigint not null,
     version_position    bigint not null
 );
+
+-- the lifecycle reads an order's shipments (transform/fact_order_lifecycle.sql)
+create index if not exists silver_shipments_current_order_id
+    on silver_shipments_current (order_id);

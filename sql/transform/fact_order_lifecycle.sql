@@ -32,10 +32,9 @@ with order_event as (
         event.order_updated_us,
         event.order_updated_date_key
     from raw_changes as event
-    inner join stage_lifecycle_orders as touched
-        on touched.order_id = event.row_key
     where event.load_status = 'loaded'
       and event.table_name = 'orders'
+      and event.row_key in (select order_id from stage_lifecycle_orders)
       and event.op <> 'd'
 ),
 

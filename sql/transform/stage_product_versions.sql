@@ -39,10 +39,9 @@ product_event as (
         lag(event.category) over by_time as previous_category,
         lag(event.unit_price_cents) over by_time as previous_price
     from raw_changes as event
-    inner join touched
-        on touched.row_key = event.row_key
     where event.load_status = 'loaded'
       and event.table_name = 'products'
+      and event.row_key in (select row_key from touched)
     window by_time as (partition by event.row_key order by event.source_ts_ms, event.source_position)
 ),
 
