@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml requirements.txt
 run: $(STAMP)  ## build data/warehouse/ecommerce_warehouse.db with the default settings
 	$(BIN)/run_pipeline
 
-test: $(STAMP)  ## run every test (no tests collected counts as a failure)
-	$(BIN)/python -m pytest; status=$$?; \
+# -n auto: one test process per core (pytest-xdist); --dist loadfile keeps a file's tests, and
+# the warehouses its module fixtures build, in one process.
+test: $(STAMP)  ## run every test on every core (no tests collected counts as a failure)
+	$(BIN)/python -m pytest -n auto --dist loadfile; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
 
@@ -36,7 +38,7 @@ bench: $(STAMP)  ## time generate/ingest/transform on 1,000,000 generated lines 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 
-clean:  ## remove generated data, the default warehouse and the README lesson's folder (keeps the venv)
+clean:  ## remove generated data, the default warehouse, exports and the README lesson's folder (keeps the venv)
 	rm -f data/raw/*.json data/raw/*.jsonl data/warehouse/*.db data/warehouse/*.db-wal data/warehouse/*.db-shm \
 	      data/warehouse/*.db.lock
-	rm -rf data/lesson
+	rm -rf data/lesson data/export

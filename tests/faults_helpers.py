@@ -270,13 +270,29 @@ class Outcome:
                 f"--- stdout\n{self.stdout}--- stderr\n{self.stderr}")
 
 
+def ctrl_c_as_in_a_terminal(then=None):
+    """Give the child the default Ctrl-C (SIGINT) action, as a shell at a terminal does.
+
+    A shell without job control starts background commands with SIGINT ignored, and a
+    child inherits that: a test suite started with ``make test &`` would otherwise see
+    every child ignore the Ctrl-C the tests send. Used as a ``preexec_fn`` (``then``: another
+    one to run after it)."""
+    def preexec() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if then is not None:
+            then()
+    return preexec
+
+
 def run(args: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, env: dict | None = None,
         **popen) -> Outcome:
     """Run a command to the end (killing it at ``timeout``) and capture its output."""
     args = [str(a) for a in args]
     began = time.monotonic()
+    preexec = ctrl_c_as_in_a_terminal(popen.pop("preexec_fn", None))
+    # The tests start children from the main thread only, so a preexec_fn is safe here.
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env=child_env(env), **popen)
+                               env=child_env(env), preexec_fn=preexec, **popen)  # noqa: PLW1509
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -288,8 +304,9 @@ def run(args: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, env: dict | No
 
 def start(args: Sequence[str], *, env: dict | None = None, **popen) -> subprocess.Popen:
     """Start a command in the background (stdout/stderr captured); see ``finish``."""
+    preexec = ctrl_c_as_in_a_terminal(popen.pop("preexec_fn", None))
     process = subprocess.Popen([str(a) for a in args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=child_env(env), **popen)
+                               text=True, env=child_env(env), preexec_fn=preexec, **popen)  # noqa: PLW1509
     process.began = time.monotonic()
     return process
 

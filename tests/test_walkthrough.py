@@ -23,6 +23,7 @@ from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.classroom import scenario, screen, walkthrough
 from ecommerce_warehouse.classroom.presenter import answer_command
 from ecommerce_warehouse.cli import warehouse
+from faults_helpers import ctrl_c_as_in_a_terminal
 
 try:
     import pexpect
@@ -51,7 +52,8 @@ def batch_counts(db: Path) -> dict[int, int]:
 def spawn(*args: str, cwd: Path, **env: str):
     environment = {"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **env}
     return pexpect.spawn(str(WAREHOUSE), ["walkthrough", *args], cwd=str(cwd), encoding="utf-8",
-                         dimensions=(24, 80), timeout=60, env=environment)
+                         dimensions=(24, 80), timeout=60, env=environment,
+                         preexec_fn=ctrl_c_as_in_a_terminal())
 
 
 def screens(output: str) -> list[list[str]]:

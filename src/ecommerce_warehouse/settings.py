@@ -27,3 +27,7 @@ DEFAULT_CURRENCY = "USD"
 # `warehouse dashboard`: where Streamlit listens.
 DEFAULT_DASHBOARD_HOST = "localhost"
 DEFAULT_DASHBOARD_PORT = 8501
+
+# `warehouse export`: where the files go, and the Iceberg catalog's URL, if set once
+DEFAULT_EXPORT_DIRS = {"parquet": "data/export/parquet", "iceberg": "data/export/iceberg"}
+EXPORT_CATALOG_ENVVAR = "WAREHOUSE_EXPORT_CATALOG"

@@ -4,7 +4,7 @@ benchmark's tables (``format_report``; ``postgres_bench`` formats its own, with
 
 from __future__ import annotations
 
-from ecommerce_warehouse.bench import changes_bench, events_bench, workers
+from ecommerce_warehouse.bench import changes_bench, events_bench, export_bench, workers
 
 # A 1-minute load average at or above this before the bench (or this + 1 while it runs,
 # the bench itself keeping one CPU busy) means other work competed for the CPU.
@@ -66,6 +66,8 @@ def format_report(document: dict) -> str:
         out.append(f"  database file {_mb(run['database_bytes'])} after transform; "
                    f"line counts {'match' if run['counts_match'] else 'DO NOT match'} "
                    f"(fact_orders {run['tables'].get('fact_orders', 0):,})")
+        if run.get("export"):
+            out += export_bench.format_export(run["export"], _mb)
         if run.get("events"):
             out += events_bench.format_events({"day_run": run["events"]}, _mb, rate)
         if run.get("changes"):

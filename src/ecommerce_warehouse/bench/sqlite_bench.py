@@ -53,6 +53,7 @@ from ecommerce_warehouse.bench import (
     DEFAULT_TRANSACTIONS,
     changes_bench,
     events_bench,
+    export_bench,
     machine,
     report,
     workers,
@@ -150,6 +151,7 @@ class BenchOptions:
     event_days: int = events_bench.DEFAULT_DAYS     # days in the warehouse a page-view day goes into
     changes: bool = True                # change events too (changes_bench)
     change_days: int = changes_bench.DEFAULT_DAYS   # days in the warehouse a change-event day goes into
+    export: bool = False                # export each size's warehouse to Parquet (export_bench)
 
 
 def run_benchmark(options: BenchOptions, progress: Progress | None = None) -> dict:
@@ -249,6 +251,8 @@ def _measure_size(folder: Path, size: int, options: BenchOptions, say: Progress)
         "counts_match": (ing["records_read"] == lines and ing["records_loaded"] == lines
                          and fact_rows == lines),
     }
+    if options.export:
+        run["export"] = export_bench.measure(folder, db, timeout, say)
     if options.events:
         run["events"] = events_bench.measure_day(folder, lines, steps, options.seed, timeout, say)
     if options.changes:

@@ -324,6 +324,14 @@ def _work_bronze_floor(json_path: str, db: str, variant: str = "ours") -> dict:
     return {"seconds": seconds, "lines": len(rows)}
 
 
+def _work_export(db: str, out: str) -> dict:
+    """`warehouse export` of the warehouse to Parquet (the [export] extra)."""
+    from ecommerce_warehouse.export.run import ExportOptions, export
+    result = export(ExportOptions(db=db, out=Path(out)))
+    return {"seconds": result.seconds, "rows": sum(entry["rows"] for entry in result.tables.values()),
+            "fact_orders_rows": result.tables["fact_orders"]["rows"]}
+
+
 WORKERS: dict[str, Callable[..., dict]] = {
     "baseline": _work_baseline,
     "generate": _work_generate,
@@ -335,6 +343,7 @@ WORKERS: dict[str, Callable[..., dict]] = {
     "sqlite-utils": _work_sqlite_utils,
     "sqlite3-executemany": _work_executemany,
     "bronze-floor": _work_bronze_floor,
+    "export": _work_export,
 }
 
 

@@ -146,6 +146,10 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "against an empty one.")
 @click.option("--change-days", type=click.IntRange(min=0), default=30, show_default=True, metavar="N",
               help="Days of change events in the warehouse the next day goes into; 0 skips it.")
+@click.option("--export", "export", is_flag=True,
+              help="Also export each size's warehouse to Parquet (`warehouse export`, the [export] "
+                   "extra) in a child of its own: seconds and peak RSS, which stays flat as the "
+                   "size grows.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
               help="Stop (and fail) any one step that runs longer than this; 0: no limit.")
 @click.option("--postgres", "postgres_url", metavar="URL",
@@ -154,7 +158,7 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "and dropped).")
 @click.pass_context
 def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increment, events, event_days,
-                  changes, change_days, timeout, postgres_url):
+                  changes, change_days, export, timeout, postgres_url):
     if sizes and ctx.get_parameter_source("transactions") is not click.core.ParameterSource.DEFAULT:
         raise click.UsageError("give either --transactions or --scale, not both")
     if postgres_url is not None:
@@ -164,7 +168,7 @@ def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increm
 
     options = sqlite_bench.BenchOptions(
         sizes=tuple(sizes or (transactions,)), seed=seed, compare=compare, increment=increment,
-        keep=keep, timeout=timeout or None, events=events, event_days=event_days,
+        keep=keep, timeout=timeout or None, events=events, event_days=event_days, export=export,
         changes=changes, change_days=change_days,
     )
     _run_and_print(lambda progress: sqlite_bench.run_benchmark(options, progress),
@@ -181,7 +185,8 @@ def _run_and_print(run, format_text, as_json: bool) -> None:
 def _postgres_bench(ctx, url: str, sizes: tuple[int, ...], seed: int, as_json: bool) -> None:
     from ecommerce_warehouse.bench import postgres_bench as bench_postgres
 
-    for name in ("compare", "keep", "increment", "timeout", "events", "event_days", "changes", "change_days"):
+    for name in ("compare", "keep", "increment", "timeout", "events", "event_days", "changes", "change_days",
+                 "export"):
         if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
             raise click.UsageError(f"--{name} is for the SQLite bench; with --postgres only "
                                    "--transactions/--scale, --seed and --json apply")
