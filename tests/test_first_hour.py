@@ -213,11 +213,14 @@ def test_generate_prints_one_aligned_line_per_file(cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert "\t" not in result.stdout
     views = [len((tmp_path / f"events_2025030{day}.jsonl").read_text().splitlines()) for day in (1, 2)]
+    changes = [len((tmp_path / f"changes_2025030{day}.jsonl").read_text().splitlines()) for day in (1, 2)]
     assert result.stdout.splitlines() == [
         f"{tmp_path / 'transactions_20250301.json'}  1 line",
         f"{tmp_path / 'transactions_20250302.json'}  1 line",
         f"{tmp_path / 'events_20250301.jsonl'}  {views[0]} lines",
-        f"{tmp_path / 'events_20250302.jsonl'}  {views[1]} lines"]
+        f"{tmp_path / 'events_20250302.jsonl'}  {views[1]} lines",
+        f"{tmp_path / 'changes_20250301.jsonl'}  {changes[0]} lines",
+        f"{tmp_path / 'changes_20250302.jsonl'}  {changes[1]} lines"]
 
 
 def test_page_views_cover_the_last_event_days_of_the_range_with_the_same_bytes(cli, tmp_path):
@@ -262,7 +265,7 @@ def test_counts_agree_with_their_nouns(cli, tmp_path):
                                         "--transactions", "1", "--raw-dir", str(tmp_path / "raw")])
     assert result.exit_code == 0, result.output
     assert "  generate   1 file, 1 line of transactions; 1 file, " in result.stdout
-    assert "  ingest     2 files loaded, 0 already loaded, 0 refused" in result.stdout
+    assert "  ingest     3 files loaded, 0 already loaded, 0 refused" in result.stdout
     assert "1 files" not in result.stdout and "1 lines" not in result.stdout
 
 

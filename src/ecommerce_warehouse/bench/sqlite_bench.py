@@ -51,6 +51,7 @@ from ecommerce_warehouse.bench import (
     DEFAULT_INCREMENT,
     DEFAULT_SEED,
     DEFAULT_TRANSACTIONS,
+    changes_bench,
     events_bench,
     export_bench,
     machine,
@@ -148,6 +149,8 @@ class BenchOptions:
     timeout: float | None = None
     events: bool = True                 # page views too (events_bench)
     event_days: int = events_bench.DEFAULT_DAYS     # days in the warehouse a page-view day goes into
+    changes: bool = True                # change events too (changes_bench)
+    change_days: int = changes_bench.DEFAULT_DAYS   # days in the warehouse a change-event day goes into
     export: bool = False                # export each size's warehouse to Parquet (export_bench)
 
 
@@ -184,6 +187,11 @@ def run_benchmark(options: BenchOptions, progress: Progress | None = None) -> di
             folder.mkdir(parents=True, exist_ok=True)
             document["events_increment"] = events_bench.measure_increment(
                 folder, options.event_days, options.seed, options.timeout, say)
+        if options.changes and options.change_days:
+            folder = root / "changes_increment"
+            folder.mkdir(parents=True, exist_ok=True)
+            document["changes_increment"] = changes_bench.measure_increment(
+                folder, options.change_days, options.seed, options.timeout, say)
     finally:
         if cleanup:
             shutil.rmtree(root, ignore_errors=True)
@@ -247,6 +255,8 @@ def _measure_size(folder: Path, size: int, options: BenchOptions, say: Progress)
         run["export"] = export_bench.measure(folder, db, timeout, say)
     if options.events:
         run["events"] = events_bench.measure_day(folder, lines, steps, options.seed, timeout, say)
+    if options.changes:
+        run["changes"] = changes_bench.measure_day(folder, lines, steps, options.seed, timeout, say)
     if options.compare:
         run["compare"] = _compare(folder, Path(path), lines, steps["ingest"]["seconds"], timeout, say)
     if options.increment:

@@ -161,6 +161,18 @@ def _work_generate_events(out_dir: str, start: str, end: str, transactions: int,
             "file_bytes": sum(path.stat().st_size for path, _ in written)}
 
 
+def _work_generate_changes(out_dir: str, start: str, end: str, transactions: int, seed: int) -> dict:
+    """The change events of the days from ``start`` to ``end`` (changes_YYYYMMDD.jsonl each)."""
+    from ecommerce_warehouse.generate import changes
+    began = time.perf_counter()
+    written = changes.generate(date.fromisoformat(start), date.fromisoformat(end), transactions, seed,
+                               Path(out_dir))
+    seconds = time.perf_counter() - began
+    return {"seconds": seconds, "lines": sum(count for _, count in written),
+            "paths": [str(path) for path, _ in written], "counts": [count for _, count in written],
+            "file_bytes": sum(path.stat().st_size for path, _ in written)}
+
+
 def _work_ingest(db: str, paths: list[str]) -> dict:
     """`warehouse ingest`'s library call: the files loaded as one recorded run."""
     from ecommerce_warehouse.pipeline import ingest_only  # imported before the clock starts
@@ -324,6 +336,7 @@ WORKERS: dict[str, Callable[..., dict]] = {
     "baseline": _work_baseline,
     "generate": _work_generate,
     "generate-events": _work_generate_events,
+    "generate-changes": _work_generate_changes,
     "ingest": _work_ingest,
     "transform": _work_transform,
     "pandas": _work_pandas,

@@ -63,6 +63,12 @@ at the end. The machine (cores, RAM, Python, SQLite, commit) is printed too.
 Also timed: a small batch of another day into an empty warehouse and into the
 full one, and a rerun with nothing new (--increment 0 skips these).
 
+Page views (--no-events skips them) and change events (--no-changes) are timed
+against the order lines of the same run: a day of about as many records,
+ingest + transform per million as a ratio to the order lines', and the next
+day into a warehouse holding --event-days / --change-days days against an
+empty one.
+
 \b
 --compare also loads the same file the ways a user might instead, and prints
 our ingest time as a ratio to each (ours ÷ theirs):
@@ -100,8 +106,8 @@ and server CPU seconds and the ratio row inserts ÷ COPY. With it, only
       --scale 100k,1M
 
 A 1,000,000-line run writes about 400 MB of JSON and a 1.1 GB warehouse,
-and as much again for the page views (about 4.5 GB with --compare), and
-takes minutes. Progress lines go to stderr when it is a
+and as much again for the page views and for the change events (about 5.5 GB
+with --compare), and takes minutes. Progress lines go to stderr when it is a
 terminal. Exit status: 0 when every step ran; 1 when one failed.
 """
 
@@ -133,6 +139,13 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "page views into a warehouse holding --event-days days against an empty one.")
 @click.option("--event-days", type=click.IntRange(min=0), default=30, show_default=True, metavar="N",
               help="Days of page views in the warehouse the next day goes into; 0 skips it.")
+@click.option("--changes/--no-changes", default=True, show_default=True,
+              help="Also time change events: a day of about as many change events as order lines "
+                   "(ingest + merge into Silver, SCD2 and the lifecycle, as a ratio to the order "
+                   "lines'), and the next day's events into a warehouse holding --change-days days "
+                   "against an empty one.")
+@click.option("--change-days", type=click.IntRange(min=0), default=30, show_default=True, metavar="N",
+              help="Days of change events in the warehouse the next day goes into; 0 skips it.")
 @click.option("--export", "export", is_flag=True,
               help="Also export each size's warehouse to Parquet (`warehouse export`, the [export] "
                    "extra) in a child of its own: seconds and peak RSS, which stays flat as the "
@@ -145,7 +158,7 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "and dropped).")
 @click.pass_context
 def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increment, events, event_days,
-                  export, timeout, postgres_url):
+                  changes, change_days, export, timeout, postgres_url):
     if sizes and ctx.get_parameter_source("transactions") is not click.core.ParameterSource.DEFAULT:
         raise click.UsageError("give either --transactions or --scale, not both")
     if postgres_url is not None:
@@ -156,6 +169,7 @@ def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increm
     options = sqlite_bench.BenchOptions(
         sizes=tuple(sizes or (transactions,)), seed=seed, compare=compare, increment=increment,
         keep=keep, timeout=timeout or None, events=events, event_days=event_days, export=export,
+        changes=changes, change_days=change_days,
     )
     _run_and_print(lambda progress: sqlite_bench.run_benchmark(options, progress),
                    sqlite_bench.format_report, as_json)
@@ -171,7 +185,8 @@ def _run_and_print(run, format_text, as_json: bool) -> None:
 def _postgres_bench(ctx, url: str, sizes: tuple[int, ...], seed: int, as_json: bool) -> None:
     from ecommerce_warehouse.bench import postgres_bench as bench_postgres
 
-    for name in ("compare", "keep", "increment", "timeout", "events", "event_days", "export"):
+    for name in ("compare", "keep", "increment", "timeout", "events", "event_days", "changes", "change_days",
+                 "export"):
         if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
             raise click.UsageError(f"--{name} is for the SQLite bench; with --postgres only "
                                    "--transactions/--scale, --seed and --json apply")

@@ -146,6 +146,13 @@ event_days_option = click.option(
          "e.g. 31, for page views on every day.",
 )
 
+changes_option = click.option(
+    "--changes/--no-changes", default=True, show_default=True,
+    help="Also generate the change events of the same orders and products "
+         "(changes_YYYYMMDD.jsonl, Debezium format): each order's lifecycle, its payments "
+         "and shipment, price and category changes; --no-changes skips them.",
+)
+
 
 def date_options(function):
     """--date, or --start and --end (inclusive)."""

@@ -14,8 +14,9 @@ types, by these rules:
 - an integer column is ``int64`` (every ``*_cents`` column is one);
 - a real column is ``float64``, except an amount shown in units beside its exact cents
   (``net_revenue`` next to ``net_revenue_cents``): ``decimal(18,2)``, exact;
-- a text column named ``*_at`` or ``*_timestamp`` is a UTC timestamp (microseconds), one
-  named ``*_date`` a date; other text is a string.
+- a text column named ``*_at`` or ``*_timestamp`` (or an SCD type 2 version's
+  ``valid_from`` / ``valid_to``) is a UTC timestamp (microseconds), one named ``*_date`` a
+  date; other text is a string.
 
 tests/test_export.py checks the rules against the types PostgreSQL declares.
 """
@@ -75,7 +76,7 @@ def logical_type(name: str, declared: str, siblings: set[str]) -> str:
         return INT64
     if any(word in declared for word in ("REAL", "FLOA", "DOUB", "NUMERIC", "DECIMAL")):
         return MONEY if f"{name}_cents" in siblings else FLOAT64
-    if name.endswith(("_at", "_timestamp")):
+    if name.endswith(("_at", "_timestamp")) or name in ("valid_from", "valid_to"):
         return TIMESTAMP
     if name.endswith("_date"):
         return DATE
