@@ -38,7 +38,7 @@ bench: $(STAMP)  ## time generate/ingest/transform on 1,000,000 generated lines 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 
-clean:  ## remove generated data, the default warehouse and the README lesson's folder (keeps the venv)
+clean:  ## remove generated data, the default warehouse, exports and the README lesson's folder (keeps the venv)
 	rm -f data/raw/*.json data/raw/*.jsonl data/warehouse/*.db data/warehouse/*.db-wal data/warehouse/*.db-shm \
 	      data/warehouse/*.db.lock
-	rm -rf data/lesson
+	rm -rf data/lesson data/export

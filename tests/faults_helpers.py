@@ -289,9 +289,10 @@ def run(args: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, env: dict | No
     """Run a command to the end (killing it at ``timeout``) and capture its output."""
     args = [str(a) for a in args]
     began = time.monotonic()
+    preexec = ctrl_c_as_in_a_terminal(popen.pop("preexec_fn", None))
+    # The tests start children from the main thread only, so a preexec_fn is safe here.
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env=child_env(env),
-                               preexec_fn=ctrl_c_as_in_a_terminal(popen.pop("preexec_fn", None)), **popen)
+                               env=child_env(env), preexec_fn=preexec, **popen)  # noqa: PLW1509
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -303,9 +304,9 @@ def run(args: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, env: dict | No
 
 def start(args: Sequence[str], *, env: dict | None = None, **popen) -> subprocess.Popen:
     """Start a command in the background (stdout/stderr captured); see ``finish``."""
+    preexec = ctrl_c_as_in_a_terminal(popen.pop("preexec_fn", None))
     process = subprocess.Popen([str(a) for a in args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=child_env(env),
-                               preexec_fn=ctrl_c_as_in_a_terminal(popen.pop("preexec_fn", None)), **popen)
+                               text=True, env=child_env(env), preexec_fn=preexec, **popen)  # noqa: PLW1509
     process.began = time.monotonic()
     return process
 

@@ -153,7 +153,7 @@ def test_modules_stay_small(path: Path):
 
 def test_the_subpackages_are_the_areas_of_the_design():
     areas = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
-    assert areas == ["bench", "classroom", "cli", "dashboard", "engines", "generate", "load", "model",
+    assert areas == ["bench", "classroom", "cli", "dashboard", "engines", "export", "generate", "load", "model",
                      "read", "sources"]
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert top == ["__init__.py", "db.py", "errors.py", "pipeline.py", "progress.py", "settings.py",

@@ -24,7 +24,7 @@ def document(tmp_path_factory) -> dict:
     keep = tmp_path_factory.mktemp("bench")
     result = CliRunner().invoke(warehouse, [
         "bench", "--transactions", str(N), "--increment", str(BATCH), "--compare", "--json",
-        "--keep", str(keep), "--event-days", "2",
+        "--keep", str(keep), "--event-days", "2", "--change-days", "2",
     ])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -138,6 +138,28 @@ def test_page_views_are_timed_against_the_order_lines_of_the_same_run(document):
         cases["full"]["total_seconds"] / cases["empty"]["total_seconds"], rel=0.01)
     text = bench.format_report(document)
     assert "per million page views ÷ per million order lines" in text and "full ÷ empty" in text
+
+
+def test_change_events_are_timed_against_the_order_lines_of_the_same_run(document):
+    (run,) = document["runs"]
+    changes = run["changes"]
+    assert 0.5 * N < changes["change_events"] < 2 * N     # about as many events as order lines
+    assert set(changes["steps"]) == {"generate", "ingest", "transform", "ingest+transform"}
+    for step in changes["steps"].values():
+        assert step["seconds"] > 0 and step["seconds_per_million"] > 0 and step["peak_rss_bytes"] > 1_000_000
+    assert changes["steps"]["ingest"]["lines"] == changes["change_events"]
+    assert changes["fact_order_lifecycle"] > 0 and changes["fact_payments"] > 0
+    orders = run["steps"]["ingest"]["seconds"] + run["steps"]["transform"]["seconds"]
+    expected = (changes["steps"]["ingest+transform"]["seconds_per_million"]
+                / (orders * 1_000_000 / run["steps"]["ingest"]["lines"]))
+    assert changes["ratio_to_order_lines"] == pytest.approx(expected, rel=0.01)
+    increment = document["changes_increment"]
+    assert increment["days"] == 2 and increment["history_change_events"] > increment["day_change_events"] > 0
+    cases = increment["cases"]
+    assert increment["ratio_full_to_empty"] == pytest.approx(
+        cases["full"]["total_seconds"] / cases["empty"]["total_seconds"], rel=0.01)
+    text = bench.format_report(document)
+    assert "per million change events ÷ per million order lines" in text
 
 
 def test_keep_leaves_the_files_and_the_text_report_renders(document):

@@ -19,6 +19,7 @@ import pytest
 
 from conftest import SQL_DIR, load, rows
 from ecommerce_warehouse.cli import warehouse
+from ecommerce_warehouse.generate import changes as changes_generator
 from ecommerce_warehouse.generate import events as events_generator
 from ecommerce_warehouse.read import datadict, docs_schema
 from events_helpers import load_files
@@ -101,11 +102,13 @@ def test_a_missing_description_is_reported(schema, descriptions):
 
 def test_view_types_match_what_sqlite_stores(tmp_path: Path, two_days, descriptions, schema):
     """The types given for computed view columns are what typeof() says in a built warehouse
-    (order lines and the page views of the same days, so every view has rows)."""
+    (order lines, the page views and the change events of the same days, so every view has rows)."""
     db = tmp_path / "w.db"
     load(db, *two_days)
     clicks = events_generator.generate(date(2025, 3, 1), date(2025, 3, 2), 200, 7, tmp_path / "clicks")
     load_files(db, *(path for path, _ in clicks))
+    changes = changes_generator.generate(date(2025, 3, 1), date(2025, 3, 2), 200, 7, tmp_path / "changes")
+    load_files(db, *(path for path, _ in changes))
     for name, item in schema.items():
         for column in item.columns:
             if column.type:

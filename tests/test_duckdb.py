@@ -15,7 +15,9 @@ from click.testing import CliRunner
 
 from backends import Backend, duck  # noqa: F401  (fixture)
 from conftest import SQL_DIR
+from ecommerce_warehouse.classroom import walkthrough
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
+from ecommerce_warehouse.generate import changes as changes_generator
 from ecommerce_warehouse.generate import events as events_generator
 from ecommerce_warehouse.generate import transactions as generator
 from test_postgres import (
@@ -48,12 +50,14 @@ def test_the_same_batches_give_the_same_warehouse_on_sqlite_and_duckdb(duck, tmp
                                              tmp_path / "raw", dirty_rate=0.04)]
     clicks = [p for p, _ in events_generator.generate(date(2025, 3, 1), date(2025, 3, 3), 120, 11,
                                                       tmp_path / "raw", dirty_rate=0.04)]
+    changes = [p for p, _ in changes_generator.generate(date(2025, 3, 1), date(2025, 3, 3), 120, 11,
+                                                        tmp_path / "raw", dirty_rate=0.04)]
     broken = tmp_path / "broken.json"
     broken.write_text('[{"transaction_id": "B1"', encoding="utf-8")
     # the same runs as the PostgreSQL comparison: out of order, one file twice, a refused
-    # file, page views before and after their orders
-    runs = [[days[0], days[2]], [clicks[2], tricky_events(tmp_path)], [clicks[0]],
-            [tricky_batch(tmp_path), broken, days[1]], [days[0]], [clicks[1]]]
+    # file, page views before and after their orders, change events out of order
+    runs = [[days[0], days[2]], [clicks[2], tricky_events(tmp_path)], [changes[1]], [clicks[0]],
+            [tricky_batch(tmp_path), broken, days[1]], [changes[2], changes[0]], [days[0]], [clicks[1]]]
     lite = Backend("sqlite", tmp_path / "lite", None).warehouse("equivalence")
     columnar = duck.warehouse("equivalence")
 
@@ -201,7 +205,8 @@ def test_walkthrough_docs_and_report_run_on_a_duckdb_warehouse(duck, tmp_path): 
     for lite, columnar in differ:   # a step's SQL file may be a twin; nothing else differs
         assert lite.startswith("SQL  sql/") and columnar.startswith("SQL  sql/"), (lite, columnar)
         assert lite.split(".")[0] == columnar.split(".")[0], (lite, columnar)
-    assert "Step 18 of 18" in screens["duckdb"]
+    steps = len(walkthrough.LESSON)
+    assert f"Step {steps} of {steps}" in screens["duckdb"]
 
     db = f"duckdb:///{tmp_path / 'walk.duckdb'}"
     docs = CliRunner().invoke(warehouse_cli, ["docs", "--db", db, "--out", str(tmp_path / "docs")])

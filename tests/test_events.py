@@ -152,15 +152,21 @@ def test_a_trackers_session_id_is_kept_whatever_the_gaps(db, tmp_path):
 def test_a_session_across_midnight_and_two_files_is_one_session(db, tmp_path):
     before = [view("n1", "2025-03-01T23:50:00"), view("n2", "2025-03-01T23:58:00")]
     after = [view("n3", "2025-03-02T00:05:00"), view("n4", "2025-03-02T00:20:00")]
-    load(db, tmp_path, after, names=["20250302"])
+    first = load(db, tmp_path, after, names=["20250302"])
     assert rows(db, "select session_id, page_views from fact_sessions") == [("n3", 2)]
-    load(db, tmp_path, before, names=["20250301"])
+    second = load(db, tmp_path, before, names=["20250301"])
 
     assert rows(db, "select session_id, page_views, date_key, duration_seconds from fact_sessions") == [
         ("n1", 4, 20250301, 1800)]
     assert rows(db, "select event_id, session_id, view_number from fact_page_views order by viewed_at") == [
         ("n1", "n1", 1), ("n2", "n1", 2), ("n3", "n1", 3), ("n4", "n1", 4)]
     assert rows(db, "select session_id from stage_page_view_sessions order by page_view_key") == [("n1",)] * 4
+    # the summary's rows changed: page views added once (not again when they get their
+    # session), the earlier ones that moved to another session, no working table
+    changed = [run.transform.changed for run in (first, second)]
+    assert [c["fact_page_views"] for c in changed] == [2, 2 + 2]
+    assert [c["fact_sessions"] for c in changed] == [1, 1 + 1]     # n1 added, n3 merged away
+    assert not [name for c in changed for name in c if name.startswith("stage_")]
 
 
 def test_a_late_page_view_merges_two_sessions_into_one(db, tmp_path):

@@ -151,6 +151,23 @@ def test_the_fast_path_never_changes_a_verdict(record):
     assert fast == general
 
 
+
+@settings(max_examples=depth(300, 1500), deadline=None)
+@given(parts=st.tuples(st.sampled_from(["2025", "2024", "0001", "9999", "1969"]),
+                       st.integers(0, 14), st.integers(0, 33), st.integers(0, 25),
+                       st.integers(0, 61), st.integers(0, 61), st.integers(0, 999)),
+       junk=st.one_of(st.none(), st.tuples(st.integers(0, 23), st.sampled_from(" tz+a٥:-"))))
+def test_the_millisecond_timestamp_shortcut_agrees_with_the_parser(parts, junk):
+    """moment() reads 'YYYY-MM-DDTHH:MM:SS.fffZ' by slicing (the minute through the parser,
+    cached); any text, valid or not, gets what the datetime parser gives."""
+    year, month, day, hour, minute, second, millis = parts
+    text = f"{year}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{millis:03d}Z"
+    if junk is not None:
+        at, char = junk
+        text = text[:at] + char + text[at + 1:]
+    assert contract.moment(text) == contract._moment(text)
+
+
 # --- the published JSON Schema agrees with the contract ------------------------------------------
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "docs" / "event.schema.json").read_text("utf-8"))

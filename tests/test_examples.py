@@ -482,3 +482,30 @@ def test_stitched_sessions(warehouse_db):
     # each is linked to the user its visitor logged in as
     assert all(visitors_user == r["user_id"] for r in answer
                for visitors_user in [users[next(u for v, u in visitors.values() if v == r["visitor_id"])]])
+
+
+# --- the change events' example, checked against the facts and the versions read plainly -------------
+
+@checks("revenue_by_category_now_vs_when_sold")
+def test_revenue_by_category_now_vs_when_sold(warehouse_db):
+    versions: dict[str, list[tuple]] = {}
+    for product_id, valid_from, valid_to, category in rows(
+            warehouse_db, "select product_id, valid_from, valid_to, category from dim_products_history"):
+        versions.setdefault(product_id, []).append((valid_from, valid_to, category))
+    now: dict[str, int] = {}
+    then: dict[str, int] = {}
+    for line in completed(fact_lines(warehouse_db)):
+        now[line["category"]] = now.get(line["category"], 0) + line["cents"]
+        found = [c for start, end, c in versions.get(line["product_id"], [])
+                 if start <= line["timestamp"] < end]
+        assert len(found) <= 1, "versions never overlap"
+        sold_as = found[0] if found else "(no version)"
+        then[sold_as] = then.get(sold_as, 0) + line["cents"]
+    answer = run_example(warehouse_db, "revenue_by_category_now_vs_when_sold")
+    assert [row["category"] for row in answer] == sorted(set(now) | set(then))
+    for row in answer:
+        assert row["revenue_now_cents"] == now.get(row["category"], 0)
+        assert row["revenue_when_sold_cents"] == then.get(row["category"], 0)
+        assert row["moved_cents"] == row["revenue_now_cents"] - row["revenue_when_sold_cents"]
+    assert sum(r["revenue_now_cents"] for r in answer) == sum(r["revenue_when_sold_cents"] for r in answer)
+    assert any(row["moved_cents"] != 0 for row in answer), "some product changed category over the weeks"

@@ -109,7 +109,8 @@ def generate_args(db: Path, raw_dir: Path) -> list[str]:
     """run_pipeline arguments that generate the very files of Prepared.batches."""
     return ["--db", str(db), "--wait", WAIT, "--start", RUN_START.isoformat(),
             "--end", RUN_END.isoformat(), "--seed", str(SEED), "--transactions", str(LINES),
-            "--dirty-rate", str(DIRTY), "--raw-dir", str(raw_dir), "--no-events"]
+            "--dirty-rate", str(DIRTY), "--raw-dir", str(raw_dir), "--no-events",
+            "--no-changes"]
 
 
 def load_in_process(db: Path, inputs=(), generate_into: Path | None = None):
@@ -117,7 +118,7 @@ def load_in_process(db: Path, inputs=(), generate_into: Path | None = None):
     options = PipelineOptions(
         db=str(db), start=RUN_START, end=RUN_END, seed=SEED, transactions=LINES,
         raw_dir=generate_into or db.parent / "raw", inputs=tuple(inputs), dirty_rate=DIRTY,
-        wait_seconds=30, events=False,
+        wait_seconds=30, events=False, changes=False,
     )
     result = run_pipeline(options)
     assert result.error is None, result.error

@@ -20,6 +20,7 @@ import pytest
 
 from backends import backend, pg, warehouse  # noqa: F401  (fixtures)
 from conftest import batch, line, load, rows
+from ecommerce_warehouse import settings
 from ecommerce_warehouse.cli import run_pipeline_cli
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from ecommerce_warehouse.generate import transactions as generator
@@ -212,11 +213,35 @@ def test_generate_prints_one_aligned_line_per_file(cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert "\t" not in result.stdout
     views = [len((tmp_path / f"events_2025030{day}.jsonl").read_text().splitlines()) for day in (1, 2)]
+    changes = [len((tmp_path / f"changes_2025030{day}.jsonl").read_text().splitlines()) for day in (1, 2)]
     assert result.stdout.splitlines() == [
         f"{tmp_path / 'transactions_20250301.json'}  1 line",
         f"{tmp_path / 'transactions_20250302.json'}  1 line",
         f"{tmp_path / 'events_20250301.jsonl'}  {views[0]} lines",
-        f"{tmp_path / 'events_20250302.jsonl'}  {views[1]} lines"]
+        f"{tmp_path / 'events_20250302.jsonl'}  {views[1]} lines",
+        f"{tmp_path / 'changes_20250301.jsonl'}  {changes[0]} lines",
+        f"{tmp_path / 'changes_20250302.jsonl'}  {changes[1]} lines"]
+
+
+def test_page_views_cover_the_last_event_days_of_the_range_with_the_same_bytes(cli, tmp_path):
+    """--event-days N: order lines for every day, page views for the last N only (the
+    default run's week), each day's file the same bytes as when the whole range has them."""
+    week, month = tmp_path / "week", tmp_path / "month"
+    for out, extra in ((week, []), (month, ["--event-days", "5"])):
+        result = cli.invoke(warehouse_cli, ["generate", "--start", "2025-03-01", "--end", "2025-03-05",
+                                            "--transactions", "5", "--out", str(out), *extra])
+        assert result.exit_code == 0, result.output
+    assert settings.DEFAULT_EVENT_DAYS == 7     # longer than this range: every day
+    assert sorted(p.name for p in week.iterdir()) == sorted(p.name for p in month.iterdir())
+    result = cli.invoke(warehouse_cli, ["generate", "--start", "2025-03-01", "--end", "2025-03-05",
+                                        "--transactions", "5", "--out", str(tmp_path / "two"),
+                                        "--event-days", "2"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "two").glob("events_*")) == [
+        "events_20250304.jsonl", "events_20250305.jsonl"]
+    assert len(list((tmp_path / "two").glob("transactions_*"))) == 5
+    for name in ("events_20250304.jsonl", "events_20250305.jsonl"):
+        assert (tmp_path / "two" / name).read_bytes() == (month / name).read_bytes()
 
 
 def test_a_run_with_rejects_points_to_warehouse_rejects(cli, tmp_path):
@@ -240,7 +265,7 @@ def test_counts_agree_with_their_nouns(cli, tmp_path):
                                         "--transactions", "1", "--raw-dir", str(tmp_path / "raw")])
     assert result.exit_code == 0, result.output
     assert "  generate   1 file, 1 line of transactions; 1 file, " in result.stdout
-    assert "  ingest     2 files loaded, 0 already loaded, 0 refused" in result.stdout
+    assert "  ingest     3 files loaded, 0 already loaded, 0 refused" in result.stdout
     assert "1 files" not in result.stdout and "1 lines" not in result.stdout
 
 

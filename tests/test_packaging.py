@@ -59,8 +59,8 @@ def test_the_wheel_installs_and_runs_from_any_folder(tmp_path):
     assert (elsewhere / "data" / "warehouse" / "ecommerce_warehouse.db").is_file()
 
     walked = run([bin_dir / "warehouse", "walkthrough", "--no-pause", "--db", "lesson.db"], cwd=elsewhere, env=env)
-    # the order lines' 14 steps, then the page views' (the walkthrough's last step is 18)
-    assert "Step 14 of 18" in walked.stdout and "Step 18 of 18" in walked.stdout
+    # the order lines' 14 steps, the page views' 4, the change events' 2 (the last is 20)
+    assert "Step 14 of 20" in walked.stdout and "Step 20 of 20" in walked.stdout
     assert "sql/transform/dim_users.sql" in walked.stdout
 
     asked = run([bin_dir / "warehouse", "query", "--format", "csv",

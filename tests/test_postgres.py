@@ -24,6 +24,7 @@ from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from ecommerce_warehouse.db import bulk_writer, open_engine, write_transaction
 from ecommerce_warehouse.engines import postgresql as postgres
 from ecommerce_warehouse.errors import WarehouseBusyError
+from ecommerce_warehouse.generate import changes as changes_generator
 from ecommerce_warehouse.generate import events as events_generator
 from ecommerce_warehouse.generate import transactions as generator
 from ecommerce_warehouse.load.ingest import insert_columns
@@ -54,6 +55,12 @@ EQUIVALENT = {
         select 'page view', event_id, page_view_key from fact_page_views
         union all
         select 'session', session_id, session_key from fact_sessions
+        union all
+        select 'payment', payment_id, payment_key from fact_payments
+        union all
+        select 'product version', product_id || ' ' || cast(version_ts_ms as text) || ' '
+               || cast(version_position as text), product_version_key
+        from dim_products_history
         order by 1, 2""",
     "dim_users": """
         select user_id, name, email, registration_date, is_inferred,
@@ -127,6 +134,40 @@ EQUIVALENT = {
         inner join dim_page_type as landing on landing.page_type_key = fact.landing_page_type_key
         inner join dim_page_type as leaving on leaving.page_type_key = fact.exit_page_type_key
         order by fact.session_id""",
+    "raw_changes": """
+        select files.path, raw.record_number, raw.raw_text, raw.record_hash, raw.load_status,
+               raw.reject_reason, raw.reject_field, raw.reject_message, raw.change_id, raw.table_name,
+               raw.known_table, raw.op, raw.row_key, raw.source_ts_ms, raw.source_position,
+               raw.change_ts, raw.change_date, raw.date_key, raw.order_created_at,
+               raw.order_created_us, raw.order_updated_date_key, raw.amount_cents,
+               raw.payment_created_at, raw.payment_created_us, raw.shipped_us, raw.delivered_at,
+               raw.delivered_date_key, raw.unit_price_cents
+        from raw_changes as raw inner join etl_files as files on files.file_id = raw.batch_id
+        order by files.path, raw.record_number""",
+    **{table: f"select * from {table} order by 1" for table in (
+        "silver_orders_current", "silver_payments_current", "silver_shipments_current",
+        "silver_products_current", "stage_lifecycle_orders")},
+    "dim_products_history": """
+        select product_id, version_ts_ms, version_position, valid_from, valid_to, is_current,
+               product_name, category, unit_price_cents
+        from dim_products_history order by product_id, version_ts_ms, version_position""",
+    "fact_order_lifecycle": """
+        select lifecycle.order_id, person.user_id, lifecycle.current_status, lifecycle.placed_at,
+               lifecycle.paid_at, lifecycle.shipped_at, lifecycle.delivered_at, lifecycle.cancelled_at,
+               lifecycle.refunded_at, lifecycle.placed_date_key, lifecycle.paid_date_key,
+               lifecycle.shipped_date_key, lifecycle.delivered_date_key, lifecycle.cancelled_date_key,
+               lifecycle.refunded_date_key, lifecycle.placed_us, lifecycle.delivered_us,
+               lifecycle.placed_to_paid_hours, lifecycle.paid_to_shipped_hours,
+               lifecycle.shipped_to_delivered_hours, lifecycle.placed_to_delivered_hours,
+               lifecycle.carrier, lifecycle.items_total_cents, lifecycle.items_net_cents,
+               lifecycle.captured_cents, lifecycle.refunded_cents
+        from fact_order_lifecycle as lifecycle
+        inner join dim_users as person on person.user_key = lifecycle.user_key
+        order by lifecycle.order_id""",
+    "fact_payments": """
+        select payment_id, order_id, date_key, method, amount_cents, currency, status, created_at
+        from fact_payments order by payment_id""",
+    "fact_order_status_daily": "select * from fact_order_status_daily order by date_key, status",
     "silver_transactions": """
         select files.path, raw.record_number, silver.*
         from silver_transactions as silver
@@ -191,7 +232,8 @@ def tricky_events(folder: Path) -> Path:
 
 def load_runs(warehouse, runs):
     for files in runs:
-        source = "events" if files and all(f.name.startswith("events_") for f in files) else "transactions"
+        kinds = {f.name.split("_")[0] for f in files}
+        source = kinds.pop() if len(kinds) == 1 and kinds <= {"events", "changes"} else "transactions"
         result = warehouse.load(*files, source=source)
         assert result.error is None or "refused" in result.error, result.error
 
@@ -201,12 +243,15 @@ def test_the_same_batches_give_the_same_warehouse_on_sqlite_and_postgresql(pg, t
                                              tmp_path / "raw", dirty_rate=0.04)]
     clicks = [p for p, _ in events_generator.generate(date(2025, 3, 1), date(2025, 3, 3), 120, 11,
                                                       tmp_path / "raw", dirty_rate=0.04)]
+    changes = [p for p, _ in changes_generator.generate(date(2025, 3, 1), date(2025, 3, 3), 120, 11,
+                                                        tmp_path / "raw", dirty_rate=0.04)]
     broken = tmp_path / "broken.json"
     broken.write_text('[{"transaction_id": "B1"', encoding="utf-8")
     # out of order, one file twice, a refused file: the SCD1 merges and the
     # watermark work incrementally, run by run; page views before and after their orders
-    runs = [[days[0], days[2]], [clicks[2], tricky_events(tmp_path)], [clicks[0]],
-            [tricky_batch(tmp_path), broken, days[1]], [days[0]], [clicks[1]]]
+    # change events out of order too: a day's lifecycle before the day it began
+    runs = [[days[0], days[2]], [clicks[2], tricky_events(tmp_path)], [changes[1]], [clicks[0]],
+            [tricky_batch(tmp_path), broken, days[1]], [changes[2], changes[0]], [days[0]], [clicks[1]]]
     lite = Backend("sqlite", tmp_path / "lite", None).warehouse("equivalence")
     server = pg.warehouse("equivalence")
 

@@ -1,4 +1,4 @@
-"""`warehouse report`: one self-contained HTML file with six charts from the Gold views.
+"""`warehouse report`: one self-contained HTML file with its charts from the Gold views.
 
 The charts are checked twice: in the HTML (one ``rect.mark`` per row of the numbers table,
 the numbers equal to the Gold views) and in a real browser: headless Chromium (Debian's
@@ -34,7 +34,7 @@ from ecommerce_warehouse.read import figures as report_figures
 from ecommerce_warehouse.read import report
 
 SECTIONS = ("daily-net-revenue", "top-products", "category-share", "cohort-retention",
-            "order-status", "funnel", "channels", "rejects")
+            "order-status", "funnel", "channels", "lead-times", "payment-methods", "rejects")
 
 
 @pytest.fixture(scope="module")
@@ -119,13 +119,22 @@ def test_numbers_beside_the_charts_are_the_gold_views(report_file: Path, warehou
         s: f"{n:,}" for s, n in statuses.items()}
     rejects = {(kind, code): count for kind, code, count in rows(
         warehouse_db, "select source, reason_code, count(*) from rejected_records group by source, reason_code")}
-    assert {k for k, _ in rejects} == {"transactions", "events"}, "both kinds have rejects"
+    assert {k for k, _ in rejects} == {"transactions", "events", "changes"}, "every kind has rejects"
     assert {(r[0], r[1]): r[2] for r in table_rows(found["rejects"])} == {
         k: f"{v:,}" for k, v in rejects.items()}
     funnel = rows(warehouse_db, "select step_number, sum(sessions) from gold_funnel_daily "
                                 "group by step_number order by step_number")
     assert [r[1] for r in table_rows(found["funnel"])] == [f"{n:,}" for _, n in funnel]
     assert len(funnel) == 5 and funnel[0][1] > funnel[4][1] > 0
+    lead = rows(warehouse_db, "select placed_month, carrier, orders, p50_hours, p90_hours "
+                              "from gold_fulfilment_lead_times where step = 'placed_to_delivered' order by 1, 2")
+    assert lead, "orders were delivered"
+    assert table_rows(found["lead-times"]) == [
+        [month, carrier, f"{orders:,}", f"{p50:.1f}", f"{p90:.1f}"] for month, carrier, orders, p50, p90 in lead]
+    methods = rows(warehouse_db, "select method, payments, captured_cents from gold_payment_methods "
+                                 "order by payments desc, method")
+    assert [(r[0], r[1], r[3]) for r in table_rows(found["payment-methods"])] == [
+        (method, f"{n:,}", report.money(cents)) for method, n, cents in methods]
     channels = rows(warehouse_db, "select channel, sum(sessions), sum(revenue_cents) from gold_channel_daily "
                                   "group by channel order by 2 desc, 1")
     assert [(r[0], r[1], r[4]) for r in table_rows(found["channels"])] == [
@@ -283,11 +292,11 @@ def test_every_chart_renders_in_headless_chromium(report_file: Path, tmp_path: P
         assert mark_count(dom[key]) == len(table_rows(dom[key])) == mark_count(found[key]) > 0, key
 
     shot = tmp_path / "report.png"
-    taken = chromium(tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1200,3000",
+    taken = chromium(tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1200,4200",
                      "--hide-scrollbars", url)
     assert taken.returncode == 0 and shot.exists(), taken.stderr[-2000:]
     width, height, pixels = read_png(shot)
-    assert (width, height) == (1200, 3000)
+    assert (width, height) == (1200, 4200)          # the whole page, every chart
     counts = colour_counts(pixels)
     assert len(counts) > 50, "the screenshot is blank (too few colours)"
     assert counts.most_common(1)[0][1] < width * height * 0.95, "the screenshot is nearly all one colour"

@@ -226,5 +226,5 @@ def test_a_file_of_each_kind_goes_to_its_own_bronze_by_its_name(with_clicks, tmp
     assert sources.of_file(Path("clicks_20250301.json")).name == "clicks"
     assert sources.of_file(Path("transactions_20250301.json")).name == "transactions"
     assert sources.of_file(Path("anything.json"), "clicks").name == "clicks"
-    with pytest.raises(Exception, match="kinds: transactions, events, clicks"):
+    with pytest.raises(Exception, match="kinds: transactions, events, changes, clicks"):
         sources.of_file(Path("orders.json"))

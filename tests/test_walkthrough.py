@@ -278,8 +278,9 @@ def test_the_scenario_teaches_what_it_promises(walked):
     total = rows(db, "select count(*) from raw_transactions")[0][0]
     assert 200 <= total <= 400, "a few hundred lines"
     # every run is the walkthrough's, every one succeeded, and the checks passed
-    # (three days of order lines; the page views' steps: days 1-2, then day 3)
-    assert rows(db, "select command, status from etl_runs") == [("walkthrough", "succeeded")] * 5
+    # (three days of order lines; the page views' steps: days 1-2, then day 3; the change
+    # events' step: a run per day)
+    assert rows(db, "select command, status from etl_runs") == [("walkthrough", "succeeded")] * 8
     assert rows(db, "select count(*) from dq_check_results where status = 'fail'") == [(0,)]
     # the dimensions agree with the Silver views that state the same rule over all history
     assert rows(db, "select user_id, name, email from dim_users where user_key <> -1 "
@@ -337,9 +338,10 @@ def test_running_again_recreates_the_warehouse(tmp_path: Path, cli):
     for _ in range(2):
         result = cli.invoke(warehouse, ["walkthrough", "--db", str(db), "--step", "14", "--no-pause"])
         assert result.exit_code == 0, result.output
-    # one walkthrough's: three days of order lines and the page views' two runs; six files
-    assert rows(db, "select count(*) from etl_runs") == [(5,)]
-    assert rows(db, "select count(*) from etl_files") == [(6,)]
+    # one walkthrough's: three days of order lines, the page views' two runs and the change
+    # events' three; nine files
+    assert rows(db, "select count(*) from etl_runs") == [(8,)]
+    assert rows(db, "select count(*) from etl_files") == [(9,)]
 
 
 def test_refuses_the_main_warehouse(tmp_path: Path, cli, monkeypatch):

@@ -9,7 +9,8 @@
 --       for a session's last view: the time on it is not known)
 -- load: sql/transform/fact_page_views.sql appends the run's page views; the session columns
 --       (session_id, view_number, time_on_page_seconds) are then (re)computed for the
---       sessions the run touched (transform/fact_page_views_sessions.sql), so they may change
+--       sessions the run touched (transform/fact_page_views_sessions.sql for the run's own,
+--       transform/fact_page_views_resessioned.sql for earlier ones), so they may change
 --       when a later file brings page views of the same session. session_scope is what
 --       sessions are cut within: 'session:' and a tracker's session_id, or 'visitor:' and
 --       the visitor_id (cut by 30 minutes of inactivity). viewed_at_us: viewed_at in

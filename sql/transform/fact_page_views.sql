@@ -6,7 +6,7 @@
 --        dim_page_type, dim_products (filled first; dim_date too: its foreign key fails
 --        loudly if not)
 -- The session columns stay empty here: the next steps cut the sessions the run touched
--- and fill them (transform/fact_page_views_sessions.sql). A view with a tracker's
+-- and fill them (transform/fact_page_views_sessions.sql, fact_page_views_resessioned.sql). A view with a tracker's
 -- session_id is cut within that session ('session:<id>'), any other within its visitor's
 -- page views ('visitor:<visitor_id>'), by 30 minutes of inactivity.
 insert into fact_page_views (

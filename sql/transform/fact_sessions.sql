@@ -134,24 +134,29 @@ order_revenue as (
 ),
 
 -- the channel rules, once per distinct first-view utm_medium and ref_domain (a few
--- dozen), not once per session
+-- dozen), not once per session; the *_key columns ('' for none) are what the sessions
+-- join on, equal values the engine can look up (a null equals nothing)
 channel_signal as (
-    select distinct lower(utm_medium) as utm_medium, ref_domain
+    select distinct
+        lower(utm_medium) as utm_medium,
+        ref_domain,
+        coalesce(lower(utm_medium), '') as medium_key,
+        coalesce(ref_domain, '') as domain_key
     from session_edge
 ),
 
 signal_value as (
-    select utm_medium, ref_domain, 'utm_medium' as field, utm_medium as signal_value
+    select medium_key, domain_key, 'utm_medium' as field, utm_medium as signal_value
     from channel_signal
     union all
-    select utm_medium, ref_domain, 'ref_domain' as field, ref_domain as signal_value
+    select medium_key, domain_key, 'ref_domain' as field, ref_domain as signal_value
     from channel_signal
 ),
 
 signal_channel as (
     select
-        signal_value.utm_medium,
-        signal_value.ref_domain,
+        signal_value.medium_key,
+        signal_value.domain_key,
         min(rule.rule_order) as rule_order
     from signal_value
     inner join channel_rules as rule
@@ -165,7 +170,7 @@ signal_channel as (
                 or signal_value.signal_value like ('%.' || rule.match_value || '.%')))
        or (rule.match_kind = 'any' and signal_value.signal_value is not null)
        or (rule.match_kind = 'none' and signal_value.signal_value is null)
-    group by signal_value.utm_medium, signal_value.ref_domain
+    group by signal_value.medium_key, signal_value.domain_key
 ),
 
 session_row as (
@@ -206,8 +211,8 @@ session_row as (
     inner join dim_visitors as visitor
         on visitor.visitor_key = session_edge.visitor_key
     left join signal_channel
-        on coalesce(signal_channel.utm_medium, '') = coalesce(lower(session_edge.utm_medium), '')
-       and coalesce(signal_channel.ref_domain, '') = coalesce(session_edge.ref_domain, '')
+        on signal_channel.medium_key = coalesce(lower(session_edge.utm_medium), '')
+       and signal_channel.domain_key = coalesce(session_edge.ref_domain, '')
     left join channel_rules as rule
         on rule.rule_order = signal_channel.rule_order
     left join dim_channel as channel

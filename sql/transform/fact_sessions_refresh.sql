@@ -1,6 +1,6 @@
 -- fact_sessions_refresh: bring the sessions outside this run's windows up to date with what the run changed elsewhere (grain: one fact_sessions row per session changed)
--- reads: dim_visitors, silver_page_views (the run's visitors), fact_orders (the order lines
---        this run added: order_key > :from_order_key)
+-- reads: dim_visitors, silver_page_views (the run's visitors who logged in), fact_orders
+--        (the order lines this run added: order_key > :from_order_key)
 -- - identity stitching: a session without a login of its own follows its visitor's user
 --   (dim_visitors.user_key), which a login in this run may have changed;
 -- - revenue: a purchase session whose order this run brought (or added a line to) gets
@@ -13,16 +13,24 @@ where visitor.visitor_key = fact_sessions.visitor_key
   and fact_sessions.is_logged_in = 0
   and fact_sessions.user_key <> visitor.user_key
   and visitor.visitor_id in (
+      -- only a login of this run can have moved a visitor's user
       select visitor_id
       from silver_page_views
       where raw_id > :from_raw_id
         and raw_id <= :to_raw_id
+        and user_id is not null
   );
 
-with arrived_order as (
-    select distinct order_id
-    from fact_orders
-    where order_key > :from_order_key
+with session_order as (
+    -- the orders this run brought lines of that a session placed (only those: a big
+    -- batch of order lines costs a scan of its own rows, not a sum of every order)
+    select distinct fact_sessions.order_id
+    from fact_sessions
+    where fact_sessions.order_id in (
+        select order_id
+        from fact_orders
+        where order_key > :from_order_key
+    )
 ),
 
 order_revenue as (
@@ -30,7 +38,7 @@ order_revenue as (
         order_id,
         sum(case when status = 'completed' then total_amount_cents else 0 end) as revenue_cents
     from fact_orders
-    where order_id in (select order_id from arrived_order)
+    where order_id in (select order_id from session_order)
     group by order_id
 )
 

@@ -1,7 +1,7 @@
 -- silver_page_views: append the run's valid page views, with the rules applied (grain: one row per loaded page view: event_id)
 -- keys: raw_id (raw_events), event_id
 -- reads: raw_events (loaded rows with raw_id in (:from_raw_id, :to_raw_id]), page_type_rules,
---        bot_rules
+--        bot_rules (each rule tried once per distinct path and user agent of the run)
 -- Rules (each also in DESIGN.md and docs/EVENTS.md):
 -- - visitor_id: the anonymous_id (the browser's cookie), else the user_id;
 -- - page_type: of the first rule (lowest rule_order) in page_type_rules that matches the
@@ -35,30 +35,47 @@ with agent_bot as materialized (
     ) as seen
 ),
 
+path_rule as materialized (
+    -- the page type rules, likewise, once per distinct path of the run (a few hundred:
+    -- the pages of the shop), not once per page view
+    select
+        seen.page_path,
+        (
+            select rule.rule_order
+            from page_type_rules as rule
+            where (rule.match_kind = 'exact' and seen.page_path = rule.path)
+               or (rule.match_kind = 'prefix'
+                   and substr(seen.page_path, 1, length(rule.path)) = rule.path)
+               or (rule.match_kind = 'segment'
+                   and substr(seen.page_path, 1, length(rule.path)) = rule.path
+                   and length(seen.page_path) > length(rule.path)
+                   and substr(seen.page_path, length(rule.path) + 1) not like '%/%')
+            order by rule.rule_order
+            limit 1
+        ) as page_rule
+    from (
+        select distinct page_path
+        from raw_events
+        where raw_id > :from_raw_id
+          and raw_id <= :to_raw_id
+          and load_status = 'loaded'
+    ) as seen
+),
+
 staged_view as (
     select
         raw.raw_id, raw.batch_id, raw.event_id, raw.event_id_derived, raw.event_ts,
         raw.event_date, raw.date_key, raw.event_epoch_us, raw.anonymous_id, raw.user_id,
         raw.session_id, raw.page_host, raw.page_path, raw.query_order_id, raw.utm_source,
         raw.utm_medium, raw.utm_campaign, raw.user_agent,
-        (
-            select rule.rule_order
-            from page_type_rules as rule
-            where (rule.match_kind = 'exact' and raw.page_path = rule.path)
-               or (rule.match_kind = 'prefix'
-                   and substr(raw.page_path, 1, length(rule.path)) = rule.path)
-               or (rule.match_kind = 'segment'
-                   and substr(raw.page_path, 1, length(rule.path)) = rule.path
-                   and length(raw.page_path) > length(rule.path)
-                   and substr(raw.page_path, length(rule.path) + 1) not like '%/%')
-            order by rule.rule_order
-            limit 1
-        ) as page_rule,
+        path_rule.page_rule,
         case when substr(raw.referrer_host, 1, 4) = 'www.' then substr(raw.referrer_host, 5)
              else raw.referrer_host end as referrer_site,
         case when substr(raw.page_host, 1, 4) = 'www.' then substr(raw.page_host, 5)
              else raw.page_host end as page_site
     from raw_events as raw
+    left join path_rule
+        on path_rule.page_path = raw.page_path
     where raw.raw_id > :from_raw_id
       and raw.raw_id <= :to_raw_id
       and raw.load_status = 'loaded'

@@ -8,9 +8,14 @@
 -- the same whatever order the files came in. view_number counts the session's views from
 -- 1; time_on_page_seconds is the (whole) seconds to the next view of the session, null
 -- for the last. old_session_id: the session the view was in before this run.
--- How: one pass in (scope, time, event_id) order numbers the views (view_position) and
--- marks where sessions start; the next passes order by those integers instead of the text.
--- The two indexes the next steps read through are built once the rows are in.
+-- How: every window function is partitioned by the scope (a visitor's or a tracker's
+-- session's page views: a few each), so the engine keeps one small partition at a time,
+-- and only the keys and times travel through the passes: the first pass marks where
+-- sessions start and the time to the next view of the same session; the second finds
+-- each view's session start; the third names the session after its first view. What
+-- the next steps need of each view (who was logged in, its funnel step) is looked up
+-- at the end, and the rows are stored in session order. The two indexes the next steps
+-- read through are built once the rows are in.
 delete from stage_page_view_sessions;
 
 drop index if exists stage_page_view_sessions_page_view_key;
@@ -27,58 +32,80 @@ with windowed_view as (
     select
         page_view.page_view_key,
         page_view.session_scope,
-        page_view.session_id as old_session_id,
         page_view.viewed_at_us,
-        page_view.event_id,
-        page_view.user_key,
-        page_type.funnel_step,
-        -- 'session:' is 8 characters: a tracker's session_id follows it
-        case when page_view.session_scope like 'session:%'
-             then substr(page_view.session_scope, 9) end as tracker_session_id
+        page_view.event_id
     from stage_session_windows as stretch
     cross join fact_page_views as page_view
-    inner join dim_page_type as page_type
-        on page_type.page_type_key = page_view.page_type_key
     where page_view.session_scope = stretch.session_scope
       and page_view.viewed_at_us between stretch.from_us and stretch.to_us
 ),
 
 session_start as (
+    -- in time order within the scope: where a session starts (1), and the time to the
+    -- next view if that view is in the same session ('session:' scopes are one session)
     select
-        windowed_view.*,
-        row_number() over view_order as view_position,
+        page_view_key,
+        session_scope,
+        event_id,
+        row_number() over scope_order as scope_position,
         case
-            when lag(session_scope) over view_order is null
-              or lag(session_scope) over view_order <> session_scope then 1
-            when tracker_session_id is not null then 0
-            when viewed_at_us - lag(viewed_at_us) over view_order > :session_timeout_us then 1
+            when lag(viewed_at_us) over scope_order is null then 1
+            when session_scope like 'session:%' then 0
+            when viewed_at_us - lag(viewed_at_us) over scope_order > :session_timeout_us then 1
             else 0
-        end as starts_session
+        end as starts_session,
+        case
+            when session_scope like 'session:%'
+              or lead(viewed_at_us) over scope_order - viewed_at_us <= :session_timeout_us
+            then (lead(viewed_at_us) over scope_order - viewed_at_us) / 1000000
+        end as time_on_page_seconds
     from windowed_view
-    window view_order as (order by session_scope, viewed_at_us, event_id)
+    window scope_order as (partition by session_scope order by viewed_at_us, event_id)
 ),
 
-numbered_session as (
-    -- sessions numbered in view order: a running count of the starts
+view_in_session as (
+    -- each view's session: the position of the latest session start at or before it
     select
         session_start.*,
-        sum(starts_session) over (
-            order by view_position rows between unbounded preceding and current row
-        ) as session_number
+        max(case when starts_session = 1 then scope_position end) over (
+            partition by session_scope
+            order by scope_position
+            rows between unbounded preceding and current row
+        ) as start_position
     from session_start
+),
+
+named_session as (
+    -- 'session:' is 8 characters: a tracker's session_id follows it; any other session
+    -- is named after its first view
+    select
+        page_view_key,
+        case when session_scope like 'session:%' then substr(session_scope, 9)
+             else first_value(event_id) over session_order end as session_id,
+        first_value(page_view_key) over session_order as session_start_key,
+        scope_position - start_position + 1 as view_number,
+        time_on_page_seconds
+    from view_in_session
+    window session_order as (partition by session_scope, start_position order by scope_position)
 )
 
 select
-    page_view_key,
-    old_session_id,
-    coalesce(tracker_session_id, first_value(event_id) over session_order) as session_id,
-    first_value(page_view_key) over session_order as session_start_key,
-    row_number() over session_order as view_number,
-    (lead(viewed_at_us) over session_order - viewed_at_us) / 1000000 as time_on_page_seconds,
-    user_key,
-    funnel_step
-from numbered_session
-window session_order as (partition by session_number order by view_position);
+    named_session.page_view_key,
+    page_view.session_id as old_session_id,
+    named_session.session_id,
+    named_session.session_start_key,
+    named_session.view_number,
+    named_session.time_on_page_seconds,
+    page_view.user_key,
+    page_type.funnel_step
+from named_session
+inner join fact_page_views as page_view
+    on page_view.page_view_key = named_session.page_view_key
+inner join dim_page_type as page_type
+    on page_type.page_type_key = page_view.page_type_key
+-- stored in session order: the next steps read a session's views together, and the
+-- fact's rows in about their key order, instead of jumping about the file
+order by named_session.session_start_key, named_session.view_number;
 
 create index stage_page_view_sessions_page_view_key
     on stage_page_view_sessions (page_view_key);

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from ecommerce_warehouse import sources
 from ecommerce_warehouse.db import exclusive_run, open_engine, query_sql, redacted, write_transaction
 from ecommerce_warehouse.errors import Interrupted, OutputError, WarehouseError
+from ecommerce_warehouse.generate import changes as changes_generator
 from ecommerce_warehouse.generate import events as events_generator
 from ecommerce_warehouse.generate import transactions as generator
 from ecommerce_warehouse.generate.catalogue import build_catalogue
@@ -46,13 +47,16 @@ class PipelineOptions:
     dirty_rate: float = 0.0
     wait_seconds: float = DEFAULT_WAIT_SECONDS
     events: bool = True                 # generate page views too (--no-events: order lines only)
+    event_days: int | None = None       # page views for the range's last N days only (None: all)
+    changes: bool = True                # generate change events too (--no-changes)
 
     def parameters(self) -> dict:
         return {
             "db": redacted(self.db), "start": self.start.isoformat(), "end": self.end.isoformat(),
             "seed": self.seed, "transactions": self.transactions, "raw_dir": str(self.raw_dir),
             "inputs": [str(p) for p in self.inputs], "source": self.source,
-            "dirty_rate": self.dirty_rate, "events": self.events,
+            "dirty_rate": self.dirty_rate, "events": self.events, "event_days": self.event_days,
+            "changes": self.changes,
         }
 
 
@@ -156,7 +160,8 @@ def _run(warehouse: Opened, options: PipelineOptions, inputs: Sequence[BatchFile
                         options.raw_dir, options.dirty_rate,
                         on_file=(lambda p, n: progress.line(f"generated {p} ({n:,} lines)")) if progress else None,
                         on_line=progress.counter("generate") if progress else None,
-                        events=options.events,
+                        events=options.events, event_days=options.event_days,
+                        changes=options.changes,
                     )
                     box["rows"] = sum(n for _, n in written)
                 result.generated = [(str(p), n) for p, n in written]
@@ -206,17 +211,26 @@ def plural(count: int, noun: str) -> str:
 
 def generate_files(start: date, end: date, transactions: int, seed: int, out_dir: Path,
                    dirty_rate: float = 0.0, on_file=None, on_line=None,
-                   events: bool = True) -> list[tuple[Path, int]]:
+                   events: bool = True, event_days: int | None = None,
+                   changes: bool = True) -> list[tuple[Path, int]]:
     """The generators: order lines, then (unless ``events`` is False) the page views of the
-    same days; (path, records) of each file. A failure to write (disk full, no permission)
-    is a one-line error."""
+    same days, or of the last ``event_days`` of them, then (unless ``changes`` is False) the
+    change events of the same orders and products; (path, records) of each file. A failure
+    to write (disk full, no permission) is a one-line error."""
     try:
         catalogue = build_catalogue(seed)
         written = generator.generate(start, end, transactions, seed, out_dir, dirty_rate,
                                      on_file=on_file, on_line=on_line, catalogue=catalogue)
         if events:
             before = sum(count for _, count in written)
+            first = start if event_days is None else max(start, end - timedelta(days=event_days - 1))
             written += events_generator.generate(
+                first, end, transactions, seed, out_dir, dirty_rate, on_file=on_file,
+                on_line=None if on_line is None else (lambda count: on_line(before + count)),
+                catalogue=catalogue)
+        if changes:
+            before = sum(count for _, count in written)
+            written += changes_generator.generate(
                 start, end, transactions, seed, out_dir, dirty_rate, on_file=on_file,
                 on_line=None if on_line is None else (lambda count: on_line(before + count)),
                 catalogue=catalogue)

@@ -10,6 +10,10 @@ DEFAULT_START = date(2025, 3, 1)
 DEFAULT_END = date(2025, 3, 31)
 DEFAULT_SEED = 42
 DEFAULT_TRANSACTIONS = 500
+# Page views are generated for the last days of the range only (--event-days): a week of
+# sessions teaches the funnel, channels, stitching and sessions across midnight, and keeps
+# the first run to a few seconds (the whole month is about 230,000 page views).
+DEFAULT_EVENT_DAYS = 7
 
 # How long a writer waits for another run to finish before failing with "warehouse is busy".
 WAIT_ENVVAR = "WAREHOUSE_WAIT"
@@ -27,3 +31,7 @@ DEFAULT_CURRENCY = "USD"
 # `warehouse dashboard`: where Streamlit listens.
 DEFAULT_DASHBOARD_HOST = "localhost"
 DEFAULT_DASHBOARD_PORT = 8501
+
+# `warehouse export`: where the files go, and the Iceberg catalog's URL, if set once
+DEFAULT_EXPORT_DIRS = {"parquet": "data/export/parquet", "iceberg": "data/export/iceberg"}
+EXPORT_CATALOG_ENVVAR = "WAREHOUSE_EXPORT_CATALOG"

@@ -4,7 +4,7 @@ benchmark's tables (``format_report``; ``postgres_bench`` formats its own, with
 
 from __future__ import annotations
 
-from ecommerce_warehouse.bench import events_bench, workers
+from ecommerce_warehouse.bench import changes_bench, events_bench, export_bench, workers
 
 # A 1-minute load average at or above this before the bench (or this + 1 while it runs,
 # the bench itself keeping one CPU busy) means other work competed for the CPU.
@@ -84,8 +84,12 @@ def format_report(document: dict) -> str:
                            "peak RSS each)")
             out.append(f"  database file {_mb(duck['database_bytes'])} after transform; line counts "
                        f"{'match' if duck['counts_match'] else 'DO NOT match'}")
+        if run.get("export"):
+            out += export_bench.format_export(run["export"], _mb)
         if run.get("events"):
             out += events_bench.format_events({"day_run": run["events"]}, _mb, rate)
+        if run.get("changes"):
+            out += changes_bench.format_changes({"day_run": run["changes"]}, _mb, rate)
         compare = run.get("compare")
         if compare:
             out.append(f"  compare: ingest of the same {compare['lines']:,} lines "
@@ -112,6 +116,10 @@ def format_report(document: dict) -> str:
         out.append("")
         out += [line.removeprefix("  ") for line in
                 events_bench.format_events({"increment": document["events_increment"]}, _mb, rate)]
+    if document.get("changes_increment"):
+        out.append("")
+        out += [line.removeprefix("  ") for line in
+                changes_bench.format_changes({"increment": document["changes_increment"]}, _mb, rate)]
     scale = document.get("scale")
     if scale:
         sizes = [str(run["lines"]) for run in document["runs"]]

@@ -52,7 +52,9 @@ from ecommerce_warehouse.bench import (
     DEFAULT_SEED,
     DEFAULT_TRANSACTIONS,
     duckdb_bench,
+    changes_bench,
     events_bench,
+    export_bench,
     machine,
     report,
     workers,
@@ -150,6 +152,9 @@ class BenchOptions:
     events: bool = True                 # page views too (events_bench)
     event_days: int = events_bench.DEFAULT_DAYS     # days in the warehouse a page-view day goes into
     duckdb: bool = True                 # the DuckDB engine on the same file (duckdb_bench)
+    changes: bool = True                # change events too (changes_bench)
+    change_days: int = changes_bench.DEFAULT_DAYS   # days in the warehouse a change-event day goes into
+    export: bool = False                # export each size's warehouse to Parquet (export_bench)
 
 
 def run_benchmark(options: BenchOptions, progress: Progress | None = None) -> dict:
@@ -185,6 +190,11 @@ def run_benchmark(options: BenchOptions, progress: Progress | None = None) -> di
             folder.mkdir(parents=True, exist_ok=True)
             document["events_increment"] = events_bench.measure_increment(
                 folder, options.event_days, options.seed, options.timeout, say)
+        if options.changes and options.change_days:
+            folder = root / "changes_increment"
+            folder.mkdir(parents=True, exist_ok=True)
+            document["changes_increment"] = changes_bench.measure_increment(
+                folder, options.change_days, options.seed, options.timeout, say)
     finally:
         if cleanup:
             shutil.rmtree(root, ignore_errors=True)
@@ -252,8 +262,12 @@ def _measure_size(folder: Path, size: int, options: BenchOptions, say: Progress)
         except BenchError as exc:       # said in the report; SQLite's figures still count
             say(f"[{lines:,}] DuckDB engine failed: {exc}")
             run["duckdb"] = {"error": str(exc)}
+    if options.export:
+        run["export"] = export_bench.measure(folder, db, timeout, say)
     if options.events:
         run["events"] = events_bench.measure_day(folder, lines, steps, options.seed, timeout, say)
+    if options.changes:
+        run["changes"] = changes_bench.measure_day(folder, lines, steps, options.seed, timeout, say)
     if options.compare:
         run["compare"] = _compare(folder, Path(path), lines, steps["ingest"]["seconds"], timeout, say)
         star = next(p for p in run["compare"]["peers"] if p["name"] == "duckdb-star")

@@ -167,6 +167,18 @@ def _work_generate_events(out_dir: str, start: str, end: str, transactions: int,
             "file_bytes": sum(path.stat().st_size for path, _ in written)}
 
 
+def _work_generate_changes(out_dir: str, start: str, end: str, transactions: int, seed: int) -> dict:
+    """The change events of the days from ``start`` to ``end`` (changes_YYYYMMDD.jsonl each)."""
+    from ecommerce_warehouse.generate import changes
+    began = time.perf_counter()
+    written = changes.generate(date.fromisoformat(start), date.fromisoformat(end), transactions, seed,
+                               Path(out_dir))
+    seconds = time.perf_counter() - began
+    return {"seconds": seconds, "lines": sum(count for _, count in written),
+            "paths": [str(path) for path, _ in written], "counts": [count for _, count in written],
+            "file_bytes": sum(path.stat().st_size for path, _ in written)}
+
+
 def _work_ingest(db: str, paths: list[str]) -> dict:
     """`warehouse ingest`'s library call: the files loaded as one recorded run."""
     from ecommerce_warehouse.pipeline import ingest_only  # imported before the clock starts
@@ -336,12 +348,19 @@ def _work_duckdb_star(json_path: str, db: str) -> dict:
     finally:
         connection.close()
     return {"seconds": time.perf_counter() - began, "lines": lines}
+def _work_export(db: str, out: str) -> dict:
+    """`warehouse export` of the warehouse to Parquet (the [export] extra)."""
+    from ecommerce_warehouse.export.run import ExportOptions, export
+    result = export(ExportOptions(db=db, out=Path(out)))
+    return {"seconds": result.seconds, "rows": sum(entry["rows"] for entry in result.tables.values()),
+            "fact_orders_rows": result.tables["fact_orders"]["rows"]}
 
 
 WORKERS: dict[str, Callable[..., dict]] = {
     "baseline": _work_baseline,
     "generate": _work_generate,
     "generate-events": _work_generate_events,
+    "generate-changes": _work_generate_changes,
     "ingest": _work_ingest,
     "transform": _work_transform,
     "pandas": _work_pandas,
@@ -349,6 +368,7 @@ WORKERS: dict[str, Callable[..., dict]] = {
     "sqlite3-executemany": _work_executemany,
     "bronze-floor": _work_bronze_floor,
     "duckdb-star": _work_duckdb_star,
+    "export": _work_export,
 }
 
 

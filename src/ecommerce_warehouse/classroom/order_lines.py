@@ -9,12 +9,13 @@ its title, idea and prompt it fits an 80×24 screen (tests/test_walkthrough.py c
 
 from __future__ import annotations
 
+from ecommerce_warehouse import sources
 from ecommerce_warehouse.classroom import scenario
 from ecommerce_warehouse.classroom.lesson import CHECKS, Counts, Exercise, SqlShown, Step, WalkthroughError
 from ecommerce_warehouse.classroom.screen import clip
 from ecommerce_warehouse.db import write_transaction
 from ecommerce_warehouse.load.ingest import FileResult, ingest_file
-from ecommerce_warehouse.model import schema
+from ecommerce_warehouse.model import core, schema
 from ecommerce_warehouse.model.checks import CheckResult
 from ecommerce_warehouse.sources import transactions
 from ecommerce_warehouse.sources.declaration import Source
@@ -173,12 +174,23 @@ def fact_orders_effect(w, before: Counts) -> list[str]:
 
 
 def publish_effect(w, results: list[CheckResult], outside_before: int) -> list[str]:
-    """Step 10's lines, once the transaction has committed."""
-    cells = [f"{r.status.upper():4}  {r.name}" for r in results]
+    """Step 10's lines, once the transaction has committed: the order lines' checks one by
+    one, each other kind's in one line (its own steps show them)."""
+    own = {name.split("/")[-1] for name in (*core.CHECKS, *SOURCE.checks)}
+    cells = [f"{r.status.upper():4}  {r.name}" for r in results if r.name in own]
     half = (len(cells) + 1) // 2
     column = (w.width - 4) // 2
     lines = [clip(f"  {clip(left, column).ljust(column)}  {right}", w.width)
              for left, right in zip(cells[:half], cells[half:] + [""])]
+    others = []
+    for source in sources.SOURCES:
+        names = {name.split("/")[-1] for name in source.checks}
+        ran = [r for r in results if r.name in names and r.name not in own]
+        if ran:
+            passed = sum(r.status == "pass" for r in ran)
+            others.append(f"{source.name} {passed} of {len(ran)} passed")
+    if others:
+        lines.append(clip("  and the other kinds' checks: " + ", ".join(others), w.width))
     for result in (r for r in results if r.status == "warn"):
         why = " (our data is from 2025)" if "freshness" in result.name else ""
         lines += w.text(f"{result.name} warns{why}: recorded, never stops a run.")

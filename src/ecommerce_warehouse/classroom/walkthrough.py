@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from ecommerce_warehouse import engines, settings
-from ecommerce_warehouse.classroom import clickstream, order_lines
+from ecommerce_warehouse.classroom import clickstream, lifecycle, order_lines
 from ecommerce_warehouse.classroom.lesson import CHECKS, Counts, Step, WalkthroughError
 from ecommerce_warehouse.classroom.presenter import Keys, Presenter
 from ecommerce_warehouse.classroom.screen import MAX_WIDTH, Stop, Terminal, clip, paragraph
@@ -43,7 +43,7 @@ COMMAND = "walkthrough"          # etl_runs.command of every run the walkthrough
 SHOWN_ROWS = 3
 
 # Every step, each input kind's after the other's: another kind's lesson is one more entry.
-LESSON: tuple[Step, ...] = (*order_lines.STEPS, *clickstream.STEPS)
+LESSON: tuple[Step, ...] = (*order_lines.STEPS, *clickstream.STEPS, *lifecycle.STEPS)
 
 
 # --- where the walkthrough's warehouse lives ------------------------------------------

@@ -66,6 +66,11 @@ full one, and a rerun with nothing new (--increment 0 skips these).
 With the [duckdb] extra installed, the same file also goes through the DuckDB
 engine (ingest, then transform, into a DuckDB warehouse of its own), beside
 SQLite's figures (--no-duckdb skips it).
+Page views (--no-events skips them) and change events (--no-changes) are timed
+against the order lines of the same run: a day of about as many records,
+ingest + transform per million as a ratio to the order lines', and the next
+day into a warehouse holding --event-days / --change-days days against an
+empty one.
 
 \b
 --compare also loads the same file the ways a user might instead, and prints
@@ -108,8 +113,8 @@ and server CPU seconds and the ratio row inserts ÷ COPY. With it, only
       --scale 100k,1M
 
 A 1,000,000-line run writes about 400 MB of JSON and a 1.1 GB warehouse,
-and as much again for the page views (about 4.5 GB with --compare), and
-takes minutes. Progress lines go to stderr when it is a
+and as much again for the page views and for the change events (about 5.5 GB
+with --compare), and takes minutes. Progress lines go to stderr when it is a
 terminal. Exit status: 0 when every step ran; 1 when one failed.
 """
 
@@ -144,6 +149,17 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
 @click.option("--duckdb/--no-duckdb", "with_duckdb", default=True, show_default=True,
               help="Also run the DuckDB engine on the same file (needs the [duckdb] extra; "
                    "skipped without it).")
+@click.option("--changes/--no-changes", default=True, show_default=True,
+              help="Also time change events: a day of about as many change events as order lines "
+                   "(ingest + merge into Silver, SCD2 and the lifecycle, as a ratio to the order "
+                   "lines'), and the next day's events into a warehouse holding --change-days days "
+                   "against an empty one.")
+@click.option("--change-days", type=click.IntRange(min=0), default=30, show_default=True, metavar="N",
+              help="Days of change events in the warehouse the next day goes into; 0 skips it.")
+@click.option("--export", "export", is_flag=True,
+              help="Also export each size's warehouse to Parquet (`warehouse export`, the [export] "
+                   "extra) in a child of its own: seconds and peak RSS, which stays flat as the "
+                   "size grows.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
               help="Stop (and fail) any one step that runs longer than this; 0: no limit.")
 @click.option("--postgres", "postgres_url", metavar="URL",
@@ -152,7 +168,7 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "and dropped).")
 @click.pass_context
 def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increment, events, event_days,
-                  with_duckdb, timeout, postgres_url):
+                  with_duckdb, changes, change_days, export, timeout, postgres_url):
     if sizes and ctx.get_parameter_source("transactions") is not click.core.ParameterSource.DEFAULT:
         raise click.UsageError("give either --transactions or --scale, not both")
     if postgres_url is not None:
@@ -162,7 +178,8 @@ def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increm
 
     options = sqlite_bench.BenchOptions(
         sizes=tuple(sizes or (transactions,)), seed=seed, compare=compare, increment=increment,
-        keep=keep, timeout=timeout or None, events=events, event_days=event_days, duckdb=with_duckdb,
+        keep=keep, timeout=timeout or None, events=events, event_days=event_days, export=export,
+        changes=changes, change_days=change_days, duckdb=with_duckdb,
     )
     _run_and_print(lambda progress: sqlite_bench.run_benchmark(options, progress),
                    sqlite_bench.format_report, as_json)
@@ -180,6 +197,7 @@ def _postgres_bench(ctx, url: str, sizes: tuple[int, ...], seed: int, as_json: b
 
     options = {"compare": "--compare", "keep": "--keep", "increment": "--increment", "timeout": "--timeout",
                "events": "--events/--no-events", "event_days": "--event-days",
+               "changes": "--changes/--no-changes", "change_days": "--change-days", "export": "--export",
                "with_duckdb": "--duckdb/--no-duckdb"}
     for name, option in options.items():
         if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:

@@ -17,8 +17,10 @@ from ecommerce_warehouse import settings
 from ecommerce_warehouse.cli import summaries
 from ecommerce_warehouse.cli.options import (
     WarehouseCommand,
+    changes_option,
     date_options,
     db_option,
+    event_days_option,
     events_option,
     generation_options,
     json_option,
@@ -45,11 +47,12 @@ from ecommerce_warehouse.progress import Progress
 PIPELINE_HELP = """Build the warehouse in one go: generate → ingest → transform → summary.
 
 With no options it generates March 2025 (seed 42, about 500 order lines a
-day, and the page views of the same shoppers' sessions; --no-events skips
-those) into data/raw/ and loads it into data/warehouse/ecommerce_warehouse.db,
+day, the page views of the same shoppers' sessions in the last week (--event-days 31
+for every day) and the change events of the same orders; --no-events and --no-changes
+skip those) into data/raw/ and loads it into data/warehouse/ecommerce_warehouse.db,
 so every machine builds the same warehouse. With --input it loads the given
 files instead of generating; each file's input kind comes from its name
-(transactions_….json, events_….jsonl) or from --source. Running it again with nothing new changes nothing. A warehouse
+(transactions_….json, events_….jsonl, changes_….jsonl) or from --source. Running it again with nothing new changes nothing. A warehouse
 made by an earlier release is upgraded in place first.
 
 Exit status: 0 success; 1 an input problem (a missing file, or a file refused:
@@ -76,11 +79,13 @@ def pipeline_command(name: str, help_text: str) -> click.Command:
                   help="Share of generated records broken on purpose (to show the quarantine); "
                        "the other records keep the bytes of the clean day.")
     @events_option
+    @event_days_option
+    @changes_option
     @wait_option
     @json_option
     @click.option("-v", "--verbose", is_flag=True, help="Print a line per step on stderr.")
     def command(db, one_date, start, end, seed, transactions, inputs, source, raw_dir, dirty_rate,
-                events, wait_seconds, as_json, verbose):
+                events, event_days, changes, wait_seconds, as_json, verbose):
         first, last = resolve_dates(one_date, start, end)
         if inputs and (one_date or start or end):
             raise click.UsageError("--input loads the given files; it cannot be combined with dates")
@@ -89,7 +94,8 @@ def pipeline_command(name: str, help_text: str) -> click.Command:
         options = PipelineOptions(db=db, start=first, end=last, seed=seed,
                                   transactions=transactions, raw_dir=raw_dir,
                                   inputs=tuple(inputs), source=source, dirty_rate=dirty_rate,
-                                  wait_seconds=wait_seconds, events=events)
+                                  wait_seconds=wait_seconds, events=events, event_days=event_days,
+                                  changes=changes)
         progress = progress_printer(verbose)
         try:
             result = run_pipeline(options, command=name, progress=progress)
@@ -120,22 +126,32 @@ def emit_result(result: PipelineResult, as_json: bool) -> None:
 @generation_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=settings.DEFAULT_RAW_DIR, show_default=True,
-              help="Folder for the transactions_YYYYMMDD.json and events_YYYYMMDD.jsonl files.")
+              help="Folder for the transactions_YYYYMMDD.json, events_YYYYMMDD.jsonl and "
+                   "changes_YYYYMMDD.jsonl files.")
 @click.option("--dirty-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Share of records broken on purpose (to show the quarantine); every other "
                    "record keeps the bytes of the clean day, so the clean numbers never change.")
 @events_option
-def generate(one_date, start, end, seed, transactions, out, dirty_rate, events):
-    """Write one batch file of fake order lines, and one of page views, per day.
+@event_days_option
+@changes_option
+def generate(one_date, start, end, seed, transactions, out, dirty_rate, events, event_days, changes):
+    """Write one batch file of fake order lines, one of page views and one of
+    change events, per day.
 
     Order lines go to transactions_YYYYMMDD.json (a JSON array); the same
-    shoppers' page views to events_YYYYMMDD.jsonl (JSON Lines), in which every
-    order of the day ends a session on its confirmation page (--no-events
-    skips them). The same seed, days and --transactions always give
-    byte-identical files.
+    shoppers' page views to events_YYYYMMDD.jsonl (JSON Lines), for the last
+    --event-days days of the range, in which every order of the day ends a
+    session on its confirmation page (--no-events skips them); the change
+    events a Debezium connector captured that day to changes_YYYYMMDD.jsonl:
+    every order created, then paid, shipped and delivered (or cancelled, or
+    refunded) over the following days, its payments and shipment, the
+    products' price and category changes (--no-changes skips them). The same
+    seed, days and --transactions always give byte-identical files (change
+    events start on the first day).
     """
     first, last = resolve_dates(one_date, start, end)
-    written = generate_files(first, last, transactions, seed, out, dirty_rate, events=events)
+    written = generate_files(first, last, transactions, seed, out, dirty_rate, events=events,
+                             event_days=event_days, changes=changes)
     for line in summaries.generated_lines(written):
         click.echo(line)
 

@@ -138,6 +138,20 @@ events_option = click.option(
     help="Also generate the page views of the same days (events_YYYYMMDD.jsonl), whose "
          "sessions end in the day's orders; --no-events writes order lines only.",
 )
+event_days_option = click.option(
+    "--event-days", type=click.IntRange(min=1), default=settings.DEFAULT_EVENT_DAYS,
+    show_default=True, metavar="N",
+    help="Page views for the last N days of the range only (a week teaches the funnel and "
+         "the channels, and keeps the default run to seconds); give the range's length, "
+         "e.g. 31, for page views on every day.",
+)
+
+changes_option = click.option(
+    "--changes/--no-changes", default=True, show_default=True,
+    help="Also generate the change events of the same orders and products "
+         "(changes_YYYYMMDD.jsonl, Debezium format): each order's lifecycle, its payments "
+         "and shipment, price and category changes; --no-changes skips them.",
+)
 
 
 def date_options(function):

@@ -6,7 +6,7 @@ entry in PAGES (e.g. a funnel of page views, a customer lifecycle).
 
 from __future__ import annotations
 
-from ecommerce_warehouse.dashboard import categories, cohorts, kpis, quarantine, sales, sessions
+from ecommerce_warehouse.dashboard import categories, cohorts, kpis, orders, quarantine, sales, sessions
 from ecommerce_warehouse.dashboard.ui import Page
 
 PAGES: tuple[Page, ...] = (
@@ -16,4 +16,7 @@ PAGES: tuple[Page, ...] = (
     Page("Sessions", (sessions.FUNNEL, sessions.CHANNELS),
          caption="Page views' sessions from the Gold views, by the day they started (the "
                  "categories do not apply)."),
+    Page("Orders", (orders.STATUS, orders.LEAD_TIMES, orders.PAYMENTS),
+         caption="Each order's lifecycle from the change events: statuses day by day, how long "
+                 "delivery takes, how customers pay (the categories do not apply)."),
 )

@@ -112,6 +112,23 @@ class WarehouseEngine:
         """A value read back as SQLite would give it (ISO text for times, int for whole numbers)."""
         return value
 
+    @contextmanager
+    def one_snapshot(self, connection: Connection) -> Iterator[None]:
+        """Every read on ``connection`` inside the block sees one and the same committed
+        state, so reading many tables (``warehouse export``) gives a consistent copy while
+        loads go on. Call it before the connection has run anything. By default the
+        connection's own transaction, for an engine whose transactions are snapshots."""
+        yield
+
+    def stream_rows(self, connection: Connection, statement, batch_rows: int) -> Iterator[Sequence[tuple]]:
+        """The rows of a SELECT in lists of at most ``batch_rows``, never the whole result in
+        memory (a server-side cursor where the driver has one)."""
+        result = connection.execution_options(stream_results=True, yield_per=batch_rows).execute(statement)
+        try:
+            yield from result.partitions(batch_rows)
+        finally:
+            result.close()
+
 
 class BulkWriter:
     """Writes rows (tuples in ``columns`` order) with one SQL file's statement.

@@ -205,6 +205,13 @@ class PostgreSQL(WarehouseEngine):
     def reads_beside_a_writer(self, connection: Connection) -> bool:
         return True        # MVCC: a second session reads the last commit, never waiting
 
+    @contextmanager
+    def one_snapshot(self, connection: Connection) -> Iterator[None]:
+        """REPEATABLE READ: the transaction's first statement fixes its snapshot (the
+        default, READ COMMITTED, takes a new one for every statement)."""
+        connection.exec_driver_sql("set transaction isolation level repeatable read")
+        yield
+
     def run_query(self, db: str, sql: str, params: Mapping[str, object],
                   limit: int | None) -> tuple[list[str], list[tuple], bool]:
         return run_query(db, sql, params, limit)

@@ -114,7 +114,8 @@ class SQLite(WarehouseEngine):
         package's own SQL files run on it without any risk of writing (and without the
         write lock the loading commands' engine takes)."""
         path = self._existing_file(db)
-        return create_engine("sqlite://", creator=lambda: sqlite_read.connect_read_only(path)[0],
+        return create_engine("sqlite://",
+                             creator=lambda: sqlite_read.connect_read_only(path, transactions=True)[0],
                              poolclass=NullPool)
 
     def _existing_file(self, db: str) -> Path:
@@ -167,6 +168,16 @@ class SQLite(WarehouseEngine):
                 and connection.exec_driver_sql("pragma journal_mode").scalar() == "wal")
 
     # --- reading ----------------------------------------------------------------------------
+
+    @contextmanager
+    def one_snapshot(self, connection: Connection) -> Iterator[None]:
+        """A deferred BEGIN: in WAL mode the first read fixes the snapshot every later read
+        of the transaction sees (the connection otherwise runs each statement on its own)."""
+        connection.exec_driver_sql("BEGIN")
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql("ROLLBACK")      # a read-only transaction: nothing to keep
 
     def run_query(self, db: str, sql: str, params: Mapping[str, object],
                   limit: int | None) -> tuple[list[str], list[tuple], bool]:

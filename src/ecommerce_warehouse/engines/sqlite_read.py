@@ -90,8 +90,12 @@ class ReadOnlyAuthorizer:
 
     ALWAYS_ALLOWED = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE})
 
-    def __init__(self):
+    def __init__(self, transactions: bool = False):
         self.denied: str | None = None
+        # BEGIN / COMMIT / ROLLBACK, for the package's own reads of many tables in one
+        # snapshot (``warehouse export``); never for a user's SQL. They cannot write: the
+        # file is read-only and query_only is on.
+        self.transactions = transactions
 
     def __call__(self, action: int, arg1, arg2, _database, _trigger) -> int:
         verdict = self.judge(action, arg1, arg2)
@@ -101,6 +105,8 @@ class ReadOnlyAuthorizer:
 
     def judge(self, action: int, arg1, arg2) -> int:
         if action in self.ALWAYS_ALLOWED:
+            return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_TRANSACTION and self.transactions:
             return sqlite3.SQLITE_OK
         if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() not in DENIED_FUNCTIONS:
             return sqlite3.SQLITE_OK
@@ -141,8 +147,9 @@ def describe_action(action: int, arg1, arg2) -> str:
     return name
 
 
-def connect_read_only(path: Path) -> tuple[sqlite3.Connection, ReadOnlyAuthorizer]:
-    """A connection that cannot write: read-only file, query_only, and the authorizer."""
+def connect_read_only(path: Path, transactions: bool = False) -> tuple[sqlite3.Connection, ReadOnlyAuthorizer]:
+    """A connection that cannot write: read-only file, query_only, and the authorizer
+    (which lets BEGIN, COMMIT and ROLLBACK through if ``transactions``)."""
     uri = path.absolute().as_uri() + "?mode=ro"
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=DEFAULT_WAIT_SECONDS,
@@ -154,7 +161,7 @@ def connect_read_only(path: Path) -> tuple[sqlite3.Connection, ReadOnlyAuthorize
     except sqlite3.DatabaseError as exc:
         connection.close()
         raise DatabaseError(f"{path} is not a SQLite warehouse (or it is corrupt): {exc}") from exc
-    authorizer = ReadOnlyAuthorizer()
+    authorizer = ReadOnlyAuthorizer(transactions)
     connection.set_authorizer(authorizer)
     return connection, authorizer
 

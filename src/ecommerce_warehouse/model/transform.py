@@ -199,7 +199,9 @@ def run_steps(connection: Connection, run: Run, pending: list[Pending],
             rows = run_sql(connection, step.name, bound)
             if item.bulk and step.bulk_after:
                 run_sql(connection, step.bulk_after)
-            if rows or item.lines:      # a kind that only follows another shows what it changed
+            # a kind that only follows another shows what it changed; working tables and
+            # rows the run already counted stay out of the summary
+            if step.counted and (rows or item.lines):
                 changed[step.target] += rows
             run.step("transform", step.target, rows, time.perf_counter() - began, connection)
             hook.after_step(connection, item.source, step, rows)

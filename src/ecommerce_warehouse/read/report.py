@@ -1,11 +1,12 @@
 """``warehouse report``: one self-contained HTML file with charts from the Gold views.
 
 Key figures of the last 7 days beside the 7 before (``figures.key_figures``, as the
-dashboard counts them), then eight charts, each an inline SVG (drawn with read/svg.py) with
+dashboard counts them), then ten charts, each an inline SVG (drawn with read/svg.py) with
 its numbers in a table beside it: daily net revenue, the top 10 products, category share
 by month (at most 8 categories plus Other, partial months marked), the cohort retention
 heatmap, the order status mix, the purchase funnel and the channels (page views:
-read/report_clickstream.py) and rejects by input kind and reason. Amounts are in the shop's currency
+read/report_clickstream.py), delivery lead times and payment methods (change events:
+read/report_lifecycle.py) and rejects by input kind and reason. Amounts are in the shop's currency
 (``--currency``). The file holds no script, no font and no link to anything outside it:
 it opens offline, in any browser, reads on a phone (420 px) as on a screen, and can be
 mailed or printed as it is. Here: reading the Gold views, the charts and the page.
@@ -28,7 +29,7 @@ from sqlalchemy.exc import DBAPIError
 from ecommerce_warehouse.db import open_read_only, query_sql, redacted
 from ecommerce_warehouse.errors import DatabaseError, OutputError
 from ecommerce_warehouse.model.schema import check_readable
-from ecommerce_warehouse.read import report_clickstream, svg
+from ecommerce_warehouse.read import report_clickstream, report_lifecycle, svg
 from ecommerce_warehouse.read.figures import Filters, Reader, category_mix, key_figures
 from ecommerce_warehouse.read.svg import esc
 from ecommerce_warehouse.settings import DEFAULT_CURRENCY
@@ -80,8 +81,8 @@ def read_warehouse(db: str) -> dict[str, list[dict]]:
                 raise DatabaseError(f"{redacted(db)} is not a warehouse: it has no "
                                     f"{', '.join(missing)} view (build one with `warehouse run`)")
             data = {}
-            for name in GOLD_VIEWS + report_clickstream.VIEWS:
-                if name not in present:         # page views' views: a warehouse not upgraded yet
+            for name in GOLD_VIEWS + report_clickstream.VIEWS + report_lifecycle.VIEWS:
+                if name not in present:         # a later kind's views: a warehouse not upgraded yet
                     data[name] = None
                     continue
                 query = select(literal_column("*")).select_from(table(name))
@@ -321,6 +322,9 @@ def build_charts(data: dict, currency: str = "") -> list[Chart]:
         report_clickstream.funnel_chart(Chart, data["gold_funnel_daily"], percent),
         report_clickstream.channel_chart(Chart, data["gold_channel_daily"], percent, money,
                                          lambda label: in_currency(label, currency)),
+        report_lifecycle.lead_time_chart(Chart, data["gold_fulfilment_lead_times"]),
+        report_lifecycle.payment_chart(Chart, data["gold_payment_methods"], percent, money,
+                                       lambda label: in_currency(label, currency)),
         rejects_chart(data["rejects"]),
     ]
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ecommerce_warehouse.errors import InputFileError, UnknownSourceError
-from ecommerce_warehouse.sources import events, transactions
+from ecommerce_warehouse.sources import changes, events, transactions
 from ecommerce_warehouse.sources.declaration import Source
 
 # In transform order: a kind may read what an earlier one built.
-SOURCES: tuple[Source, ...] = (transactions.SOURCE, events.SOURCE)
+SOURCES: tuple[Source, ...] = (transactions.SOURCE, events.SOURCE, changes.SOURCE)
 
 
 def names() -> list[str]:

@@ -24,6 +24,9 @@ class TransformStep:
     further parameters (e.g. the first and last date the run's rows hold, for dim_date).
     ``changes``: the table the step changes, when the file is not named after it (two
     kinds each add members to dim_users, each with a file of its own).
+    ``counted``: whether the rows it changes count in the run's "rows changed" (False for
+    a working table, ``stage_*``, and for a step that fills in rows an earlier step of
+    the same run added and counted); ``etl_run_steps`` records every step either way.
     """
 
     name: str
@@ -31,6 +34,7 @@ class TransformStep:
     bulk_after: str | None = None
     bind: str | None = None
     changes: str | None = None
+    counted: bool = True
 
     @property
     def target(self) -> str:

@@ -63,9 +63,15 @@ SOURCE = Source(
         TransformStep("transform/fact_page_views",
                       bulk_before="transform/fact_page_views_drop_indexes",
                       bulk_after="schema/fact_page_views_indexes"),
-        TransformStep("transform/stage_session_windows", bind="transform/session_timeout"),
-        TransformStep("transform/stage_page_view_sessions", bind="transform/session_timeout"),
-        TransformStep("transform/fact_page_views_sessions", changes="fact_page_views"),
+        # working tables (left out of the summary's rows changed), then the page views'
+        # sessions: the run's own (already counted as added), the earlier ones that moved
+        TransformStep("transform/stage_session_windows", bind="transform/session_timeout",
+                      counted=False),
+        TransformStep("transform/stage_page_view_sessions", bind="transform/session_timeout",
+                      counted=False),
+        TransformStep("transform/fact_page_views_sessions", changes="fact_page_views",
+                      counted=False),
+        TransformStep("transform/fact_page_views_resessioned", changes="fact_page_views"),
         TransformStep("transform/fact_sessions",
                       bulk_before="transform/fact_sessions_drop_indexes",
                       bulk_after="schema/fact_sessions_indexes"),

@@ -1,0 +1,30 @@
+-- later_change_copies: this batch's valid change events whose change_id was loaded before them,
+-- each with the first loaded version (grain: one raw_changes row of this batch)
+-- reads: raw_changes (this batch: raw_id > :after_raw_id, and earlier loaded rows with the
+-- same ids). As sql/ingest/later_copies.sql, for change events: read in raw_id order in pages
+-- of :page_size; the ingest hashes just these pairs.
+select
+    copy.raw_id,
+    copy.raw_text,
+    original.raw_id as original_raw_id,
+    original.raw_text as original_raw_text,
+    original.record_hash as original_record_hash
+from raw_changes as copy
+inner join raw_changes as original
+    on original.raw_id = (
+        select min(earliest.raw_id)
+        from raw_changes as earliest
+        where earliest.change_id = copy.change_id
+          and earliest.load_status = 'loaded'
+    )
+where copy.raw_id > :after_raw_id
+  and copy.load_status = 'loaded'
+  and exists (
+      select 1
+      from raw_changes as earlier
+      where earlier.change_id = copy.change_id
+        and earlier.load_status = 'loaded'
+        and earlier.raw_id < copy.raw_id
+  )
+order by copy.raw_id
+limit :page_size

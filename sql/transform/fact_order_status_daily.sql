@@ -1,0 +1,114 @@
+-- fact_order_status_daily: replace the periodic snapshot from the first day the run can change (grain: one row per day and status)
+-- keys: (date_key, status)
+-- reads: fact_order_lifecycle (the orders' milestones), dim_date (the calendar), the
+--        snapshot's own last kept day, and :from_date_key (bound from
+--        transform/lifecycle_affected_from.sql: the first day the run's change events can
+--        alter; null when they change no order's status)
+-- Rule: an order is in the status of its latest milestone reached by the end of a day
+-- (placed, then paid, shipped, delivered, cancelled or refunded). Each milestone adds one
+-- to its status on its day and takes one away on the day of the order's next milestone;
+-- a day's count is the running sum of those changes. The days from :from_date_key on are
+-- deleted; every day after the last one kept (the calendar may have grown too) is
+-- computed from that day's counts plus the changes after it, which only the orders with
+-- a milestone after it bring: a run costs the days and orders it touches.
+delete from fact_order_status_daily
+where date_key >= :from_date_key;
+
+insert into fact_order_status_daily (date_key, status, orders)
+with last_kept as (
+    select coalesce(max(date_key), 0) as date_key
+    from fact_order_status_daily
+),
+
+kept_count as (
+    select status, orders
+    from fact_order_status_daily
+    where date_key = (select date_key from last_kept)
+),
+
+moving_order as (
+    select
+        order_id, placed_us, placed_date_key, paid_us, paid_date_key, shipped_us, shipped_date_key,
+        delivered_us, delivered_date_key, cancelled_us, cancelled_date_key, refunded_us,
+        refunded_date_key
+    from fact_order_lifecycle
+    where placed_date_key > (select date_key from last_kept)
+       or paid_date_key > (select date_key from last_kept)
+       or shipped_date_key > (select date_key from last_kept)
+       or delivered_date_key > (select date_key from last_kept)
+       or cancelled_date_key > (select date_key from last_kept)
+       or refunded_date_key > (select date_key from last_kept)
+),
+
+milestone as (
+    select order_id, 1 as step, 'placed' as status, placed_us as at_us, placed_date_key as day_key
+    from moving_order
+    union all
+    select order_id, 2, 'paid', paid_us, paid_date_key
+    from moving_order where paid_us is not null
+    union all
+    select order_id, 3, 'shipped', shipped_us, shipped_date_key
+    from moving_order where shipped_us is not null
+    union all
+    select order_id, 4, 'delivered', delivered_us, delivered_date_key
+    from moving_order where delivered_us is not null
+    union all
+    select order_id, 5, 'cancelled', cancelled_us, cancelled_date_key
+    from moving_order where cancelled_us is not null
+    union all
+    select order_id, 6, 'refunded', refunded_us, refunded_date_key
+    from moving_order where refunded_us is not null
+),
+
+ordered_milestone as (
+    select
+        status,
+        day_key,
+        lead(day_key) over (partition by order_id order by at_us, step) as next_day_key
+    from milestone
+),
+
+status_change as (
+    select day_key, status, 1 as change
+    from ordered_milestone
+    where day_key > (select date_key from last_kept)
+    union all
+    select next_day_key, status, -1
+    from ordered_milestone
+    where next_day_key > (select date_key from last_kept)
+),
+
+change_by_day as (
+    select day_key, status, sum(change) as change
+    from status_change
+    group by day_key, status
+),
+
+snapshot_day as (
+    select date_key
+    from dim_date
+    where date_key > (select date_key from last_kept)
+      and date_key >= (select min(placed_date_key) from fact_order_lifecycle)
+),
+
+status_name as (
+    select 'placed' as status
+    union all select 'paid'
+    union all select 'shipped'
+    union all select 'delivered'
+    union all select 'cancelled'
+    union all select 'refunded'
+)
+
+select
+    snapshot_day.date_key,
+    status_name.status,
+    coalesce((select kept_count.orders from kept_count where kept_count.status = status_name.status), 0)
+    + (
+        select coalesce(sum(change_by_day.change), 0)
+        from change_by_day
+        where change_by_day.status = status_name.status
+          and change_by_day.day_key <= snapshot_day.date_key
+    )
+from snapshot_day
+cross join status_name

@@ -1,0 +1,429 @@
+"""The contract of the ``changes`` kind: one Debezium change event per record.
+
+``check(value)`` turns one decoded JSON record into the typed columns of ``raw_changes``,
+or into a ``Rejection`` with a stable reason code, the field at fault and a message that
+names it; ``judge(record)`` does it for a record as read. The same rules are published as
+a JSON Schema in ``docs/change.schema.json`` and as a table in ``docs/CHANGES.md``.
+
+A record is either Debezium's payload itself (``op``, ``before``, ``after``, ``source``,
+``ts_ms``) or the ``{"schema": ..., "payload": ...}`` wrapper Kafka Connect's JSON
+converter writes; the wrapper's schema says how money (``precise`` decimals: base64
+big-endian two's-complement bytes with a ``scale``) and times (``io.debezium.time.*``:
+epoch milli- or microseconds) are encoded. Without a schema, money is a JSON number or a
+decimal string, and a time is an ISO-8601 string or epoch milliseconds (an integer of
+15 digits or more is microseconds).
+
+The order of truth is ``source.ts_ms``, then the source position (``lsn``, else ``pos``,
+else 0). Each event gets a ``change_id`` (table, row key, ts_ms, position): the same
+event delivered again has the same id and is skipped as a duplicate at ingest. Events of
+tables the warehouse does not model are kept (``known_table = 0``) and reported.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import orjson
+
+from ecommerce_warehouse.load.records import (
+    BAD_TIMESTAMP,
+    CONFLICTING_DUPLICATE,
+    DUPLICATE_KEY,
+    INVALID_JSON,
+    MISSING_FIELD,
+    NOT_AN_OBJECT,
+    OUT_OF_RANGE,
+    WRONG_TYPE,
+    NonFinite,
+    Oversized,
+    RawRecord,
+    Refused,
+    Rejection,
+    describe,
+    json_kind,
+    record_hash,
+    utc_timestamp,
+    wrong_type,
+)
+
+# Stable reason codes of change events (documented in docs/CHANGES.md; never renamed).
+UNKNOWN_OP = "unknown_op"
+UNKNOWN_STATUS = "unknown_status"
+TOO_MANY_DECIMALS = "too_many_decimals"
+BAD_AMOUNT = "bad_amount"
+
+REASON_CODES = (
+    INVALID_JSON, NOT_AN_OBJECT, MISSING_FIELD, WRONG_TYPE, OUT_OF_RANGE, UNKNOWN_OP,
+    UNKNOWN_STATUS, TOO_MANY_DECIMALS, BAD_AMOUNT, BAD_TIMESTAMP, CONFLICTING_DUPLICATE,
+    DUPLICATE_KEY,
+)
+
+OPS = {"c": "create", "u": "update", "d": "delete", "r": "read (snapshot)"}
+ORDER_STATUSES = ("placed", "paid", "shipped", "delivered", "cancelled", "refunded")
+PAYMENT_STATUSES = ("authorised", "captured", "failed", "refunded")
+# The tables the warehouse models, each with its key column.
+TABLE_KEYS = {"orders": "order_id", "payments": "payment_id", "shipments": "shipment_id",
+              "products": "product_id"}
+MAX_CENTS = 10**15
+MAX_MS = 253_402_300_799_999          # 9999-12-31T23:59:59.999Z
+MICROS_FROM = 10**14                  # an epoch integer this big (no schema) is microseconds
+_DECIMAL_TEXT = re.compile(r"-?\d{1,15}(\.\d{1,2})?")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+# The typed columns of raw_changes that check() fills, in this order.
+COLUMNS = (
+    "change_id", "table_name", "known_table", "op", "row_key", "source_ts_ms", "source_position",
+    "change_ts", "change_date", "date_key",
+    "order_id", "user_id", "order_status",
+    "order_created_at", "order_created_us", "order_created_date_key",
+    "order_updated_at", "order_updated_us", "order_updated_date_key",
+    "payment_id", "payment_method", "amount_cents", "currency", "payment_status",
+    "payment_created_at", "payment_created_us", "payment_created_date_key",
+    "shipment_id", "carrier", "shipped_at", "shipped_us", "shipped_date_key",
+    "delivered_at", "delivered_us", "delivered_date_key",
+    "product_id", "product_name", "category", "unit_price_cents",
+)
+NO_COLUMNS = (None,) * len(COLUMNS)
+_ROW_COLUMNS = COLUMNS[10:]
+
+
+def decode_fast(text: str | bytes):
+    """The record, when orjson's re-encoding of it gives back its very text (so no key is
+    repeated: a repeated key would re-encode shorter); else None (the general path decodes
+    it and rejects a repeated key as duplicate_key)."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    raw = text.encode() if isinstance(text, str) else text
+    return value if type(value) is dict and orjson.dumps(value) == raw else None
+
+
+def judge(record: RawRecord) -> tuple[tuple, Rejection | None]:
+    """A record's typed columns and, if the contract refuses it, why."""
+    if record.error is not None:
+        return NO_COLUMNS, record.error
+    return check(record.value)
+
+
+def check(value) -> tuple[tuple, Rejection | None]:
+    """Check one decoded record: (the typed COLUMNS, None) or (no columns, Rejection)."""
+    if type(value) is not dict:
+        return NO_COLUMNS, Rejection(NOT_AN_OBJECT, None, f"record is a JSON {json_kind(value)}, not an object")
+    try:
+        return _check_event(value), None
+    except Refused as refused:
+        return NO_COLUMNS, refused.rejection
+
+
+# --- the envelope ---------------------------------------------------------------------------
+
+class _Schema:
+    """What the wrapper's schema says about the row's fields: {field: (name, parameters)}."""
+
+    def __init__(self, schema):
+        self.fields: dict[str, tuple[str | None, dict]] = {}
+        if type(schema) is not dict:
+            return
+        for part in schema.get("fields") or ():
+            if type(part) is dict and part.get("field") in ("after", "before"):
+                for spec in part.get("fields") or ():
+                    if type(spec) is dict and type(spec.get("field")) is str:
+                        parameters = spec.get("parameters")
+                        self.fields[spec["field"]] = (
+                            spec.get("name"), parameters if type(parameters) is dict else {})
+
+    def name(self, field: str) -> str | None:
+        return self.fields.get(field, (None, {}))[0]
+
+    def scale(self, field: str) -> int | None:
+        name, parameters = self.fields.get(field, (None, {}))
+        if name != "org.apache.kafka.connect.data.Decimal":
+            return None
+        try:
+            return int(parameters.get("scale", 0))
+        except (TypeError, ValueError):
+            return None
+
+
+_NO_SCHEMA = _Schema(None)
+_last_schema: list = [None, _NO_SCHEMA]      # the last wrapper schema seen, and what it says
+
+
+def _schema_of(value) -> _Schema:
+    """What a wrapper's schema says; a connector sends the same schema with every event of a
+    table, so the last one is kept and compared instead of read again."""
+    if value is None:
+        return _NO_SCHEMA
+    if value != _last_schema[0]:
+        _last_schema[0], _last_schema[1] = value, _Schema(value)
+    return _last_schema[1]
+
+
+def _check_event(record: dict) -> tuple:
+    schema = _NO_SCHEMA
+    if "payload" in record and "op" not in record:
+        schema = _schema_of(record.get("schema"))
+        payload = record["payload"]
+        if type(payload) is not dict:
+            raise wrong_type("payload", "an object (the change event)", payload)
+        record = payload
+    op = record.get("op")
+    if op is None:
+        raise Refused(MISSING_FIELD, "op", "op is required but missing (c, u, d or r)")
+    if type(op) is not str:
+        raise wrong_type("op", "a string (c, u, d or r)", op)
+    if op not in OPS:
+        raise Refused(UNKNOWN_OP, "op", f"op {describe(op)} is not c (create), u (update), d (delete) "
+                                        "or r (snapshot read)")
+    source = record.get("source")
+    if source is None:
+        raise Refused(MISSING_FIELD, "source", "source is required but missing")
+    if type(source) is not dict:
+        raise wrong_type("source", "an object", source)
+    table = source.get("table")
+    if table is None:
+        raise Refused(MISSING_FIELD, "source.table", "source.table is required but missing")
+    if type(table) is not str or not table or table.isspace():
+        raise wrong_type("source.table", "a non-empty string", table)
+    ts_ms = _epoch_ms(source.get("ts_ms"), "source.ts_ms")
+    position = _position(source)
+    row_field = "before" if op == "d" else "after"
+    row = record.get(row_field)
+    if row is None:
+        raise Refused(MISSING_FIELD, row_field, f"{row_field} (the row image) is required for op {op}")
+    if type(row) is not dict:
+        raise wrong_type(row_field, "an object (the row image)", row)
+    moment = _from_micros(ts_ms * 1000)
+    key_column = TABLE_KEYS.get(table)
+    if key_column is None:        # a table the warehouse does not model: kept and reported
+        key = record_hash(row)
+        columns = (None,) * len(_ROW_COLUMNS)
+        known = 0
+    else:
+        key = _key(row, key_column, row_field)
+        columns = _ROW_RULES[table](row, row_field, schema, op == "d")
+        known = 1
+    change_id = f"{table}/{key}/{ts_ms}/{position}"
+    return (change_id, table, known, op, key, ts_ms, position, *moment, *columns)
+
+
+def _position(source: dict) -> int:
+    for name in ("lsn", "pos"):
+        value = source.get(name)
+        if value is not None:
+            if type(value) is not int:
+                raise wrong_type(f"source.{name}", "an integer", value)
+            if not 0 <= value < 2**63:
+                raise Refused(OUT_OF_RANGE, f"source.{name}", f"source.{name} {describe(value)} is out of range")
+            return value
+    return 0
+
+
+def _key(row: dict, column: str, where: str) -> str:
+    value = row.get(column)
+    field = f"{where}.{column}"
+    if value is None:
+        raise Refused(MISSING_FIELD, field, f"{field} (the row's key) is required but missing")
+    if type(value) is int and not isinstance(value, bool):
+        return str(value)
+    if type(value) is not str or not value or value.isspace():
+        raise wrong_type(field, "a non-empty string", value)
+    return value
+
+
+# --- field rules ----------------------------------------------------------------------------
+
+def _epoch_ms(value, field: str) -> int:
+    if value is None:
+        raise Refused(MISSING_FIELD, field, f"{field} is required but missing")
+    if type(value) is not int:
+        raise wrong_type(field, "an integer (epoch milliseconds)", value)
+    if not 0 <= value <= MAX_MS:
+        raise Refused(OUT_OF_RANGE, field, f"{field} {describe(value)} is not a time between 1970 and 9999")
+    return value
+
+
+@lru_cache(maxsize=4_096)
+def _day(days: int) -> tuple[str, int]:
+    """('YYYY-MM-DD', date_key) of a day counted from 1970-01-01."""
+    day = _EPOCH.date() + timedelta(days=days)
+    return day.isoformat(), day.year * 10000 + day.month * 100 + day.day
+
+
+@lru_cache(maxsize=16_384)
+def _from_micros(micros: int) -> tuple[str, str, int]:
+    """(timestamp text, date, date_key) of an instant in epoch microseconds (UTC). Cached:
+    an order's events repeat its creation time, and an update's time is its event's."""
+    seconds, fraction = divmod(micros, 1_000_000)
+    days, second = divmod(seconds, 86_400)
+    date_text, date_key = _day(days)
+    hour, second = divmod(second, 3_600)
+    minute, second = divmod(second, 60)
+    return f"{date_text}T{hour:02d}:{minute:02d}:{second:02d}.{fraction:06d}Z", date_text, date_key
+
+
+def _at(micros: int) -> tuple[str, int, int]:
+    text, _day, date_key = _from_micros(micros)
+    return text, micros, date_key
+
+
+def _time(row: dict, column: str, where: str, schema: _Schema,
+          required: bool) -> tuple[str | None, int | None, int | None]:
+    """(ISO text in UTC, epoch microseconds, date_key) of a row's time column, or Nones."""
+    value = row.get(column)
+    field = f"{where}.{column}"
+    if value is None:
+        if required:
+            raise Refused(MISSING_FIELD, field, f"{field} is required but missing")
+        return None, None, None
+    if type(value) is int:
+        name = schema.name(column) or ""
+        if name.endswith("MicroTimestamp"):
+            micros = value
+        elif name.endswith("NanoTimestamp"):
+            micros = value // 1000
+        elif name.endswith("Timestamp") or (not name and value < MICROS_FROM):
+            micros = value * 1000
+        elif not name:
+            micros = value
+        else:
+            raise Refused(BAD_TIMESTAMP, field, f"{field}: schema type {describe(name)} is not a "
+                                                "io.debezium.time timestamp")
+        if not 0 <= micros <= MAX_MS * 1000:
+            raise Refused(BAD_TIMESTAMP, field, f"{field} {describe(value)} is not a time between 1970 and 9999")
+        return _at(micros)
+    if type(value) is str:
+        if len(value) > 10:
+            try:
+                parsed = utc_timestamp(value)
+            except (ValueError, OverflowError):
+                parsed = None
+            if parsed is not None and parsed >= _EPOCH:
+                return _at((parsed - _EPOCH) // _MICROSECOND)
+        raise Refused(BAD_TIMESTAMP, field, f"{field} {describe(value)} is not an ISO-8601 date-time "
+                                            "after 1970")
+    raise wrong_type(field, "an ISO-8601 string or epoch milli/microseconds", value)
+
+
+def _cents(row: dict, column: str, where: str, schema: _Schema, required: bool) -> int | None:
+    """Exact integer cents (>= 0) of a money column: a JSON number or decimal string with at
+    most two decimals, or Debezium's precise decimal (base64 bytes) when the schema gives
+    the scale."""
+    value = row.get(column)
+    field = f"{where}.{column}"
+    if value is None:
+        if required:
+            raise Refused(MISSING_FIELD, field, f"{field} is required but missing")
+        return None
+    scale = schema.scale(column)
+    if scale is not None and type(value) is str:
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise Refused(BAD_AMOUNT, field, f"{field} {describe(value)} is not base64 (the schema says "
+                                             "a precise decimal)") from None
+        if not raw:
+            raise Refused(BAD_AMOUNT, field, f"{field} is an empty byte string")
+        amount = Decimal(int.from_bytes(raw, "big", signed=True)).scaleb(-scale)
+    elif type(value) is str:
+        if not _DECIMAL_TEXT.fullmatch(value):
+            if re.fullmatch(r"-?\d+\.\d{3,}", value):
+                raise Refused(TOO_MANY_DECIMALS, field, f"{field} {describe(value)} has more than 2 decimals")
+            raise Refused(BAD_AMOUNT, field, f"{field} {describe(value)} is not a decimal amount")
+        amount = Decimal(value)
+    elif type(value) is int:
+        amount = Decimal(value)
+    elif type(value) is float:
+        amount = Decimal(repr(value))
+    elif isinstance(value, (NonFinite, Oversized)):
+        raise Refused(OUT_OF_RANGE, field, f"{field} {describe(value)} is out of range")
+    else:
+        raise wrong_type(field, "a number, a decimal string or a precise decimal", value)
+    try:
+        cents = amount * 100
+        if cents != cents.to_integral_value():
+            raise Refused(TOO_MANY_DECIMALS, field, f"{field} {describe(value)} has more than 2 decimals")
+        cents = int(cents)
+    except InvalidOperation:
+        raise Refused(BAD_AMOUNT, field, f"{field} {describe(value)} is not a decimal amount") from None
+    if not 0 <= cents < MAX_CENTS:
+        raise Refused(OUT_OF_RANGE, field, f"{field} {describe(value)} must be between 0 and 10 trillion")
+    return cents
+
+
+def _text(row: dict, column: str, where: str, required: bool = False) -> str | None:
+    value = row.get(column)
+    field = f"{where}.{column}"
+    if value is None:
+        if required:
+            raise Refused(MISSING_FIELD, field, f"{field} is required but missing")
+        return None
+    if type(value) is not str:
+        raise wrong_type(field, "a string", value)
+    if required and (not value or value.isspace()):
+        raise Refused(MISSING_FIELD, field, f"{field} is required but empty")
+    return value
+
+
+def _status(row: dict, where: str, allowed: tuple[str, ...], required: bool) -> str | None:
+    status = _text(row, "status", where, required)
+    if status is not None and status not in allowed:
+        raise Refused(UNKNOWN_STATUS, f"{where}.status",
+                      f"{where}.status {describe(status)} is not one of {', '.join(allowed)}")
+    return status
+
+
+# Each table's row image -> its columns (order_id ... unit_price_cents). A delete's
+# before image needs only the key; the other columns are kept when they are valid.
+_NONE = (None,)
+
+
+def _orders(row, where, schema, deleting):
+    need = not deleting
+    created = _time(row, "created_at", where, schema, need)
+    updated = _time(row, "updated_at", where, schema, False)
+    if updated[0] is None:
+        updated = created
+    return (row["order_id"] if type(row["order_id"]) is str else str(row["order_id"]),
+            _text(row, "user_id", where), _status(row, where, ORDER_STATUSES, need),
+            *created, *updated) + _NONE * 8 + _NONE * 8 + _NONE * 4
+
+
+def _payments(row, where, schema, deleting):
+    need = not deleting
+    currency = _text(row, "currency", where, need)
+    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+        raise Refused(WRONG_TYPE, f"{where}.currency",
+                      f"{where}.currency {describe(currency)} is not a three-letter ISO 4217 code")
+    return (_text(row, "order_id", where, need),) + _NONE * 8 + (
+        row["payment_id"] if type(row["payment_id"]) is str else str(row["payment_id"]),
+        _text(row, "method", where, need), _cents(row, "amount", where, schema, need), currency,
+        _status(row, where, PAYMENT_STATUSES, need),
+        *_time(row, "created_at", where, schema, need)) + _NONE * 8 + _NONE * 4
+
+
+def _shipments(row, where, schema, deleting):
+    need = not deleting
+    return (_text(row, "order_id", where, need),) + _NONE * 8 + _NONE * 8 + (
+        row["shipment_id"] if type(row["shipment_id"]) is str else str(row["shipment_id"]),
+        _text(row, "carrier", where, need),
+        *_time(row, "shipped_at", where, schema, False),
+        *_time(row, "delivered_at", where, schema, False)) + _NONE * 4
+
+
+def _products(row, where, schema, deleting):
+    need = not deleting
+    return _NONE * 9 + _NONE * 8 + _NONE * 8 + (
+        row["product_id"] if type(row["product_id"]) is str else str(row["product_id"]),
+        _text(row, "name", where, need), _text(row, "category", where, need),
+        _cents(row, "unit_price", where, schema, need))
+
+
+_ROW_RULES = {"orders": _orders, "payments": _payments, "shipments": _shipments, "products": _products}
