@@ -461,6 +461,9 @@ def test_an_export_reads_one_snapshot_while_loads_go_on(warehouse, tmp_path):  #
     from ecommerce_warehouse import engines
     from ecommerce_warehouse.db import open_read_only
 
+    if warehouse.backend == "duckdb":
+        pytest.skip("DuckDB lets one process at a time open its file: no load can commit while "
+                    "an export reads it (a load in another process waits for the file)")
     build(warehouse.db, tmp_path / "raw", end=date(2025, 3, 1), lines=5)
     engine = open_read_only(warehouse.db)
     count = text("select count(*) from dim_date")
