@@ -116,7 +116,8 @@ def test_a_warehouse_of_release_0_1_0_is_upgraded_in_place(warehouse, tmp_path):
 
     upgraded = invoke("upgrade", "--db", warehouse.db)
     assert upgraded.exit_code == 0, upgraded.output
-    assert "upgraded from version 1 to 2 (0002_sources)" in upgraded.output
+    every = ", ".join(migration.name for migration in schema.MIGRATIONS)
+    assert f"upgraded from version 1 to {schema.VERSION} ({every})" in upgraded.output
     assert warehouse.rows("select max(version) from etl_schema_versions") == [(schema.VERSION,)]
 
     # no row lost: every table keeps its rows; the quarantine moved to rejected_records
@@ -185,3 +186,39 @@ def test_every_migration_is_recorded_in_order(name):
     assert versions == sorted(versions) and versions[0] == schema.FIRST_VERSION + 1
     assert versions == list(range(2, 2 + len(versions))), "migrations are numbered without gaps"
     assert (Path(__file__).parents[1] / "sql" / "migrations" / f"{name}.sql").is_file()
+
+
+def test_a_version_2_warehouse_without_the_change_events_tables_is_upgraded(tmp_path):
+    """Release 0.2.0's warehouses (order lines and page views, schema version 2) have no
+    change-event tables: status asks for the upgrade instead of failing on a missing
+    table, and the upgrade adds the tables, keeping every row."""
+    db = tmp_path / "v2.db"
+    built = invoke("run", "--db", db, "--raw-dir", tmp_path / "raw", "--date", "2025-03-01",
+                   "--no-changes")
+    assert built.exit_code == 0, built.output
+    import sqlite3
+    with sqlite3.connect(db) as connection:        # what release 0.2.0 left: version 2, no kind 3
+        connection.execute("update etl_schema_versions set version = 2, release = '0.2.0'")
+        tables = [name for (name,) in connection.execute(
+            "select name from sqlite_master where type = 'table' and (name like '%changes%' "
+            "or name in ('dim_products_history', 'fact_order_lifecycle', 'fact_payments', "
+            "'fact_order_status_daily') or name like 'silver_%_current')")]
+        assert "raw_changes" in tables
+        views = [name for (name,) in connection.execute("select name from sqlite_master where type = 'view'")]
+        for view in views:
+            connection.execute(f'drop view "{view}"')
+        for table in tables:
+            connection.execute(f'drop table "{table}"')
+        connection.execute("delete from etl_views")
+        (before,) = connection.execute("select count(*) from fact_orders").fetchone()
+
+    refused = invoke("status", "--db", db)
+    assert refused.exit_code == 5 and "schema version 2" in refused.output, refused.output
+    upgraded = invoke("upgrade", "--db", db)
+    assert upgraded.exit_code == 0, upgraded.output
+    assert f"upgraded from version 2 to {schema.VERSION} (0003_changes)" in upgraded.output
+    status = invoke("status", "--db", db)
+    assert status.exit_code == 0 and "raw_changes" in status.output, status.output
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select count(*) from fact_orders").fetchone() == (before,)
+        assert connection.execute("select count(*) from raw_changes").fetchone() == (0,)

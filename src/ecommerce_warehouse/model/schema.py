@@ -46,6 +46,7 @@ class Migration:
 # Every schema change since release 0.1.0 (version 1), in order; never edited once released.
 MIGRATIONS = (
     Migration(2, "0002_sources"),
+    Migration(3, "0003_changes"),
 )
 VERSION = MIGRATIONS[-1].version       # the schema version of this release
 FIRST_VERSION = 1                      # release 0.1.0's, which recorded none
