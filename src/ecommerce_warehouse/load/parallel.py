@@ -18,10 +18,14 @@ a chunk at a time, while the loading process reads the next chunks and writes th
 - **Nothing half-done.** The workers only compute; every write stays in the loading
   process's one transaction. An error in a worker is raised in the loading process.
 
+Off by default: set ``WAREHOUSE_INGEST_WORKERS`` (2 or more) to use it. Measured on a
+quiet 2-core machine, the workers made the ingest slower and heavier, not faster: sending
+each chunk's text out and its Bronze rows back costs the loading process about what
+judging them did (100,000 order lines 1.5 s serial, 1.7–1.9 s with two workers, peak RSS
+69 → 98 MB; 253,099 change events 10.2 → 12.7 s, 73 → 187 MB). It may pay on a machine
+with more cores than the loading process can feed; docs/BENCHMARKS.md has the figures.
 Workers are forked (they inherit the loaded package and the kinds declared, a test's toy
-kind too), only for files of at least ``MIN_BYTES``, and only on a machine with more than
-one core (``workers()``; ``WAREHOUSE_INGEST_WORKERS`` overrides the count, 0 or 1 turns
-it off).
+kind too), only for files of at least ``MIN_BYTES``.
 """
 
 from __future__ import annotations
@@ -48,12 +52,10 @@ _KINDS: dict[str, Source] = {}
 
 
 def workers() -> int:
-    """How many worker processes judge records (0: none, judge in the loading process)."""
-    configured = os.environ.get(WORKERS_ENVVAR)
-    if configured is not None and configured.strip():
-        count = int(configured)
-    else:
-        count = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    """How many worker processes judge records (0, the default: none, judge in the loading
+    process; ``WAREHOUSE_INGEST_WORKERS`` asks for some)."""
+    configured = os.environ.get(WORKERS_ENVVAR, "").strip()
+    count = int(configured) if configured else 0
     return count if count > 1 else 0
 
 
