@@ -141,9 +141,9 @@ def measure_increment(kind: Kind, folder: Path, days: int, seed: int, timeout: f
 def format_day(kind: Kind, day: dict, mb: Callable) -> list[str]:
     """A day of the kind's records against the order lines, as report lines."""
     key, words = kind.headline
-    out = [f"  {kind.records}: {day[kind.key]:,} of one day ({day['day']}: {kind.day_of} a "
-           f"{day['order_lines_of_the_day']:,}-line day), file {mb(day['file_bytes'])}, "
-           f"{day[key]:,} {words}",
+    out = [(f"  {kind.records}: {day[kind.key]:,} of one day ({day['day']}: {kind.day_of} a "
+            f"{day['order_lines_of_the_day']:,}-line day), file {mb(day['file_bytes'])}, "
+            f"{day[key]:,} {words}"),
            f"    {'step':<17}{'seconds':>10}{'s per 1M':>11}{'peak RSS':>12}"]
     for name, step in day["steps"].items():
         out.append(f"    {name:<17}{step['seconds']:>10.2f}{step['seconds_per_million']:>11.1f}"
@@ -158,8 +158,8 @@ def format_day(kind: Kind, day: dict, mb: Callable) -> list[str]:
 
 def format_increment(kind: Kind, increment: dict, mb: Callable) -> list[str]:
     """The next day into a full warehouse and into an empty one, as report lines."""
-    out = [f"{kind.records}: the next day ({increment[f'day_{kind.key}']:,}) into a warehouse holding "
-           f"{increment['days']} days ({increment[f'history_{kind.key}']:,}) and into an empty one",
+    out = [(f"{kind.records}: the next day ({increment[f'day_{kind.key}']:,}) into a warehouse holding "
+            f"{increment['days']} days ({increment[f'history_{kind.key}']:,}) and into an empty one"),
            f"  {'case':<10}{'ingest s':>10}{'transform s':>13}{'total s':>9}{'peak RSS':>11}"]
     for name in ("empty", "full"):
         case = increment["cases"][name]
