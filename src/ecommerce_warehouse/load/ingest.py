@@ -25,7 +25,7 @@ from ecommerce_warehouse.db import bulk_writer, query_sql, run_sql, utc_now, wri
 from ecommerce_warehouse.errors import InputFileError, NulCharacterError
 from ecommerce_warehouse.load import parallel
 from ecommerce_warehouse.load.reader import file_format, read_records
-from ecommerce_warehouse.load.records import bronze_row, decode, record_hash
+from ecommerce_warehouse.load.records import Unwrapped, bronze_row, decode, record_hash
 from ecommerce_warehouse.sources.declaration import Source
 
 INSERT_CHUNK = 5_000
@@ -97,6 +97,35 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class WrapperSchemas:
+    """The wrapper schemas a file's ``Unwrapped`` records name, each stored once, by the
+    kind's ``store_schema`` file, before the rows that name it (a schema stored by an
+    earlier file is left as it is: the file inserts only a key not yet there)."""
+
+    def __init__(self, connection, source: Source):
+        self.connection = connection
+        self.source = source
+        self.seen: set[str] = set()
+        self.pending: list[tuple[str, str]] = []
+
+    def note(self, value: Unwrapped) -> None:
+        if value.schema_key not in self.seen:
+            if self.source.ingest.store_schema is None:
+                raise TypeError(f"the {self.source.name} contract unwraps records but the kind "
+                                "declares no store_schema file")
+            self.seen.add(value.schema_key)
+            self.pending.append((value.schema_key, value.schema_text))
+
+    def store(self, insert) -> None:
+        """Store the schemas noted since the last call (ending the insert's COPY first)."""
+        if self.pending:
+            insert.finish()
+            for key, text in self.pending:      # a few a file: one statement each
+                run_sql(self.connection, self.source.ingest.store_schema,
+                        {"schema_key": key, "schema_text": text})
+            self.pending.clear()
+
+
 def load_records(connection, source: Source, path: Path, batch: tuple, after_raw_id: int,
                  on_progress: Callable[[int], None] | None,
                  judges: parallel.Judges | None = None) -> tuple[int, int]:
@@ -112,12 +141,15 @@ def load_records(connection, source: Source, path: Path, batch: tuple, after_raw
     reasons = bulk_writer(connection, source.ingest.set_reject_reason, REASON_COLUMNS)
     chunk, rejections = [], []
     read = rejected = 0
+    schemas = WrapperSchemas(connection, source)
     with bulk_writer(connection, source.ingest.insert, insert_columns(source)) as insert:
         if judges is not None:          # the contract's checks on the other cores (load/parallel.py)
-            for rows, refused in judges.judged(source, batch, _chunks(source, path, batch, after_raw_id)):
+            for rows, refused in judges.judged(source, batch, _chunks(source, path, batch, after_raw_id,
+                                                                      schemas)):
                 read += len(rows)
                 rejected += len(refused)
                 rejections.extend(refused)
+                schemas.store(insert)
                 insert.run(rows)
                 if len(rejections) >= INSERT_CHUNK:
                     insert.finish()
@@ -133,11 +165,14 @@ def load_records(connection, source: Source, path: Path, batch: tuple, after_raw
             read += 1
             raw_id = after_raw_id + read
             chunk.append(bronze_row(record, raw_id, batch, judged))
+            if type(record.value) is Unwrapped:
+                schemas.note(record.value)
             rejection = judged[1]
             if rejection is not None:
                 rejected += 1
                 rejections.append((raw_id, rejection.code, rejection.field, rejection.message))
             if len(chunk) >= INSERT_CHUNK:
+                schemas.store(insert)
                 insert.run(chunk)
                 chunk.clear()
                 if len(rejections) >= INSERT_CHUNK:
@@ -146,16 +181,20 @@ def load_records(connection, source: Source, path: Path, batch: tuple, after_raw
                     rejections.clear()
                 if on_progress:
                     on_progress(read)
+        schemas.store(insert)
         insert.run(chunk)
     reasons.run(rejections)
     return read, rejected
 
 
-def _chunks(source: Source, path: Path, batch: tuple, after_raw_id: int) -> Iterator[tuple[int, list]]:
+def _chunks(source: Source, path: Path, batch: tuple, after_raw_id: int,
+            schemas: WrapperSchemas) -> Iterator[tuple[int, list]]:
     """The file's records in chunks for the workers: (first raw id, items), in file order."""
     items: list = []
     first = position = after_raw_id + 1
     for record in read_records(path, source.contract.decode_fast):
+        if type(record.value) is Unwrapped:
+            schemas.note(record.value)
         items.append(parallel.pack(source, record, position, batch))
         position += 1
         if len(items) >= INSERT_CHUNK:
