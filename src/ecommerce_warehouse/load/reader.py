@@ -108,7 +108,7 @@ def _json_lines(path: Path, decode_line: FastDecoder) -> Iterator[RawRecord]:
             if number == 1 and line.startswith(codecs.BOM_UTF8):
                 line = line[len(codecs.BOM_UTF8):]
             line = line.rstrip(b"\r\n")
-            if not line.strip():
+            if not line or line.isspace():
                 continue
             try:
                 text = line.decode("utf-8")
