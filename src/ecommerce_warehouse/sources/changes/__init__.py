@@ -29,6 +29,8 @@ SOURCE = Source(
         copy_rejects="ingest/copy_change_rejects",
         last_raw_id="ingest/last_change_raw_id",
         store_schema="ingest/store_raw_change_schema",
+        bulk_before="ingest/raw_changes_drop_indexes",
+        bulk_after="schema/raw_changes",
     ),
     # tables, each after the tables it references
     schema=(
