@@ -25,7 +25,8 @@ with staged as (
     where raw_id > :from_raw_id
       and raw_id <= :to_raw_id
       and load_status = 'loaded'
-      and table_name = 'products'
+      -- || '': read the run's raw_id range, not the whole table's events by index
+      and table_name || '' = 'products'
 )
 
 select

@@ -32,8 +32,9 @@ with run_event as (
     where event.raw_id > :from_raw_id
       and event.raw_id <= :to_raw_id
       and event.load_status = 'loaded'
-      and (event.table_name = 'orders' or event.table_name = 'payments'
-           or event.table_name = 'shipments')
+      -- || '': read the run's raw_id range, not the whole table's events by index
+      and (event.table_name || '' = 'orders' or event.table_name || '' = 'payments'
+           or event.table_name || '' = 'shipments')
 ),
 
 touched as (
