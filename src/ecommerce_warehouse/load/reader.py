@@ -119,7 +119,7 @@ def _json_lines(path: Path, decode_line: FastDecoder) -> Iterator[RawRecord]:
                 continue
             value = decode_line(line)
             if value is not None:
-                yield RawRecord(number, text, value)
+                yield _new_record((number, text, value, None))
                 continue
             try:
                 value = decode(line)

@@ -397,6 +397,8 @@ def _status(row: dict, where: str, allowed: tuple[str, ...], required: bool) -> 
 # Each table's row image -> its columns (order_id ... unit_price_cents). A delete's
 # before image needs only the key; the other columns are kept when they are valid.
 _NONE = (None,)
+_NONE_4, _NONE_8, _NONE_12, _NONE_16, _NONE_20, _NONE_25 = (
+    _NONE * 4, _NONE * 8, _NONE * 12, _NONE * 16, _NONE * 20, _NONE * 25)
 
 
 def _orders(row, where, schema, deleting):
@@ -407,7 +409,7 @@ def _orders(row, where, schema, deleting):
         updated = created
     return (row["order_id"] if type(row["order_id"]) is str else str(row["order_id"]),
             _text(row, "user_id", where), _status(row, where, ORDER_STATUSES, need),
-            *created, *updated) + _NONE * 8 + _NONE * 8 + _NONE * 4
+            *created, *updated) + _NONE_20
 
 
 def _payments(row, where, schema, deleting):
@@ -416,25 +418,25 @@ def _payments(row, where, schema, deleting):
     if currency is not None and not _CURRENCY.fullmatch(currency):
         raise Refused(WRONG_TYPE, f"{where}.currency",
                       f"{where}.currency {describe(currency)} is not a three-letter ISO 4217 code")
-    return (_text(row, "order_id", where, need),) + _NONE * 8 + (
+    return (_text(row, "order_id", where, need), *_NONE_8,
         row["payment_id"] if type(row["payment_id"]) is str else str(row["payment_id"]),
         _text(row, "method", where, need), _cents(row, "amount", where, schema, need), currency,
         _status(row, where, PAYMENT_STATUSES, need),
-        *_time(row, "created_at", where, schema, need)) + _NONE * 8 + _NONE * 4
+        *_time(row, "created_at", where, schema, need), *_NONE_12)
 
 
 def _shipments(row, where, schema, deleting):
     need = not deleting
-    return (_text(row, "order_id", where, need),) + _NONE * 8 + _NONE * 8 + (
+    return (_text(row, "order_id", where, need), *_NONE_16,
         row["shipment_id"] if type(row["shipment_id"]) is str else str(row["shipment_id"]),
         _text(row, "carrier", where, need),
         *_time(row, "shipped_at", where, schema, False),
-        *_time(row, "delivered_at", where, schema, False)) + _NONE * 4
+        *_time(row, "delivered_at", where, schema, False), *_NONE_4)
 
 
 def _products(row, where, schema, deleting):
     need = not deleting
-    return _NONE * 9 + _NONE * 8 + _NONE * 8 + (
+    return (*_NONE_25,
         row["product_id"] if type(row["product_id"]) is str else str(row["product_id"]),
         _text(row, "name", where, need), _text(row, "category", where, need),
         _cents(row, "unit_price", where, schema, need))
