@@ -28,8 +28,7 @@ with staged as (
     where raw_id > :from_raw_id
       and raw_id <= :to_raw_id
       and load_status = 'loaded'
-      -- || '': read the run's raw_id range, not the whole table's events by index
-      and table_name || '' = 'shipments'
+      and table_name = 'shipments'
 )
 
 select
