@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
-from backends import backend, warehouse  # noqa: F401  (fixtures)
+import pytest
+
+from backends import backend, duckdb_connect, require_duckdb, warehouse  # noqa: F401  (fixtures)
+from ecommerce_warehouse import settings
 from ecommerce_warehouse.load.records import decode
 from ecommerce_warehouse.sources.changes import contract
 from test_changes import HOUR, T0, event, order, payment, precise, wrapped
@@ -122,16 +126,30 @@ def test_a_json_array_file_is_kept_the_same_way(warehouse, tmp_path):  # noqa: F
     assert warehouse.rows("select count(*) from raw_changes where schema_key is not null") == [(3,)]
 
 
-def test_rows_loaded_before_the_upgrade_keep_their_whole_text(tmp_path):
+def connect(engine: str, db: Path):
+    if engine == "duckdb":
+        return duckdb_connect(str(db))
+    return sqlite3.connect(db)
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "duckdb"])
+def test_rows_loaded_before_the_upgrade_keep_their_whole_text(engine, tmp_path, monkeypatch):
     """A version-3 warehouse's rows keep their whole text; a compact copy loaded after the
     upgrade is still a counted duplicate of the same record."""
     from test_migrations import invoke
 
+    if engine == "duckdb":
+        require_duckdb()
+    for name in (settings.DB_ENVVAR, settings.SCHEMA_ENVVAR, settings.WAIT_ENVVAR):
+        monkeypatch.delenv(name, raising=False)
     line = compact(wrapped(paid(1000, "PAY-1", T0)))
-    db = tmp_path / "v3.db"
-    built = invoke("run", "--db", db, "--raw-dir", tmp_path / "raw", "--date", "2025-03-01", "--no-changes")
+    db = tmp_path / f"v3.{engine}"
+    url = f"duckdb:///{db}" if engine == "duckdb" else str(db)
+    built = invoke("run", "--db", url, "--raw-dir", tmp_path / "raw", "--date", "2025-03-01", "--no-changes",
+                   "--no-events")
     assert built.exit_code == 0, built.output
-    with sqlite3.connect(db) as connection:      # what version 3 left: no schema_key, whole texts
+    connection = connect(engine, db)          # what version 3 left: no schema_key, whole texts
+    try:
         connection.execute("drop view raw_changes_received")
         connection.execute("delete from etl_views where view_name = 'raw_changes_received'")
         connection.execute("drop table raw_change_schemas")
@@ -145,17 +163,24 @@ def test_rows_loaded_before_the_upgrade_keep_their_whole_text(tmp_path):
             " change_id, table_name, known_table, op, row_key, source_ts_ms, source_position, loaded_at)"
             " values (1, ?, 'old.jsonl', 1, ?, 'loaded', ?, 'payments', 1, 'c', 'PAY-1', ?, 5,"
             " '2025-03-01T00:00:00Z')", (file_id, line, named["change_id"], named["source_ts_ms"]))
+        connection.commit()
+    finally:
+        connection.close()
 
-    upgraded = invoke("upgrade", "--db", db)
+    upgraded = invoke("upgrade", "--db", url)
     assert upgraded.exit_code == 0 and "0004_change_schemas" in upgraded.output, upgraded.output
     path = tmp_path / "changes_20250302.jsonl"
     path.write_text(line + "\n")
-    loaded = invoke("ingest", "--db", db, path)
+    loaded = invoke("ingest", "--db", url, path)
     assert loaded.exit_code == 0, loaded.output
-    with sqlite3.connect(db) as connection:
+    connection = connect(engine, db)
+    try:
         assert connection.execute(
-            "select raw_id, raw_changes.schema_key is null, raw_changes.load_status, received_text = raw_text"
+            "select raw_id, case when raw_changes.schema_key is null then 1 else 0 end,"
+            " raw_changes.load_status, case when received_text = raw_text then 1 else 0 end"
             " from raw_changes_received join raw_changes using (raw_id) order by raw_id"
         ).fetchall() == [(1, 1, "loaded", 1), (2, 0, "duplicate", 0)]
-        assert connection.execute("select received_text from raw_changes_received").fetchall() == [
+        assert connection.execute("select received_text from raw_changes_received order by raw_id").fetchall() == [
             (line,), (line,)]
+    finally:
+        connection.close()
