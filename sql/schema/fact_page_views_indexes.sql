@@ -4,6 +4,8 @@
 --       and runs this file again after the insert, which is faster than keeping it up
 --       to date row by row. (session_scope, viewed_at_us, event_id) is the order the
 --       sessions are cut in: transform/stage_page_view_sessions.sql reads each window's
---       page views through it, in that order.
+--       page views through it, in that order; user_key and page_type_key, set once when
+--       a view is added, are all else it reads of a view, so it never reads the table's
+--       rows (a jump to another place in the file for every view: 2 of its 7 s for 1M).
 create index if not exists fact_page_views_scope_time
-    on fact_page_views (session_scope, viewed_at_us, event_id);
+    on fact_page_views (session_scope, viewed_at_us, event_id, user_key, page_type_key);
