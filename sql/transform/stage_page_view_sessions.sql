@@ -14,9 +14,8 @@
 -- The views come from fact_page_views_scope_time alone (it holds every column read
 -- here), in two passes: the first marks where sessions start and the time to the next
 -- view of the same session; the second carries each session's start forward to the
--- views after it (a running max: see view_in_session). The rows come out in scope and
--- time order, so each session's views are stored together; the two indexes the next
--- steps read through are built once the rows are in.
+-- views after it (a running max: see view_in_session). The rows are stored in session order;
+-- the two indexes the next steps read through are built once the rows are in.
 delete from stage_page_view_sessions;
 
 drop index if exists stage_page_view_sessions_page_view_key;
@@ -120,7 +119,10 @@ select
     page_type.funnel_step
 from named_session
 inner join dim_page_type as page_type
-    on page_type.page_type_key = named_session.page_type_key;
+    on page_type.page_type_key = named_session.page_type_key
+-- stored in session order: the next steps read a session's views together, and the
+-- fact's rows in about their key order, instead of jumping about the file
+order by named_session.session_start_key, named_session.view_number;
 
 create index stage_page_view_sessions_page_view_key
     on stage_page_view_sessions (page_view_key);
