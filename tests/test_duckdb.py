@@ -186,3 +186,23 @@ def test_walkthrough_docs_and_report_run_on_a_duckdb_warehouse(duck, tmp_path): 
     report = CliRunner().invoke(warehouse_cli, ["report", "--db", db, "--out", str(tmp_path / "r.html")])
     assert report.exit_code == 0, report.output
     assert "Ada" not in report.stderr and (tmp_path / "r.html").stat().st_size > 10_000
+
+
+def test_a_chunk_where_a_column_is_null_in_every_row_or_in_all_but_the_last_loads(duck, tmp_path):  # noqa: F811
+    # a chunk of 5,000 direct visits: no referrer at all, one campaign in its last row (DuckDB
+    # samples an object array and failed when its sample held only Nones)
+    views = [{"event_id": f"E{n}", "timestamp": f"2025-03-01T10:{n // 100 % 60:02d}:{n % 60:02d}Z",
+              "page_url": "https://shop.example.com/p/P0001", "anonymous_id": f"V{n % 700}"}
+             for n in range(5_999)]
+    views.append({"event_id": "E-last", "timestamp": "2025-03-01T11:00:00Z", "anonymous_id": "V-last",
+                  "page_url": "https://shop.example.com/?utm_medium=email&utm_campaign=spring"})
+    path = write_jsonl(tmp_path / "events_20250301.jsonl", views)
+    lite, columnar = sqlite_twin(tmp_path, "nulls"), duck.warehouse("nulls")
+
+    results = [lite.load(path, source="events"), columnar.load(path, source="events")]
+
+    assert [r.error for r in results] == [None, None]
+    sql = """select count(*), count(referrer), count(utm_campaign), max(utm_campaign), max(utm_medium)
+             from raw_events where load_status = 'loaded'"""
+    assert columnar.rows(sql) == lite.rows(sql) == [(6_000, 0, 1, "spring", "email")]
+    assert columnar.rows("select count(*) from fact_page_views") == [(6_000,)]
