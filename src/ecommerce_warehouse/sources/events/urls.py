@@ -66,7 +66,7 @@ def page_url(text: str) -> PageUrl | None:
     # nothing to unquote: parse_qsl's split, keeping what it keeps (name=value, value not empty)
     found = dict.fromkeys(QUERY_PARAMETERS)
     for pair in query.split("&"):
-        key, equals, value = pair.partition("=")
+        key, _equals, value = pair.partition("=")
         if value and key in found and found[key] is None:
             found[key] = value
     return PageUrl(text, host.lower(), path, *found.values())
