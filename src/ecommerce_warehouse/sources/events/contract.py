@@ -98,9 +98,15 @@ def decode_fast(text: str | bytes) -> PageView | None:
 
 def judge(record: RawRecord) -> tuple[tuple, Rejection | None]:
     """A record's typed columns and, if the contract refuses it, why."""
+    value = record.value
+    if type(value) is PageView and value.event_id is not None:     # check()'s fast path
+        try:
+            return _check_view(value), None
+        except (_GeneralPath, Refused):
+            pass
     if record.error is not None:
         return NO_COLUMNS, record.error
-    return check(record.value, record.text)
+    return check(value, record.text)
 
 
 def check(value, text: str | bytes | None = None) -> tuple[tuple, Rejection | None]:
@@ -303,6 +309,7 @@ def _check_view(view: PageView) -> tuple:
     ip = view.ip
     if ip is not None and not _is_ip(ip):
         raise _GeneralPath
-    return (event_id, 0, *found, *page, anonymous_id, user_id, session_id, referrer, host,
-            ip, view.user_agent)
+    # tuples joined, not unpacked into a new one (a little less work per record)
+    return ((event_id, 0) + found + page
+            + (anonymous_id, user_id, session_id, referrer, host, ip, view.user_agent))
 
