@@ -27,6 +27,17 @@ from ecommerce_warehouse.engines.filelock import file_run_lock
 from ecommerce_warehouse.errors import DatabaseError, WarehouseBusyError, WarehouseError
 from ecommerce_warehouse.settings import DEFAULT_SCHEMA
 
+
+def _bind_null(_value: None) -> None:
+    return None
+
+
+# None binds as NULL either way; with an adapter registered for it the sqlite3 module finds
+# it in its registry at once, instead of looking up __adapt__ and __conform__ first for
+# every None it binds. A page view's Bronze row has five or six NULLs: its executemany
+# takes 0.90-0.95 s of CPU for 208,366 rows instead of 1.06-1.12 s (docs/BENCHMARKS.md).
+sqlite3.register_adapter(type(None), _bind_null)
+
 PRAGMAS = (
     # 16 KiB pages for a new warehouse file (no effect on an existing one; it must come
     # before journal_mode, which writes the file's header). Bulk loads write a quarter of
