@@ -216,3 +216,26 @@ def test_walkthrough_docs_and_report_run_on_a_duckdb_warehouse(duck, tmp_path): 
     report = CliRunner().invoke(warehouse_cli, ["report", "--db", db, "--out", str(tmp_path / "r.html")])
     assert report.exit_code == 0, report.output
     assert "Ada" not in report.stderr and (tmp_path / "r.html").stat().st_size > 10_000
+
+
+def test_an_ingest_runs_on_the_ingest_threads_and_gives_the_connection_its_own_back(duck, tmp_path):  # noqa: F811
+    """DuckDB's threads are INGEST_THREADS while a file is ingested (a second thread only
+    cost CPU there), and the connection's own again afterwards, error or not."""
+    from ecommerce_warehouse.engines.duckdb import ENGINE
+    from ecommerce_warehouse.engines.duckdb_config import INGEST_THREADS, THREADS
+
+    assert INGEST_THREADS != THREADS, "the test would prove nothing"
+    engine = ENGINE.open(f"duckdb:///{tmp_path / 'threads.duckdb'}", wait_seconds=1)
+
+    def threads(connection) -> int:
+        return int(connection.exec_driver_sql("select current_setting('threads')").scalar())
+
+    with engine.begin() as connection:
+        assert threads(connection) == THREADS
+        with ENGINE.ingest_tuning(connection):
+            assert threads(connection) == INGEST_THREADS
+        assert threads(connection) == THREADS
+        with pytest.raises(ValueError), ENGINE.ingest_tuning(connection):
+            raise ValueError("a failed ingest")
+        assert threads(connection) == THREADS
+    engine.dispose()

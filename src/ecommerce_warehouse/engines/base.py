@@ -85,6 +85,10 @@ class WarehouseEngine:
         """The error a database failure means to a user (busy, unusable, ...); None: re-raise it."""
         return None
 
+    def ingest_tuning(self, connection: Connection):
+        """Settings for the block of one file's ingest; restored afterwards."""
+        return nullcontext()
+
     def transform_tuning(self, connection: Connection, bulk: bool):
         """Settings for the block of a transform (``bulk``: it adds at least as many lines
         as the fact holds); restored afterwards."""

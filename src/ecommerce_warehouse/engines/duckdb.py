@@ -8,7 +8,7 @@ this module imports neither until a DuckDB warehouse is opened.
 
 - **Connections.** Every connection sets ``memory_limit`` and ``threads`` explicitly
   (``MEMORY_LIMIT``, ``THREADS``; ``WAREHOUSE_DUCKDB_MEMORY_LIMIT`` / ``_THREADS``
-  override them), makes ``/`` on integers divide as SQLite and PostgreSQL do
+  override them; an ingest runs on ``INGEST_THREADS``, ``_INGEST_THREADS``), makes ``/`` on integers divide as SQLite and PostgreSQL do
   (``integer_division``), and never installs or loads an extension (the ones the SQL
   uses are built into the wheel; a locked-down machine cannot download any). A pool
   keeps no connection: DuckDB locks the file while it is open, so it is closed as soon
@@ -35,7 +35,7 @@ from sqlalchemy.pool import NullPool
 
 from ecommerce_warehouse.engines import duckdb_read
 from ecommerce_warehouse.engines.base import BulkWriter, WarehouseEngine
-from ecommerce_warehouse.engines.duckdb_config import EXTRA, settings
+from ecommerce_warehouse.engines.duckdb_config import EXTRA, ingest_threads, settings
 from ecommerce_warehouse.engines.filelock import file_run_lock
 from ecommerce_warehouse.errors import (
     DatabaseError,
@@ -116,6 +116,17 @@ class DuckDB(WarehouseEngine):
                     columns: tuple[str, ...]) -> BulkWriter:
         from ecommerce_warehouse.engines.duckdb_bulk import ColumnChunks
         return ColumnChunks(connection, name, statement, columns)
+
+    @contextmanager
+    def ingest_tuning(self, connection: Connection) -> Iterator[None]:
+        """DuckDB's threads for an ingest (``duckdb_config.INGEST_THREADS``), then the
+        connection's own again."""
+        before = int(connection.exec_driver_sql("select current_setting('threads')").scalar())
+        connection.exec_driver_sql(f"set threads = {ingest_threads():d}")
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql(f"set threads = {before:d}")
 
     def translate(self, engine: Engine, exc: DBAPIError) -> WarehouseError | None:
         import duckdb
