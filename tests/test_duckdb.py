@@ -218,24 +218,39 @@ def test_walkthrough_docs_and_report_run_on_a_duckdb_warehouse(duck, tmp_path): 
     assert "Ada" not in report.stderr and (tmp_path / "r.html").stat().st_size > 10_000
 
 
-def test_an_ingest_runs_on_the_ingest_threads_and_gives_the_connection_its_own_back(duck, tmp_path):  # noqa: F811
-    """DuckDB's threads are INGEST_THREADS while a file is ingested (a second thread only
-    cost CPU there), and the connection's own again afterwards, error or not."""
+def test_an_ingest_runs_on_its_own_threads_and_memory_and_gives_the_connection_its_own_back(duck, tmp_path):  # noqa: F811
+    """DuckDB's threads and memory limit are the ingest's while a file is ingested (a second
+    thread and more memory bought nothing there), the connection's own again afterwards,
+    error or not."""
     from ecommerce_warehouse.engines.duckdb import ENGINE
-    from ecommerce_warehouse.engines.duckdb_config import INGEST_THREADS, THREADS
+    from ecommerce_warehouse.engines.duckdb_config import (
+        INGEST_MEMORY_LIMIT,
+        INGEST_THREADS,
+        MEMORY_LIMIT,
+        THREADS,
+    )
 
-    assert INGEST_THREADS != THREADS, "the test would prove nothing"
-    engine = ENGINE.open(f"duckdb:///{tmp_path / 'threads.duckdb'}", wait_seconds=1)
+    assert (INGEST_THREADS, INGEST_MEMORY_LIMIT) != (THREADS, MEMORY_LIMIT), "the test would prove nothing"
+    engine = ENGINE.open(f"duckdb:///{tmp_path / 'tuning.duckdb'}", wait_seconds=1)
 
-    def threads(connection) -> int:
-        return int(connection.exec_driver_sql("select current_setting('threads')").scalar())
+    def tuning(connection) -> tuple:
+        return connection.exec_driver_sql(
+            "select current_setting('threads'), current_setting('memory_limit')").one()
+
+    def as_set(threads, limit) -> tuple:
+        import duckdb
+
+        scratch = duckdb.connect()     # DuckDB's own spelling of the limit, e.g. '244.1 MiB'
+        scratch.execute("set memory_limit = ?", [limit])
+        return int(threads), scratch.execute("select current_setting('memory_limit')").fetchone()[0]
 
     with engine.begin() as connection:
-        assert threads(connection) == THREADS
+        own = tuning(connection)
+        assert own == as_set(THREADS, MEMORY_LIMIT)      # as every connection opens
         with ENGINE.ingest_tuning(connection):
-            assert threads(connection) == INGEST_THREADS
-        assert threads(connection) == THREADS
+            assert tuning(connection) == as_set(INGEST_THREADS, INGEST_MEMORY_LIMIT)
+        assert tuning(connection) == own
         with pytest.raises(ValueError), ENGINE.ingest_tuning(connection):
             raise ValueError("a failed ingest")
-        assert threads(connection) == THREADS
+        assert tuning(connection) == own
     engine.dispose()

@@ -35,7 +35,7 @@ from sqlalchemy.pool import NullPool
 
 from ecommerce_warehouse.engines import duckdb_read
 from ecommerce_warehouse.engines.base import BulkWriter, WarehouseEngine
-from ecommerce_warehouse.engines.duckdb_config import EXTRA, ingest_threads, settings
+from ecommerce_warehouse.engines.duckdb_config import EXTRA, ingest_settings, settings
 from ecommerce_warehouse.engines.filelock import file_run_lock
 from ecommerce_warehouse.errors import (
     DatabaseError,
@@ -119,14 +119,13 @@ class DuckDB(WarehouseEngine):
 
     @contextmanager
     def ingest_tuning(self, connection: Connection) -> Iterator[None]:
-        """DuckDB's threads for an ingest (``duckdb_config.INGEST_THREADS``), then the
-        connection's own again."""
-        before = int(connection.exec_driver_sql("select current_setting('threads')").scalar())
-        connection.exec_driver_sql(f"set threads = {ingest_threads():d}")
+        """DuckDB's threads and memory limit for an ingest (``duckdb_config.ingest_settings``),
+        then the ones every connection opens with (``settings``) again, error or not."""
+        _set_threads_and_memory(connection, ingest_settings())
         try:
             yield
         finally:
-            connection.exec_driver_sql(f"set threads = {before:d}")
+            _set_threads_and_memory(connection, settings())
 
     def translate(self, engine: Engine, exc: DBAPIError) -> WarehouseError | None:
         import duckdb
@@ -171,6 +170,11 @@ def _configure(engine: Engine, wait_seconds: float) -> None:
     def _connect(_dialect, _record, cargs, cparams):
         return duckdb_read.wrapped(duckdb_read.connect_waiting(
             engine.url.database, dict(cparams["config"]), wait_seconds, read_only=False))
+
+
+def _set_threads_and_memory(connection: Connection, values: Mapping[str, object]) -> None:
+    connection.exec_driver_sql("set threads = ?", (int(values["threads"]),))
+    connection.exec_driver_sql("set memory_limit = ?", (values["memory_limit"],))
 
 
 def describe_error(engine: Engine, exc: BaseException) -> str | None:
