@@ -25,7 +25,7 @@ this module imports neither until a DuckDB warehouse is opened.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -124,8 +124,14 @@ class DuckDB(WarehouseEngine):
         _set_threads_and_memory(connection, ingest_settings())
         try:
             yield
-        finally:
-            _set_threads_and_memory(connection, settings())
+        except BaseException:
+            # a failed statement may have aborted the transaction, which then refuses even
+            # a SET: the error that did it is the one to raise (the connection closes with
+            # the transaction, and the next opens with its settings)
+            with suppress(DBAPIError):
+                _set_threads_and_memory(connection, settings())
+            raise
+        _set_threads_and_memory(connection, settings())
 
     def translate(self, engine: Engine, exc: DBAPIError) -> WarehouseError | None:
         import duckdb
