@@ -219,9 +219,9 @@ def test_walkthrough_docs_and_report_run_on_a_duckdb_warehouse(duck, tmp_path): 
 
 
 def test_an_ingest_runs_on_its_own_threads_and_memory_and_gives_the_connection_its_own_back(duck, tmp_path):  # noqa: F811
-    """DuckDB's threads and memory limit are the ingest's while a file is ingested (a second
-    thread and more memory bought nothing there), the connection's own again afterwards,
-    error or not."""
+    """While a file's records load, DuckDB runs on INGEST_THREADS; the duplicate check on
+    the connection's own threads; both under INGEST_MEMORY_LIMIT; then the connection has
+    its own settings again, error or not."""
     from ecommerce_warehouse.engines.duckdb import ENGINE
     from ecommerce_warehouse.engines.duckdb_config import (
         INGEST_MEMORY_LIMIT,
@@ -230,7 +230,7 @@ def test_an_ingest_runs_on_its_own_threads_and_memory_and_gives_the_connection_i
         THREADS,
     )
 
-    assert (INGEST_THREADS, INGEST_MEMORY_LIMIT) != (THREADS, MEMORY_LIMIT), "the test would prove nothing"
+    assert INGEST_THREADS != THREADS and INGEST_MEMORY_LIMIT != MEMORY_LIMIT, "the test would prove nothing"
     engine = ENGINE.open(f"duckdb:///{tmp_path / 'tuning.duckdb'}", wait_seconds=1)
 
     def tuning(connection) -> tuple:
@@ -247,10 +247,13 @@ def test_an_ingest_runs_on_its_own_threads_and_memory_and_gives_the_connection_i
     with engine.begin() as connection:
         own = tuning(connection)
         assert own == as_set(THREADS, MEMORY_LIMIT)      # as every connection opens
-        with ENGINE.ingest_tuning(connection):
+        with ENGINE.ingest_tuning(connection, "records"):
             assert tuning(connection) == as_set(INGEST_THREADS, INGEST_MEMORY_LIMIT)
         assert tuning(connection) == own
-        with pytest.raises(ValueError), ENGINE.ingest_tuning(connection):
+        with ENGINE.ingest_tuning(connection, "copies"):
+            assert tuning(connection) == as_set(THREADS, INGEST_MEMORY_LIMIT)
+        assert tuning(connection) == own
+        with pytest.raises(ValueError), ENGINE.ingest_tuning(connection, "records"):
             raise ValueError("a failed ingest")
         assert tuning(connection) == own
     engine.dispose()

@@ -53,7 +53,7 @@ def measure_engine(folder: Path, json_path: str, lines: int, timeout: float | No
                              max(ing["peak_rss_bytes"], tra["peak_rss_bytes"]))
     from ecommerce_warehouse.engines.duckdb_config import ingest_settings, settings
 
-    config, ingesting = settings(), ingest_settings()
+    config, ingesting = settings(), ingest_settings("records")
     return {"steps": steps, "database_bytes": database_bytes(path), "tables": tra["tables"],
             "memory_limit": config["memory_limit"], "threads": config["threads"],
             "ingest_memory_limit": ingesting["memory_limit"], "ingest_threads": ingesting["threads"],

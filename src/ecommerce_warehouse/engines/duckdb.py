@@ -118,10 +118,11 @@ class DuckDB(WarehouseEngine):
         return ColumnChunks(connection, name, statement, columns)
 
     @contextmanager
-    def ingest_tuning(self, connection: Connection) -> Iterator[None]:
-        """DuckDB's threads and memory limit for an ingest (``duckdb_config.ingest_settings``),
-        then the ones every connection opens with (``settings``) again, error or not."""
-        _set_threads_and_memory(connection, ingest_settings())
+    def ingest_tuning(self, connection: Connection, step: str) -> Iterator[None]:
+        """DuckDB's threads and memory limit for a step of an ingest
+        (``duckdb_config.ingest_settings``), then the ones every connection opens with
+        (``settings``) again, error or not."""
+        _set_threads_and_memory(connection, ingest_settings(step))
         try:
             yield
         except BaseException:

@@ -261,13 +261,15 @@ def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None =
             }).scalar_one()
             last_raw_id = query_sql(connection, statements.last_raw_id).scalar_one()
             batch = (file_id, shown_path, loaded_at)
-            with engines.of(connection).ingest_tuning(connection), paused_gc():
+            tuning = engines.of(connection).ingest_tuning
+            with tuning(connection, "records"), paused_gc():
                 try:
                     read, rejected = load_records(connection, source, path, batch, last_raw_id,
                                                   on_progress, judges)
                 except NulCharacterError:
                     raise nul_refusal(source, path) from None
-            duplicates, conflicting = mark_later_copies(connection, source, last_raw_id)
+            with tuning(connection, "copies"):
+                duplicates, conflicting = mark_later_copies(connection, source, last_raw_id)
             rejected += conflicting
             if rejected:
                 run_sql(connection, statements.copy_rejects, {"after_raw_id": last_raw_id})
