@@ -12,7 +12,7 @@ from backends import backend  # noqa: F401  (fixture)
 from ecommerce_warehouse.generate import events as events_generator
 from ecommerce_warehouse.generate import transactions as generator
 from ecommerce_warehouse.load import ingest, parallel
-from test_postgres import corpus_files
+from engine_helpers import corpus_files
 
 BRONZE = {
     "raw_transactions": """

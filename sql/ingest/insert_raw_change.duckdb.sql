@@ -11,7 +11,7 @@ insert into raw_changes (
     currency, payment_status, payment_created_at, payment_created_us,
     payment_created_date_key, shipment_id, carrier, shipped_at, shipped_us,
     shipped_date_key, delivered_at, delivered_us, delivered_date_key, product_id,
-    product_name, category, unit_price_cents
+    product_name, category, unit_price_cents, schema_key
 )
 select
     raw_id, batch_id, source_file, loaded_at, record_number, raw_text, load_status,
@@ -22,6 +22,6 @@ select
     currency, payment_status, payment_created_at, payment_created_us,
     payment_created_date_key, shipment_id, carrier, shipped_at, shipped_us,
     shipped_date_key, delivered_at, delivered_us, delivered_date_key, product_id,
-    product_name, category, unit_price_cents
+    product_name, category, unit_price_cents, schema_key
 
 from chunk

@@ -11,5 +11,5 @@ copy raw_changes (
     currency, payment_status, payment_created_at, payment_created_us,
     payment_created_date_key, shipment_id, carrier, shipped_at, shipped_us,
     shipped_date_key, delivered_at, delivered_us, delivered_date_key, product_id,
-    product_name, category, unit_price_cents
+    product_name, category, unit_price_cents, schema_key
 ) from stdin

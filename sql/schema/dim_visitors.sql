@@ -1,6 +1,6 @@
 -- dim_visitors: who browses, as the shop can tell them apart (grain: one row per visitor_id)
 -- keys: visitor_key surrogate PK, given by sql/transform/dim_visitors.sql (real members
---       from 1, in visitor_id order within a run) and never changed; visitor_id natural
+--       from 1, in order of first page view within a run) and never changed; visitor_id natural
 --       key, unique: a page view's anonymous_id (the browser's cookie), else its user_id.
 --       visitor_key -1 is the unknown member (visitor_id '', written by
 --       schema/clickstream_seed_rows.sql). user_key references

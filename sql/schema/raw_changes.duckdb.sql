@@ -56,7 +56,8 @@ create table if not exists raw_changes (
     product_name        text,
     category            text,
     unit_price_cents    bigint check (unit_price_cents >= 0),
-    loaded_at           text    not null
+    loaded_at           text    not null,
+    schema_key          text
 );
 
 -- the merge and the lifecycle read one row's events in event-time order

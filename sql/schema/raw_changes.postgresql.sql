@@ -56,7 +56,8 @@ create table if not exists raw_changes (
     product_name        text    collate "C",
     category            text    collate "C",
     unit_price_cents    bigint  check (unit_price_cents >= 0),
-    loaded_at           timestamptz not null
+    loaded_at           timestamptz not null,
+    schema_key          text    collate "C"
 );
 
 create index if not exists raw_changes_loaded_change_id

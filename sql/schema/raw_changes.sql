@@ -5,7 +5,9 @@
 --       unique among rows whose load_status = 'loaded' (ensured by
 --       sql/ingest/mark_later_change_copies.sql: a replayed event is a counted duplicate)
 -- load: `warehouse ingest` appends every record exactly as received (raw_text), valid or
---       not; the typed columns are filled for records that passed the contract
+--       not, except that a record of the exact shape {"schema":<S>,"payload":<P>} whose
+--       schema S is stored once in raw_change_schemas keeps P's text and S's key
+--       (schema_key; the view raw_changes_received rebuilds the received text); the typed columns are filled for records that passed the contract
 --       (docs/CHANGES.md): the envelope (table_name, op c/u/d/r, row_key, source_ts_ms and
 --       source_position, the order of truth; change_ts its UTC time), and the row image's
 --       columns of the event's table (the after image; a delete's before image). Money in
@@ -64,7 +66,8 @@ create table if not exists raw_changes (
     product_name        text,
     category            text,
     unit_price_cents    integer check (unit_price_cents >= 0),
-    loaded_at           text    not null
+    loaded_at           text    not null,
+    schema_key          text
 );
 
 create index if not exists raw_changes_loaded_change_id

@@ -1,9 +1,17 @@
 -- changes_date_range (SQLite dialect): the first and last date of the run's change events (grain: as in changes_date_range.sql)
 -- reads: raw_changes, as changes_date_range.sql
 -- Why a twin: SQLite has no make_date; a date is YYYY-MM-DD text, spelt with printf.
-with event_day as (
-    select date_key as day_key, order_created_date_key, order_updated_date_key,
-           payment_created_date_key, shipped_date_key, delivered_date_key
+with column_bounds as (
+    select
+        min(date_key) as day_first, max(date_key) as day_last,
+        min(order_created_date_key) as order_created_first,
+        max(order_created_date_key) as order_created_last,
+        min(order_updated_date_key) as order_updated_first,
+        max(order_updated_date_key) as order_updated_last,
+        min(payment_created_date_key) as payment_created_first,
+        max(payment_created_date_key) as payment_created_last,
+        min(shipped_date_key) as shipped_first, max(shipped_date_key) as shipped_last,
+        min(delivered_date_key) as delivered_first, max(delivered_date_key) as delivered_last
     from raw_changes
     where raw_id > :from_raw_id
       and raw_id <= :to_raw_id
@@ -12,12 +20,18 @@ with event_day as (
 ),
 
 day_key as (
-    select day_key from event_day
-    union all select order_created_date_key from event_day
-    union all select order_updated_date_key from event_day
-    union all select payment_created_date_key from event_day
-    union all select shipped_date_key from event_day
-    union all select delivered_date_key from event_day
+    select day_first as day_key from column_bounds
+    union all select day_last from column_bounds
+    union all select order_created_first from column_bounds
+    union all select order_created_last from column_bounds
+    union all select order_updated_first from column_bounds
+    union all select order_updated_last from column_bounds
+    union all select payment_created_first from column_bounds
+    union all select payment_created_last from column_bounds
+    union all select shipped_first from column_bounds
+    union all select shipped_last from column_bounds
+    union all select delivered_first from column_bounds
+    union all select delivered_last from column_bounds
 ),
 
 bounds as (

@@ -1,6 +1,10 @@
 -- dim_visitors: add the run's new visitors and stitch each to their latest login (grain: one row per visitor_id)
 -- keys: visitor_key surrogate, given on first insert and never changed: a new visitor takes
---       the next key after the highest, in visitor_id order; visitor_id natural key
+--       the next key after the highest, in the order of their first page view in the run
+--       (raw_id: the same on every engine); visitor_id natural key. In that order, the
+--       next steps, which read page views and sessions in about load order, find a
+--       visitor's row near the one before (its foreign keys are checked row by row):
+--       in visitor_id order, a random one, a page read from disk per page view
 -- reads: silver_page_views (the run's page views, bots left out), dim_users, dim_visitors
 -- Identity stitching: a visitor's user is the user of their latest page view with a
 -- user_id (latest by event_epoch_us, then event_id), so the newest login wins whatever
@@ -11,7 +15,7 @@ insert into dim_visitors (
     created_at, updated_at
 )
 with seen_view as (
-    select visitor_id, anonymous_id, user_id, event_epoch_us, event_id
+    select raw_id, visitor_id, anonymous_id, user_id, event_epoch_us, event_id
     from silver_page_views
     where raw_id > :from_raw_id
       and raw_id <= :to_raw_id
@@ -21,6 +25,7 @@ with seen_view as (
 seen_visitor as (
     select
         visitor_id,
+        min(raw_id) as first_raw_id,
         max(case when anonymous_id is not null then 1 else 0 end) as has_cookie
     from seen_view
     group by visitor_id
@@ -44,6 +49,7 @@ merged_visitor as (
     -- the newer login wins: the run's latest, if it is later than the one already kept
     select
         seen_visitor.visitor_id,
+        seen_visitor.first_raw_id,
         known.visitor_key,
         case when seen_visitor.has_cookie = 1 or known.id_kind = 'anonymous_id'
              then 'anonymous_id' else 'user_id' end as id_kind,
@@ -74,7 +80,7 @@ select
     coalesce(
         visitor_key,
         (select coalesce(max(visitor_key), 0) from dim_visitors where visitor_key > 0)
-        + row_number() over (partition by visitor_key is null order by visitor_id)
+        + row_number() over (partition by visitor_key is null order by first_raw_id)
     ) as visitor_key,
     visitor_id,
     id_kind,

@@ -1,7 +1,8 @@
 -- silver_page_views: append the run's valid page views, with the rules applied (grain: one row per loaded page view: event_id)
 -- keys: raw_id (raw_events), event_id
--- reads: raw_events (loaded rows with raw_id in (:from_raw_id, :to_raw_id]), page_type_rules,
---        bot_rules (each rule tried once per distinct path and user agent of the run)
+-- reads: raw_events (loaded rows with raw_id in (:from_raw_id, :to_raw_id]: twice, once for
+--        their distinct user agents and paths), page_type_rules, bot_rules (each rule
+--        tried once per distinct path and user agent of the run)
 -- Rules (each also in DESIGN.md and docs/EVENTS.md):
 -- - visitor_id: the anonymous_id (the browser's cookie), else the user_id;
 -- - page_type: of the first rule (lowest rule_order) in page_type_rules that matches the
@@ -16,7 +17,18 @@ insert into silver_page_views (
     event_epoch_us, visitor_id, anonymous_id, user_id, session_id, page_host, page_path,
     page_type, product_id, order_id, ref_domain, utm_source, utm_medium, utm_campaign, is_bot
 )
-with agent_bot as materialized (
+with seen_pair as materialized (
+    -- the run's distinct user agents and paths, in one read of its Bronze rows (a few
+    -- thousand pairs: a read of the rows, wide with their raw text, costs more than
+    -- the rules below)
+    select distinct user_agent, page_path
+    from raw_events
+    where raw_id > :from_raw_id
+      and raw_id <= :to_raw_id
+      and load_status = 'loaded'
+),
+
+agent_bot as materialized (
     -- the bot rules run once per distinct user agent of the run, not once per page view
     -- (a run has a handful of user agents, and a LIKE per rule per view was half the step)
     select
@@ -28,10 +40,7 @@ with agent_bot as materialized (
         ) then 1 else 0 end as is_bot
     from (
         select distinct user_agent
-        from raw_events
-        where raw_id > :from_raw_id
-          and raw_id <= :to_raw_id
-          and load_status = 'loaded'
+        from seen_pair
     ) as seen
 ),
 
@@ -55,10 +64,7 @@ path_rule as materialized (
         ) as page_rule
     from (
         select distinct page_path
-        from raw_events
-        where raw_id > :from_raw_id
-          and raw_id <= :to_raw_id
-          and load_status = 'loaded'
+        from seen_pair
     ) as seen
 ),
 

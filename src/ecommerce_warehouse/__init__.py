@@ -1,3 +1,3 @@
 """ecommerce-warehouse: a SQLite-first star-schema warehouse loader for e-commerce data."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"

@@ -4,7 +4,7 @@ benchmark's tables (``format_report``; ``postgres_bench`` formats its own, with
 
 from __future__ import annotations
 
-from ecommerce_warehouse.bench import changes_bench, events_bench, export_bench, workers
+from ecommerce_warehouse.bench import export_bench, kind_bench, workers
 
 # A 1-minute load average at or above this before the bench (or this + 1 while it runs,
 # the bench itself keeping one CPU busy) means other work competed for the CPU.
@@ -88,10 +88,9 @@ def format_report(document: dict) -> str:
                        f"{'match' if duck['counts_match'] else 'DO NOT match'}")
         if run.get("export"):
             out += export_bench.format_export(run["export"], _mb)
-        if run.get("events"):
-            out += events_bench.format_events({"day_run": run["events"]}, _mb, rate)
-        if run.get("changes"):
-            out += changes_bench.format_changes({"day_run": run["changes"]}, _mb, rate)
+        for kind in (kind_bench.EVENTS, kind_bench.CHANGES):
+            if run.get(kind.name):
+                out += kind_bench.format_day(kind, run[kind.name], _mb)
         compare = run.get("compare")
         if compare:
             out.append(f"  compare: ingest of the same {compare['lines']:,} lines "
@@ -114,14 +113,10 @@ def format_report(document: dict) -> str:
                 rss = max(item["ingest"]["peak_rss_bytes"], item["transform"]["peak_rss_bytes"])
                 out.append(f"    {item['title']:<58}{item['ingest']['seconds']:>9.2f}"
                            f"{item['transform']['seconds']:>12.2f}{item['total_seconds']:>9.2f}{_mb(rss):>11}")
-    if document.get("events_increment"):
-        out.append("")
-        out += [line.removeprefix("  ") for line in
-                events_bench.format_events({"increment": document["events_increment"]}, _mb, rate)]
-    if document.get("changes_increment"):
-        out.append("")
-        out += [line.removeprefix("  ") for line in
-                changes_bench.format_changes({"increment": document["changes_increment"]}, _mb, rate)]
+    for kind in (kind_bench.EVENTS, kind_bench.CHANGES):
+        if document.get(f"{kind.name}_increment"):
+            out.append("")
+            out += kind_bench.format_increment(kind, document[f"{kind.name}_increment"], _mb)
     scale = document.get("scale")
     if scale:
         sizes = [str(run["lines"]) for run in document["runs"]]

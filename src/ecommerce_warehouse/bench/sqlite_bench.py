@@ -22,9 +22,9 @@ are skipped with a note; none of them is a dependency of the project.
 
 The incremental part times a small batch of another day (new transaction ids) into an
 empty warehouse and into the one that already holds the N lines, and reruns with
-nothing new (the same files again). Page views (``events_bench``) are timed against the
-order lines of the same run: a day of about N page views, and a day into a warehouse
-holding a month of them.
+nothing new (the same files again). Page views and change events (``kind_bench``) are
+timed against the order lines of the same run: a day of about N records of each, and a
+day into a warehouse holding a month of them.
 
 Nothing here asserts a speed: the figures are measurements, for a table in
 docs/BENCHMARKS.md and for spotting regressions by eye.
@@ -51,10 +51,9 @@ from ecommerce_warehouse.bench import (
     DEFAULT_INCREMENT,
     DEFAULT_SEED,
     DEFAULT_TRANSACTIONS,
-    changes_bench,
     duckdb_bench,
-    events_bench,
     export_bench,
+    kind_bench,
     machine,
     report,
     workers,
@@ -149,11 +148,11 @@ class BenchOptions:
     increment: int = DEFAULT_INCREMENT
     keep: Path | None = None
     timeout: float | None = None
-    events: bool = True                 # page views too (events_bench)
-    event_days: int = events_bench.DEFAULT_DAYS     # days in the warehouse a page-view day goes into
+    events: bool = True                 # page views too (kind_bench)
+    event_days: int = kind_bench.DEFAULT_DAYS     # days in the warehouse a page-view day goes into
     duckdb: bool = True                 # the DuckDB engine on the same file (duckdb_bench)
-    changes: bool = True                # change events too (changes_bench)
-    change_days: int = changes_bench.DEFAULT_DAYS   # days in the warehouse a change-event day goes into
+    changes: bool = True                # change events too (kind_bench)
+    change_days: int = kind_bench.DEFAULT_DAYS   # days in the warehouse a change-event day goes into
     export: bool = False                # export each size's warehouse to Parquet (export_bench)
 
 
@@ -188,13 +187,13 @@ def run_benchmark(options: BenchOptions, progress: Progress | None = None) -> di
         if options.events and options.event_days:
             folder = root / "events_increment"
             folder.mkdir(parents=True, exist_ok=True)
-            document["events_increment"] = events_bench.measure_increment(
-                folder, options.event_days, options.seed, options.timeout, say)
+            document["events_increment"] = kind_bench.measure_increment(
+                kind_bench.EVENTS, folder, options.event_days, options.seed, options.timeout, say)
         if options.changes and options.change_days:
             folder = root / "changes_increment"
             folder.mkdir(parents=True, exist_ok=True)
-            document["changes_increment"] = changes_bench.measure_increment(
-                folder, options.change_days, options.seed, options.timeout, say)
+            document["changes_increment"] = kind_bench.measure_increment(
+                kind_bench.CHANGES, folder, options.change_days, options.seed, options.timeout, say)
     finally:
         if cleanup:
             shutil.rmtree(root, ignore_errors=True)
@@ -265,9 +264,9 @@ def _measure_size(folder: Path, size: int, options: BenchOptions, say: Progress)
     if options.export:
         run["export"] = export_bench.measure(folder, db, timeout, say)
     if options.events:
-        run["events"] = events_bench.measure_day(folder, lines, steps, options.seed, timeout, say)
+        run["events"] = kind_bench.measure_day(kind_bench.EVENTS, folder, lines, steps, options.seed, timeout, say)
     if options.changes:
-        run["changes"] = changes_bench.measure_day(folder, lines, steps, options.seed, timeout, say)
+        run["changes"] = kind_bench.measure_day(kind_bench.CHANGES, folder, lines, steps, options.seed, timeout, say)
     if options.compare:
         run["compare"] = _compare(folder, Path(path), lines, steps["ingest"]["seconds"], timeout, say)
         star = next(p for p in run["compare"]["peers"] if p["name"] == "duckdb-star")

@@ -163,7 +163,7 @@ def _work_generate_events(out_dir: str, start: str, end: str, transactions: int,
                               Path(out_dir))
     seconds = time.perf_counter() - began
     return {"seconds": seconds, "lines": sum(count for _, count in written),
-            "paths": [str(path) for path, _ in written],
+            "paths": [str(path) for path, _ in written], "counts": [count for _, count in written],
             "file_bytes": sum(path.stat().st_size for path, _ in written)}
 
 

@@ -108,7 +108,7 @@ def _json_lines(path: Path, decode_line: FastDecoder) -> Iterator[RawRecord]:
             if number == 1 and line.startswith(codecs.BOM_UTF8):
                 line = line[len(codecs.BOM_UTF8):]
             line = line.rstrip(b"\r\n")
-            if not line.strip():
+            if not line or line.isspace():
                 continue
             try:
                 text = line.decode("utf-8")
@@ -119,7 +119,7 @@ def _json_lines(path: Path, decode_line: FastDecoder) -> Iterator[RawRecord]:
                 continue
             value = decode_line(line)
             if value is not None:
-                yield RawRecord(number, text, value)
+                yield _new_record((number, text, value, None))
                 continue
             try:
                 value = decode(line)

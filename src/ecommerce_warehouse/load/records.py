@@ -51,6 +51,19 @@ class RawRecord(NamedTuple):
     error: Rejection | None = None
 
 
+class Unwrapped(NamedTuple):
+    """A record received as exactly ``{"schema":<S>,"payload":<P>}`` (Kafka Connect's JSON
+    converter) with S, byte for byte, a schema the kind stores once: its Bronze row keeps
+    P's text (``text``) and S's key, and the exact received text is rebuilt from the two
+    (the ``changes`` kind: sources/changes/contract.py, ``raw_changes_received``)."""
+
+    text: str           # P's exact text: what Bronze keeps in raw_text
+    schema_key: str     # the digest of S's exact text: the key of its one stored copy
+    schema_text: str    # S's exact text
+    schema: object      # what the contract made of S
+    payload: object     # P, decoded
+
+
 class Oversized(str):
     """A JSON integer too long to be a quantity or an amount (kept as its text)."""
 
@@ -154,9 +167,12 @@ def bronze_row(record: RawRecord, raw_id: int, batch: tuple,
     'loaded' (the file's duplicate check may demote it later); an invalid one is
     'rejected', and its reason goes in afterwards (``set_reject_reason``): the row has no
     reject columns, because binding three NULLs to every valid row cost a fifth of the insert.
+    ``raw_text`` is the record's text, or an ``Unwrapped`` record's payload text (its
+    schema's key is one of the contract's columns).
     """
     columns, rejection = judged
-    return (raw_id, *batch, record.number, record.text,
+    value = record.value
+    return (raw_id, *batch, record.number, value.text if type(value) is Unwrapped else record.text,
             "loaded" if rejection is None else "rejected", *columns)
 
 

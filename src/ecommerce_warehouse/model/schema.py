@@ -47,6 +47,7 @@ class Migration:
 MIGRATIONS = (
     Migration(2, "0002_sources"),
     Migration(3, "0003_changes"),
+    Migration(4, "0004_change_schemas"),
 )
 VERSION = MIGRATIONS[-1].version       # the schema version of this release
 FIRST_VERSION = 1                      # release 0.1.0's, which recorded none

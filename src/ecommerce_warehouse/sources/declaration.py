@@ -50,7 +50,11 @@ class IngestSql:
     and the contract's COLUMNS); ``set_reject_reason`` adds a rejected record's reason;
     ``later_copies`` / ``set_record_hash`` / ``mark_later_copies`` find and demote the
     file's later copies of already loaded records; ``copy_rejects`` quarantines the file's
-    rejects in ``rejected_records``; ``last_raw_id`` is where the file's raw_ids start.
+    rejects in ``rejected_records``; ``last_raw_id`` is where the file's raw_ids start;
+    ``store_schema`` (a kind whose contract unwraps records, load/records.py ``Unwrapped``)
+    stores a wrapper schema once (``schema_key``, ``schema_text``); ``bulk_before`` /
+    ``bulk_after`` run around the records of a bulk file (load/ingest.py ``is_bulk``: e.g.
+    the Bronze table's indexes dropped, then built again in one pass).
     """
 
     insert: str
@@ -60,6 +64,9 @@ class IngestSql:
     mark_later_copies: str
     copy_rejects: str
     last_raw_id: str
+    store_schema: str | None = None
+    bulk_before: str | None = None
+    bulk_after: str | None = None
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,13 @@ SOURCE = Source(
         mark_later_copies="ingest/mark_later_change_copies",
         copy_rejects="ingest/copy_change_rejects",
         last_raw_id="ingest/last_change_raw_id",
+        store_schema="ingest/store_raw_change_schema",
+        bulk_before="ingest/raw_changes_drop_indexes",
+        bulk_after="schema/raw_changes",
     ),
     # tables, each after the tables it references
     schema=(
+        "schema/raw_change_schemas",
         "schema/raw_changes",
         "schema/silver_orders_current",
         "schema/silver_payments_current",
@@ -44,6 +48,7 @@ SOURCE = Source(
         "schema/fact_order_status_daily",
     ),
     views=(
+        "bronze/raw_changes_received",
         "gold/gold_fulfilment_lead_times",
         "gold/gold_refund_rate",
         "gold/gold_payment_methods",

@@ -17,6 +17,14 @@ The order of truth is ``source.ts_ms``, then the source position (``lsn``, else 
 else 0). Each event gets a ``change_id`` (table, row key, ts_ms, position): the same
 event delivered again has the same id and is skipped as a duplicate at ingest. Events of
 tables the warehouse does not model are kept (``known_table = 0``) and reported.
+
+A wrapped record's schema is the same long text for every event of a table (about 1.8 KB
+around a payload of 400 bytes). ``decode_fast`` compares the record's bytes with the
+schemas it has met: when the line is exactly ``{"schema":<S>,"payload":<P>}`` with S one
+of them, only P is decoded, and the record becomes an ``Unwrapped`` value whose Bronze
+row keeps P's text and S's key (``schema_key``, a digest of S's exact text); the ingest
+stores S once in ``raw_change_schemas`` and the view ``raw_changes_received`` rebuilds the
+exact received text. Any other record keeps its whole text.
 """
 
 from __future__ import annotations
@@ -44,12 +52,15 @@ from ecommerce_warehouse.load.records import (
     RawRecord,
     Refused,
     Rejection,
+    Unwrapped,
     describe,
     json_kind,
     record_hash,
     utc_timestamp,
     wrong_type,
 )
+from ecommerce_warehouse.sources.changes import wrapper
+from ecommerce_warehouse.sources.changes.wrapper import NO_SCHEMA, Schema
 
 # Stable reason codes of change events (documented in docs/CHANGES.md; never renamed).
 UNKNOWN_OP = "unknown_op"
@@ -73,6 +84,7 @@ MAX_CENTS = 10**15
 MAX_MS = 253_402_300_799_999          # 9999-12-31T23:59:59.999Z
 MICROS_FROM = 10**14                  # an epoch integer this big (no schema) is microseconds
 _DECIMAL_TEXT = re.compile(r"-?\d{1,15}(\.\d{1,2})?")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -88,28 +100,46 @@ COLUMNS = (
     "shipment_id", "carrier", "shipped_at", "shipped_us", "shipped_date_key",
     "delivered_at", "delivered_us", "delivered_date_key",
     "product_id", "product_name", "category", "unit_price_cents",
+    "schema_key",
 )
 NO_COLUMNS = (None,) * len(COLUMNS)
-_ROW_COLUMNS = COLUMNS[10:]
+_ROW_COLUMNS = COLUMNS[10:-1]
 
 
 def decode_fast(text: str | bytes):
     """The record, when orjson's re-encoding of it gives back its very text (so no key is
     repeated: a repeated key would re-encode shorter); else None (the general path decodes
-    it and rejects a repeated key as duplicate_key)."""
+    it and rejects a repeated key as duplicate_key).
+
+    A wrapped record whose line is exactly ``{"schema":<S>,"payload":<P>}``, S a schema met
+    before (compared byte for byte), is an ``Unwrapped`` value: only P is decoded (and must
+    re-encode to its very text, as above). The first record of a schema is decoded whole;
+    if it has that exact shape, its schema is remembered (sources/changes/wrapper.py)."""
+    raw = text.encode() if isinstance(text, str) else text
+    known = wrapper.match(raw)
+    if known is not None:
+        return wrapper.unwrapped(raw, known)
     try:
-        value = orjson.loads(text)
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-    raw = text.encode() if isinstance(text, str) else text
-    return value if type(value) is dict and orjson.dumps(value) == raw else None
+    if type(value) is not dict or orjson.dumps(value) != raw:
+        return None
+    known = wrapper.learn(raw, value)
+    return value if known is None else wrapper.unwrapped(raw, known)
 
 
 def judge(record: RawRecord) -> tuple[tuple, Rejection | None]:
     """A record's typed columns and, if the contract refuses it, why."""
     if record.error is not None:
         return NO_COLUMNS, record.error
-    return check(record.value)
+    value = record.value
+    if type(value) is Unwrapped:
+        try:
+            return _check_payload(value.payload, value.schema, value.schema_key), None
+        except Refused as refused:
+            return (*NO_COLUMNS[:-1], value.schema_key), refused.rejection
+    return check(value)
 
 
 def check(value) -> tuple[tuple, Rejection | None]:
@@ -123,57 +153,16 @@ def check(value) -> tuple[tuple, Rejection | None]:
 
 
 # --- the envelope ---------------------------------------------------------------------------
-
-class _Schema:
-    """What the wrapper's schema says about the row's fields: {field: (name, parameters)}."""
-
-    def __init__(self, schema):
-        self.fields: dict[str, tuple[str | None, dict]] = {}
-        if type(schema) is not dict:
-            return
-        for part in schema.get("fields") or ():
-            if type(part) is dict and part.get("field") in ("after", "before"):
-                for spec in part.get("fields") or ():
-                    if type(spec) is dict and type(spec.get("field")) is str:
-                        parameters = spec.get("parameters")
-                        self.fields[spec["field"]] = (
-                            spec.get("name"), parameters if type(parameters) is dict else {})
-
-    def name(self, field: str) -> str | None:
-        return self.fields.get(field, (None, {}))[0]
-
-    def scale(self, field: str) -> int | None:
-        name, parameters = self.fields.get(field, (None, {}))
-        if name != "org.apache.kafka.connect.data.Decimal":
-            return None
-        try:
-            return int(parameters.get("scale", 0))
-        except (TypeError, ValueError):
-            return None
-
-
-_NO_SCHEMA = _Schema(None)
-_last_schema: list = [None, _NO_SCHEMA]      # the last wrapper schema seen, and what it says
-
-
-def _schema_of(value) -> _Schema:
-    """What a wrapper's schema says; a connector sends the same schema with every event of a
-    table, so the last one is kept and compared instead of read again."""
-    if value is None:
-        return _NO_SCHEMA
-    if value != _last_schema[0]:
-        _last_schema[0], _last_schema[1] = value, _Schema(value)
-    return _last_schema[1]
-
-
 def _check_event(record: dict) -> tuple:
-    schema = _NO_SCHEMA
     if "payload" in record and "op" not in record:
-        schema = _schema_of(record.get("schema"))
-        payload = record["payload"]
-        if type(payload) is not dict:
-            raise wrong_type("payload", "an object (the change event)", payload)
-        record = payload
+        return _check_payload(record["payload"], wrapper.schema_of(record.get("schema")), None)
+    return _check_payload(record, NO_SCHEMA, None)
+
+
+def _check_payload(record, schema: Schema, key_of_schema: str | None) -> tuple:
+    """The COLUMNS of one event (the payload, with what its wrapper's schema says)."""
+    if type(record) is not dict:
+        raise wrong_type("payload", "an object (the change event)", record)
     op = record.get("op")
     if op is None:
         raise Refused(MISSING_FIELD, "op", "op is required but missing (c, u, d or r)")
@@ -211,7 +200,7 @@ def _check_event(record: dict) -> tuple:
         columns = _ROW_RULES[table](row, row_field, schema, op == "d")
         known = 1
     change_id = f"{table}/{key}/{ts_ms}/{position}"
-    return (change_id, table, known, op, key, ts_ms, position, *moment, *columns)
+    return (change_id, table, known, op, key, ts_ms, position, *moment, *columns, key_of_schema)
 
 
 def _position(source: dict) -> int:
@@ -274,10 +263,20 @@ def _at(micros: int) -> tuple[str, int, int]:
     return text, micros, date_key
 
 
-def _time(row: dict, column: str, where: str, schema: _Schema,
+# The ISO-8601 texts read last, each with its (text, microseconds, date_key): an order's
+# events repeat its creation time, and a creation's update time is the same text.
+_TIMES_READ: dict[str, tuple[str, int, int]] = {}
+TIMES_KEPT = 16_384
+
+
+def _time(row: dict, column: str, where: str, schema: Schema,
           required: bool) -> tuple[str | None, int | None, int | None]:
     """(ISO text in UTC, epoch microseconds, date_key) of a row's time column, or Nones."""
     value = row.get(column)
+    if type(value) is str:
+        found = _TIMES_READ.get(value)
+        if found is not None:
+            return found
     field = f"{where}.{column}"
     if value is None:
         if required:
@@ -306,13 +305,17 @@ def _time(row: dict, column: str, where: str, schema: _Schema,
             except (ValueError, OverflowError):
                 parsed = None
             if parsed is not None and parsed >= _EPOCH:
-                return _at((parsed - _EPOCH) // _MICROSECOND)
+                found = _at((parsed - _EPOCH) // _MICROSECOND)
+                if len(_TIMES_READ) >= TIMES_KEPT:
+                    _TIMES_READ.clear()
+                _TIMES_READ[value] = found
+                return found
         raise Refused(BAD_TIMESTAMP, field, f"{field} {describe(value)} is not an ISO-8601 date-time "
                                             "after 1970")
     raise wrong_type(field, "an ISO-8601 string or epoch milli/microseconds", value)
 
 
-def _cents(row: dict, column: str, where: str, schema: _Schema, required: bool) -> int | None:
+def _cents(row: dict, column: str, where: str, schema: Schema, required: bool) -> int | None:
     """Exact integer cents (>= 0) of a money column: a JSON number or decimal string with at
     most two decimals, or Debezium's precise decimal (base64 bytes) when the schema gives
     the scale."""
@@ -331,7 +334,18 @@ def _cents(row: dict, column: str, where: str, schema: _Schema, required: bool) 
                                              "a precise decimal)") from None
         if not raw:
             raise Refused(BAD_AMOUNT, field, f"{field} is an empty byte string")
-        amount = Decimal(int.from_bytes(raw, "big", signed=True)).scaleb(-scale)
+        unscaled = int.from_bytes(raw, "big", signed=True)
+        if 0 <= scale <= 40:        # the usual scales in integers: unscaled / 10**(scale - 2)
+            if scale <= 2:
+                cents = unscaled * 10 ** (2 - scale)
+            else:
+                cents, rest = divmod(unscaled, 10 ** (scale - 2))
+                if rest:
+                    raise Refused(TOO_MANY_DECIMALS, field, f"{field} {describe(value)} has more than 2 decimals")
+            if not 0 <= cents < MAX_CENTS:
+                raise Refused(OUT_OF_RANGE, field, f"{field} {describe(value)} must be between 0 and 10 trillion")
+            return cents
+        amount = Decimal(unscaled).scaleb(-scale)
     elif type(value) is str:
         if not _DECIMAL_TEXT.fullmatch(value):
             if re.fullmatch(r"-?\d+\.\d{3,}", value):
@@ -383,6 +397,8 @@ def _status(row: dict, where: str, allowed: tuple[str, ...], required: bool) -> 
 # Each table's row image -> its columns (order_id ... unit_price_cents). A delete's
 # before image needs only the key; the other columns are kept when they are valid.
 _NONE = (None,)
+_NONE_4, _NONE_8, _NONE_12, _NONE_16, _NONE_20, _NONE_25 = (
+    _NONE * 4, _NONE * 8, _NONE * 12, _NONE * 16, _NONE * 20, _NONE * 25)
 
 
 def _orders(row, where, schema, deleting):
@@ -393,34 +409,34 @@ def _orders(row, where, schema, deleting):
         updated = created
     return (row["order_id"] if type(row["order_id"]) is str else str(row["order_id"]),
             _text(row, "user_id", where), _status(row, where, ORDER_STATUSES, need),
-            *created, *updated) + _NONE * 8 + _NONE * 8 + _NONE * 4
+            *created, *updated) + _NONE_20
 
 
 def _payments(row, where, schema, deleting):
     need = not deleting
     currency = _text(row, "currency", where, need)
-    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+    if currency is not None and not _CURRENCY.fullmatch(currency):
         raise Refused(WRONG_TYPE, f"{where}.currency",
                       f"{where}.currency {describe(currency)} is not a three-letter ISO 4217 code")
-    return (_text(row, "order_id", where, need),) + _NONE * 8 + (
+    return (_text(row, "order_id", where, need), *_NONE_8,
         row["payment_id"] if type(row["payment_id"]) is str else str(row["payment_id"]),
         _text(row, "method", where, need), _cents(row, "amount", where, schema, need), currency,
         _status(row, where, PAYMENT_STATUSES, need),
-        *_time(row, "created_at", where, schema, need)) + _NONE * 8 + _NONE * 4
+        *_time(row, "created_at", where, schema, need), *_NONE_12)
 
 
 def _shipments(row, where, schema, deleting):
     need = not deleting
-    return (_text(row, "order_id", where, need),) + _NONE * 8 + _NONE * 8 + (
+    return (_text(row, "order_id", where, need), *_NONE_16,
         row["shipment_id"] if type(row["shipment_id"]) is str else str(row["shipment_id"]),
         _text(row, "carrier", where, need),
         *_time(row, "shipped_at", where, schema, False),
-        *_time(row, "delivered_at", where, schema, False)) + _NONE * 4
+        *_time(row, "delivered_at", where, schema, False), *_NONE_4)
 
 
 def _products(row, where, schema, deleting):
     need = not deleting
-    return _NONE * 9 + _NONE * 8 + _NONE * 8 + (
+    return (*_NONE_25,
         row["product_id"] if type(row["product_id"]) is str else str(row["product_id"]),
         _text(row, "name", where, need), _text(row, "category", where, need),
         _cents(row, "unit_price", where, schema, need))

@@ -1,0 +1,48 @@
+"""A big change-event file is loaded without raw_changes' indexes, which are built again after.
+
+What a user relies on: a bulk file gives the same Bronze rows, duplicates and rejects as the
+same file loaded record by record into indexed tables, and the indexes are there afterwards
+(the duplicate check and the merge read them).
+"""
+
+from __future__ import annotations
+
+from backends import backend  # noqa: F401  (fixtures)
+from ecommerce_warehouse import sources
+from ecommerce_warehouse.load import ingest
+from test_changes import T0, wrapped
+from test_changes_wrapper import compact, lines_of_every_shape, paid
+
+BRONZE = ("select raw_id, record_number, raw_text, schema_key, load_status, reject_reason, change_id, "
+          "amount_cents from raw_changes order by raw_id")
+INDEXES = {"sqlite": "select name from sqlite_master where type = 'index' and tbl_name = 'raw_changes' "
+                     "and name like 'raw_changes_loaded%' order by name",
+           "postgresql": "select indexname from pg_indexes where tablename = 'raw_changes' "
+                         "and indexname like 'raw_changes_loaded%' and schemaname = current_schema() "
+                         "order by indexname"}
+
+
+def test_a_bulk_file_loads_the_same_rows_and_keeps_the_indexes(backend, tmp_path, monkeypatch):  # noqa: F811
+    first = tmp_path / "changes_20250301.jsonl"
+    first.write_text("\n".join(lines_of_every_shape()) + "\n")
+    second = tmp_path / "changes_20250302.jsonl"      # a replay and a new event
+    second.write_text(compact(wrapped(paid(1000, "PAY-1", T0))) + "\n"
+                      + compact(wrapped(paid(9000, "PAY-9", T0))) + "\n")
+    assert not ingest.is_bulk(sources.named("changes"), first, 0)
+
+    by_record = backend.warehouse("by_record")
+    for path in (first, second):
+        assert by_record.load(path, source="changes").status == "succeeded"
+    monkeypatch.setattr(ingest, "BULK_RECORDS", 0)
+    monkeypatch.setattr(ingest, "BULK_RECORD_BYTES", 1)
+    assert ingest.is_bulk(sources.named("changes"), second, 13)
+    bulk = backend.warehouse("bulk")
+    for path in (first, second):
+        assert bulk.load(path, source="changes").status == "succeeded"
+
+    assert bulk.rows(BRONZE) == by_record.rows(BRONZE)
+    quarantine = "select raw_id, record_number, reason_code, field, message, raw_text from rejected_records order by raw_id"
+    assert bulk.rows(quarantine) == by_record.rows(quarantine)
+    assert [row[2] for row in bulk.rows(BRONZE)].count(None) == 0
+    if backend.name in INDEXES:
+        assert bulk.rows(INDEXES[backend.name]) == [("raw_changes_loaded_change_id",), ("raw_changes_loaded_row",)]
