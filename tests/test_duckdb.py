@@ -247,3 +247,20 @@ def test_an_ingest_runs_on_its_own_threads_and_memory_and_gives_the_connection_i
             raise ValueError("a failed ingest")
         assert tuning(connection) == own
     engine.dispose()
+
+
+def test_running_out_of_memory_is_one_line_naming_the_limits_and_how_to_raise_them(duck, tmp_path, monkeypatch):  # noqa: F811
+    # 2 MB cannot hold even one chunk of these lines: DuckDB's own error, told in one line
+    monkeypatch.setenv("WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT", "2MB")
+    warehouse = duck.warehouse("memory")
+    path = write_jsonl(tmp_path / "transactions_20250301.jsonl", [
+        {"transaction_id": f"T{n}", "timestamp": "2025-03-01T10:00:00Z", "quantity": 1, "price": 2.5,
+         "user": {"user_id": f"U{n}", "name": "x" * 300}, "product": {"product_id": f"P{n}"}}
+        for n in range(30_000)])
+
+    result = CliRunner().invoke(warehouse_cli, ["ingest", "--db", warehouse.db, str(path)])
+
+    message = one_line_error(result, "ran out of memory", "2MB in an ingest",
+                             "WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT", exit_code=5)
+    assert warehouse.db.removeprefix("duckdb:///") in message
+    assert warehouse.rows("select count(*) from raw_transactions") == [(0,)]      # the file: all or nothing
