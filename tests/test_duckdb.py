@@ -206,3 +206,61 @@ def test_a_chunk_where_a_column_is_null_in_every_row_or_in_all_but_the_last_load
              from raw_events where load_status = 'loaded'"""
     assert columnar.rows(sql) == lite.rows(sql) == [(6_000, 0, 1, "spring", "email")]
     assert columnar.rows("select count(*) from fact_page_views") == [(6_000,)]
+
+
+def test_an_ingest_runs_on_its_own_threads_and_memory_and_gives_the_connection_its_own_back(duck, tmp_path):  # noqa: F811
+    """While a file's records load, DuckDB runs on INGEST_THREADS; the duplicate check on
+    the connection's own threads; both under INGEST_MEMORY_LIMIT; then the connection has
+    its own settings again, error or not."""
+    from ecommerce_warehouse.engines.duckdb import ENGINE
+    from ecommerce_warehouse.engines.duckdb_config import (
+        INGEST_MEMORY_LIMIT,
+        INGEST_THREADS,
+        MEMORY_LIMIT,
+        THREADS,
+    )
+
+    assert INGEST_THREADS != THREADS and INGEST_MEMORY_LIMIT != MEMORY_LIMIT, "the test would prove nothing"
+    engine = ENGINE.open(f"duckdb:///{tmp_path / 'tuning.duckdb'}", wait_seconds=1)
+
+    def tuning(connection) -> tuple:
+        return connection.exec_driver_sql(
+            "select current_setting('threads'), current_setting('memory_limit')").one()
+
+    def as_set(threads, limit) -> tuple:
+        import duckdb
+
+        scratch = duckdb.connect()     # DuckDB's own spelling of the limit, e.g. '244.1 MiB'
+        scratch.execute("set memory_limit = ?", [limit])
+        return int(threads), scratch.execute("select current_setting('memory_limit')").fetchone()[0]
+
+    with engine.begin() as connection:
+        own = tuning(connection)
+        assert own == as_set(THREADS, MEMORY_LIMIT)      # as every connection opens
+        with ENGINE.ingest_tuning(connection, "records"):
+            assert tuning(connection) == as_set(INGEST_THREADS, INGEST_MEMORY_LIMIT)
+        assert tuning(connection) == own
+        with ENGINE.ingest_tuning(connection, "copies"):
+            assert tuning(connection) == as_set(THREADS, INGEST_MEMORY_LIMIT)
+        assert tuning(connection) == own
+        with pytest.raises(ValueError), ENGINE.ingest_tuning(connection, "records"):
+            raise ValueError("a failed ingest")
+        assert tuning(connection) == own
+    engine.dispose()
+
+
+def test_running_out_of_memory_is_one_line_naming_the_limits_and_how_to_raise_them(duck, tmp_path, monkeypatch):  # noqa: F811
+    # 2 MB cannot hold even one chunk of these lines: DuckDB's own error, told in one line
+    monkeypatch.setenv("WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT", "2MB")
+    warehouse = duck.warehouse("memory")
+    path = write_jsonl(tmp_path / "transactions_20250301.jsonl", [
+        {"transaction_id": f"T{n}", "timestamp": "2025-03-01T10:00:00Z", "quantity": 1, "price": 2.5,
+         "user": {"user_id": f"U{n}", "name": "x" * 300}, "product": {"product_id": f"P{n}"}}
+        for n in range(30_000)])
+
+    result = CliRunner().invoke(warehouse_cli, ["ingest", "--db", warehouse.db, str(path)])
+
+    message = one_line_error(result, "ran out of memory", "2MB in an ingest",
+                             "WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT", exit_code=5)
+    assert warehouse.db.removeprefix("duckdb:///") in message
+    assert warehouse.rows("select count(*) from raw_transactions") == [(0,)]      # the file: all or nothing

@@ -3,7 +3,8 @@ and the DuckDB SQL-only star as a peer of ``--compare``.
 
 - ``measure_engine``: ``warehouse ingest`` then ``warehouse transform`` of the size's
   file into ``duckdb:///<folder>/warehouse.duckdb``, each in a fresh child (the workers
-  SQLite's steps use), with the engine's own ``memory_limit`` and ``threads``.
+  SQLite's steps use), with the engine's own ``memory_limit`` and ``threads`` (the
+  ingest's own while it ingests).
 - the ``duckdb-star`` worker (``workers._work_duckdb_star``): ``sql/bench/duckdb_star.sql``, what an
   analyst who knows DuckDB writes instead (read_json, latest attributes per key, a fact in
   cents, one Gold view), run with DuckDB's defaults. ``end_to_end`` puts SQLite's and the
@@ -50,11 +51,12 @@ def measure_engine(folder: Path, json_path: str, lines: int, timeout: float | No
     }
     steps["total"] = figures(ing["seconds"] + tra["seconds"], lines,
                              max(ing["peak_rss_bytes"], tra["peak_rss_bytes"]))
-    from ecommerce_warehouse.engines.duckdb_config import settings
+    from ecommerce_warehouse.engines.duckdb_config import ingest_settings, settings
 
-    config = settings()
+    config, ingesting = settings(), ingest_settings("records")
     return {"steps": steps, "database_bytes": database_bytes(path), "tables": tra["tables"],
             "memory_limit": config["memory_limit"], "threads": config["threads"],
+            "ingest_memory_limit": ingesting["memory_limit"], "ingest_threads": ingesting["threads"],
             "counts_match": ing["records_loaded"] == lines and tra["tables"].get("fact_orders") == lines}
 
 

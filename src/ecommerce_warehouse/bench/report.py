@@ -73,8 +73,10 @@ def format_report(document: dict) -> str:
         if duck and "error" in duck:
             out.append(f"  DuckDB engine, the same file: FAILED: {duck['error']}")
         elif duck:
+            ingesting = (f"; ingest {duck['ingest_memory_limit']}, {duck['ingest_threads']} thread(s)"
+                         if "ingest_threads" in duck else "")
             out.append(f"  DuckDB engine, the same file (memory_limit {duck['memory_limit']}, "
-                       f"{duck['threads']} threads)")
+                       f"{duck['threads']} threads{ingesting})")
             for name in ("ingest", "transform", "total"):
                 step = duck["steps"][name]
                 out.append(f"  {name:<11}{step['seconds']:>10.2f}{rate(step['lines_per_second']):>12}"

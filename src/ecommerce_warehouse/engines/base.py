@@ -85,6 +85,11 @@ class WarehouseEngine:
         """The error a database failure means to a user (busy, unusable, ...); None: re-raise it."""
         return None
 
+    def ingest_tuning(self, connection: Connection, step: str):
+        """Settings for a block of one file's ingest (``step``: 'records', their loading, or
+        'copies', the duplicate check); restored afterwards."""
+        return nullcontext()
+
     def transform_tuning(self, connection: Connection, bulk: bool):
         """Settings for the block of a transform (``bulk``: it adds at least as many lines
         as the fact holds); restored afterwards."""

@@ -8,7 +8,7 @@ this module imports neither until a DuckDB warehouse is opened.
 
 - **Connections.** Every connection sets ``memory_limit`` and ``threads`` explicitly
   (``MEMORY_LIMIT``, ``THREADS``; ``WAREHOUSE_DUCKDB_MEMORY_LIMIT`` / ``_THREADS``
-  override them), makes ``/`` on integers divide as SQLite and PostgreSQL do
+  override them; an ingest runs on ``INGEST_THREADS``, ``_INGEST_THREADS``), makes ``/`` on integers divide as SQLite and PostgreSQL do
   (``integer_division``), and never installs or loads an extension (the ones the SQL
   uses are built into the wheel; a locked-down machine cannot download any). A pool
   keeps no connection: DuckDB locks the file while it is open, so it is closed as soon
@@ -25,7 +25,7 @@ this module imports neither until a DuckDB warehouse is opened.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -35,7 +35,7 @@ from sqlalchemy.pool import NullPool
 
 from ecommerce_warehouse.engines import duckdb_read
 from ecommerce_warehouse.engines.base import BulkWriter, WarehouseEngine
-from ecommerce_warehouse.engines.duckdb_config import EXTRA, settings
+from ecommerce_warehouse.engines.duckdb_config import EXTRA, ingest_settings, settings
 from ecommerce_warehouse.engines.filelock import file_run_lock
 from ecommerce_warehouse.errors import (
     DatabaseError,
@@ -117,6 +117,23 @@ class DuckDB(WarehouseEngine):
         from ecommerce_warehouse.engines.duckdb_bulk import ColumnChunks
         return ColumnChunks(connection, name, statement, columns)
 
+    @contextmanager
+    def ingest_tuning(self, connection: Connection, step: str) -> Iterator[None]:
+        """DuckDB's threads and memory limit for a step of an ingest
+        (``duckdb_config.ingest_settings``), then the ones every connection opens with
+        (``settings``) again, error or not."""
+        _set_threads_and_memory(connection, ingest_settings(step))
+        try:
+            yield
+        except BaseException:
+            # a failed statement may have aborted the transaction, which then refuses even
+            # a SET: the error that did it is the one to raise (the connection closes with
+            # the transaction, and the next opens with its settings)
+            with suppress(DBAPIError):
+                _set_threads_and_memory(connection, settings())
+            raise
+        _set_threads_and_memory(connection, settings())
+
     def translate(self, engine: Engine, exc: DBAPIError) -> WarehouseError | None:
         import duckdb
 
@@ -162,6 +179,11 @@ def _configure(engine: Engine, wait_seconds: float) -> None:
             engine.url.database, dict(cparams["config"]), wait_seconds, read_only=False))
 
 
+def _set_threads_and_memory(connection: Connection, values: Mapping[str, object]) -> None:
+    connection.exec_driver_sql("set threads = ?", (int(values["threads"]),))
+    connection.exec_driver_sql("set memory_limit = ?", (values["memory_limit"],))
+
+
 def describe_error(engine: Engine, exc: BaseException) -> str | None:
     """A one-line message for a database-level failure, naming the warehouse file (None:
     not a failure of the database itself, e.g. a SQL error in a file)."""
@@ -177,7 +199,9 @@ def describe_error(engine: Engine, exc: BaseException) -> str | None:
             return f"cannot write {where}: the disk is full or failed ({detail}); the last commit is intact"
         return f"cannot open {where}: {detail}"
     if isinstance(exc, duckdb.OutOfMemoryException):
-        return f"DuckDB ran out of memory on {where} (memory_limit {settings()['memory_limit']}): {detail}"
+        return (f"DuckDB ran out of memory on {where} (memory_limit {settings()['memory_limit']}, "
+                f"{ingest_settings('records')['memory_limit']} in an ingest; raise them with "
+                f"WAREHOUSE_DUCKDB_MEMORY_LIMIT and WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT): {detail}")
     if isinstance(exc, (duckdb.SerializationException, duckdb.FatalException, duckdb.InternalException)):
         return f"database error on {where}: {detail}"
     if isinstance(exc, duckdb.TransactionException):

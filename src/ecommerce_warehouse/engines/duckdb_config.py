@@ -12,7 +12,29 @@ import os
 # out of it (measured), and so did a 1,000,000-line transform while the fact had keys.
 MEMORY_LIMIT = "512MB"
 THREADS = 2
+# An ingest loads its records one 5,000-row chunk at a time, between Python's decoding and
+# judging: a second DuckDB thread only burnt CPU there (1,000,000 lines: 16.6 s of user
+# CPU with two threads, 11.7 s with one), so the records load on INGEST_THREADS; the
+# duplicate check after them is one big query and keeps THREADS (with one it took 3.2 s
+# instead of 2.0 s). Both run under INGEST_MEMORY_LIMIT: 256 MB took the 1M ingest's peak
+# RSS from about 730 to 520 MB for 1.5 s more in the check, and a 3,000,000-line ingest
+# passes in it (192 MB ran out; measured; at 10M the check runs out of 512 MB too). The transform keeps MEMORY_LIMIT: at 3M it ran out of 256 MB.
+INGEST_THREADS = 1
+INGEST_MEMORY_LIMIT = "256MB"
 EXTRA = "pip install 'ecommerce-warehouse[duckdb]'"
+
+
+def ingest_settings(step: str) -> dict[str, object]:
+    """DuckDB's threads and memory limit for a step of an ingest: 'records' (their loading)
+    or 'copies' (the duplicate check, on the connection's own threads).
+    ``WAREHOUSE_DUCKDB_INGEST_THREADS`` and ``WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT``
+    override INGEST_THREADS and INGEST_MEMORY_LIMIT."""
+    threads = (os.environ.get("WAREHOUSE_DUCKDB_INGEST_THREADS", INGEST_THREADS) if step == "records"
+               else settings()["threads"])
+    return {
+        "threads": int(threads),
+        "memory_limit": os.environ.get("WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT", INGEST_MEMORY_LIMIT),
+    }
 
 
 def settings() -> dict[str, object]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from ecommerce_warehouse import sources
+from ecommerce_warehouse import engines, sources
 from ecommerce_warehouse.db import bulk_writer, query_sql, run_sql, utc_now, write_transaction
 from ecommerce_warehouse.errors import InputFileError, NulCharacterError
 from ecommerce_warehouse.load import parallel
@@ -318,7 +318,8 @@ def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None =
             bulk = is_bulk(source, path, last_raw_id)
             if bulk:
                 run_sql(connection, statements.bulk_before)
-            with paused_gc():
+            tuning = engines.of(connection).ingest_tuning
+            with tuning(connection, "records"), paused_gc():
                 try:
                     read, rejected = load_records(connection, source, path, batch, last_raw_id,
                                                   on_progress, judges)
@@ -326,7 +327,8 @@ def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None =
                     raise nul_refusal(source, path) from None
             if bulk:
                 run_sql(connection, statements.bulk_after)
-            duplicates, conflicting = mark_later_copies(connection, source, last_raw_id)
+            with tuning(connection, "copies"):
+                duplicates, conflicting = mark_later_copies(connection, source, last_raw_id)
             rejected += conflicting
             if rejected:
                 run_sql(connection, statements.copy_rejects, {"after_raw_id": last_raw_id})
