@@ -24,6 +24,7 @@ from ecommerce_warehouse import engines, sources
 from ecommerce_warehouse.db import bulk_writer, query_sql, run_sql, utc_now, write_transaction
 from ecommerce_warehouse.errors import InputFileError, NulCharacterError
 from ecommerce_warehouse.load import parallel
+from ecommerce_warehouse.load.parts import insert_writer
 from ecommerce_warehouse.load.reader import file_format, read_records
 from ecommerce_warehouse.load.records import Unwrapped, bronze_row, decode, record_hash
 from ecommerce_warehouse.sources.declaration import Source
@@ -157,7 +158,7 @@ def load_records(connection, source: Source, path: Path, batch: tuple, after_raw
     chunk, rejections = [], []
     read = rejected = 0
     schemas = WrapperSchemas(connection, source)
-    with bulk_writer(connection, source.ingest.insert, insert_columns(source)) as insert:
+    with insert_writer(connection, source, insert_columns(source), BATCH_COLUMNS) as insert:
         if judges is not None:          # the contract's checks on the other cores (load/parallel.py)
             for rows, refused in judges.judged(source, batch, _chunks(source, path, batch, after_raw_id,
                                                                       schemas)):

@@ -54,7 +54,10 @@ class IngestSql:
     ``store_schema`` (a kind whose contract unwraps records, load/records.py ``Unwrapped``)
     stores a wrapper schema once (``schema_key``, ``schema_text``); ``bulk_before`` /
     ``bulk_after`` run around the records of a bulk file (load/ingest.py ``is_bulk``: e.g.
-    the Bronze table's indexes dropped, then built again in one pass).
+    the Bronze table's indexes dropped, then built again in one pass); ``insert_parts``
+    (part, file) pairs: where rows go one statement each, a 'loaded' row of a part the
+    contract names (``PART_COLUMN``, ``PARTS``) goes through its part's file, which binds
+    only the columns that part can fill (load/parts.py).
     """
 
     insert: str
@@ -67,6 +70,7 @@ class IngestSql:
     store_schema: str | None = None
     bulk_before: str | None = None
     bulk_after: str | None = None
+    insert_parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

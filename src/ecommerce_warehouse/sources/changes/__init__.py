@@ -31,6 +31,8 @@ SOURCE = Source(
         store_schema="ingest/store_raw_change_schema",
         bulk_before="ingest/raw_changes_drop_indexes",
         bulk_after="schema/raw_changes",
+        insert_parts=tuple((table, f"ingest/insert_raw_change_{table}")
+                           for table in ("orders", "payments", "shipments", "products")),
     ),
     # tables, each after the tables it references
     schema=(
