@@ -12,32 +12,38 @@ insert into silver_orders_current (
     order_id, user_id, status, created_at, created_us, created_date_key, updated_at,
     updated_us, is_deleted, version_ts_ms, version_position
 )
-with run_event as (
-    -- the run's events of the orders table in the index's order (row_key, then event time):
-    -- keys only, read from the index raw_changes_loaded_row alone, so no sort is needed
+with staged as (
     select
-        raw_id,
-        lead(raw_id) over (
+        row_key,
+        user_id,
+        order_status,
+        order_created_at,
+        order_created_us,
+        order_created_date_key,
+        order_updated_at,
+        order_updated_us,
+        case when op = 'd' then 1 else 0 end as is_deleted,
+        source_ts_ms,
+        source_position,
+        row_number() over (
             partition by row_key
-            order by source_ts_ms, source_position
-        ) as next_raw_id
+            order by source_ts_ms desc, source_position desc
+        ) as newest_first
     from raw_changes
     where raw_id > :from_raw_id
       and raw_id <= :to_raw_id
       and load_status = 'loaded'
-      and table_name = 'orders'
+      -- || '': read the run's raw_id range (orders are a fifth of the events), not every orders
+      -- event of the history through the index on table_name
+      and table_name || '' = 'orders'
 )
 
--- the newest event of each order: the one with no later event in the run
 select
-    event.row_key, event.user_id, event.order_status, event.order_created_at,
-    event.order_created_us, event.order_created_date_key, event.order_updated_at,
-    event.order_updated_us, case when event.op = 'd' then 1 else 0 end,
-    event.source_ts_ms, event.source_position
-from run_event
-inner join raw_changes as event
-    on event.raw_id = run_event.raw_id
-where run_event.next_raw_id is null
+    row_key, user_id, order_status, order_created_at, order_created_us,
+    order_created_date_key, order_updated_at, order_updated_us, is_deleted,
+    source_ts_ms, source_position
+from staged
+where newest_first = 1
 on conflict (order_id) do update set
     user_id = excluded.user_id,
     status = excluded.status,

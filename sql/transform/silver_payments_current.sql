@@ -8,32 +8,39 @@ insert into silver_payments_current (
     payment_id, order_id, method, amount_cents, currency, status, created_at, created_us,
     created_date_key, is_deleted, version_ts_ms, version_position
 )
-with run_event as (
-    -- the run's events of the payments table in the index's order (row_key, then event time):
-    -- keys only, read from the index raw_changes_loaded_row alone, so no sort is needed
+with staged as (
     select
-        raw_id,
-        lead(raw_id) over (
+        row_key,
+        order_id,
+        payment_method,
+        amount_cents,
+        currency,
+        payment_status,
+        payment_created_at,
+        payment_created_us,
+        payment_created_date_key,
+        case when op = 'd' then 1 else 0 end as is_deleted,
+        source_ts_ms,
+        source_position,
+        row_number() over (
             partition by row_key
-            order by source_ts_ms, source_position
-        ) as next_raw_id
+            order by source_ts_ms desc, source_position desc
+        ) as newest_first
     from raw_changes
     where raw_id > :from_raw_id
       and raw_id <= :to_raw_id
       and load_status = 'loaded'
-      and table_name = 'payments'
+      -- || '': read the run's raw_id range (payments are a fifth of the events), not every payments
+      -- event of the history through the index on table_name
+      and table_name || '' = 'payments'
 )
 
--- the newest event of each payment: the one with no later event in the run
 select
-    event.row_key, event.order_id, event.payment_method, event.amount_cents, event.currency,
-    event.payment_status, event.payment_created_at, event.payment_created_us,
-    event.payment_created_date_key, case when event.op = 'd' then 1 else 0 end,
-    event.source_ts_ms, event.source_position
-from run_event
-inner join raw_changes as event
-    on event.raw_id = run_event.raw_id
-where run_event.next_raw_id is null
+    row_key, order_id, payment_method, amount_cents, currency, payment_status,
+    payment_created_at, payment_created_us, payment_created_date_key, is_deleted,
+    source_ts_ms, source_position
+from staged
+where newest_first = 1
 on conflict (payment_id) do update set
     order_id = excluded.order_id,
     method = excluded.method,

@@ -8,15 +8,22 @@ insert into silver_shipments_current (
     shipment_id, order_id, carrier, shipped_at, shipped_us, delivered_at, delivered_us,
     is_deleted, version_ts_ms, version_position
 )
-with run_event as (
-    -- the run's events of the shipments table in the index's order (row_key, then event time):
-    -- keys only, read from the index raw_changes_loaded_row alone, so no sort is needed
+with staged as (
     select
-        raw_id,
-        lead(raw_id) over (
+        row_key,
+        order_id,
+        carrier,
+        shipped_at,
+        shipped_us,
+        delivered_at,
+        delivered_us,
+        case when op = 'd' then 1 else 0 end as is_deleted,
+        source_ts_ms,
+        source_position,
+        row_number() over (
             partition by row_key
-            order by source_ts_ms, source_position
-        ) as next_raw_id
+            order by source_ts_ms desc, source_position desc
+        ) as newest_first
     from raw_changes
     where raw_id > :from_raw_id
       and raw_id <= :to_raw_id
@@ -24,15 +31,11 @@ with run_event as (
       and table_name = 'shipments'
 )
 
--- the newest event of each shipment: the one with no later event in the run
 select
-    event.row_key, event.order_id, event.carrier, event.shipped_at, event.shipped_us,
-    event.delivered_at, event.delivered_us, case when event.op = 'd' then 1 else 0 end,
-    event.source_ts_ms, event.source_position
-from run_event
-inner join raw_changes as event
-    on event.raw_id = run_event.raw_id
-where run_event.next_raw_id is null
+    row_key, order_id, carrier, shipped_at, shipped_us, delivered_at, delivered_us,
+    is_deleted, source_ts_ms, source_position
+from staged
+where newest_first = 1
 on conflict (shipment_id) do update set
     order_id = excluded.order_id,
     carrier = excluded.carrier,
