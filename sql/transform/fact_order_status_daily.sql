@@ -68,14 +68,19 @@ ordered_milestone as (
     from milestone
 ),
 
+-- a status left on the day it was reached (the next milestone the same day) adds one and
+-- takes one away that day: no count changes, so both are left out (at 1M, 271,165 of the
+-- 505,783 milestones: the sum below reads 238,084 changes instead of 780,414)
 status_change as (
     select day_key, status, 1 as change
     from ordered_milestone
     where day_key > (select date_key from last_kept)
+      and (next_day_key is null or next_day_key <> day_key)
     union all
     select next_day_key, status, -1
     from ordered_milestone
     where next_day_key > (select date_key from last_kept)
+      and next_day_key <> day_key
 ),
 
 change_by_day as (
