@@ -9,8 +9,11 @@ import json
 from datetime import date
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from backends import Backend
 from conftest import SQL_DIR, VIEW_FILES
+from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from ecommerce_warehouse.generate import changes as changes_generator
 from ecommerce_warehouse.generate import events as events_generator
 from ecommerce_warehouse.generate import transactions as generator
@@ -291,3 +294,31 @@ def assert_real_members_start_at_one(warehouse) -> None:
     assert warehouse.rows("""select count(*) from dim_users where user_key = -1 union all
                              select count(*) from dim_products where product_key = -1 union all
                              select count(*) from dim_date where date_key = -1""") == [(1,), (1,), (1,)]
+
+
+def five_lines_loaded(warehouse, folder: Path):
+    """``warehouse`` with five order lines (quantities 1 to 5) loaded: what the query tests read."""
+    path = write_jsonl(folder / "a.jsonl", [
+        {"transaction_id": f"T{n}", "timestamp": "2025-03-01T10:00:00Z", "quantity": n, "price": 2.5,
+         "user": {"user_id": f"U{n % 2}"}, "product": {"product_id": "P1"}} for n in range(1, 6)])
+    assert warehouse.load(path).error is None
+    return warehouse
+
+
+def query(db: str, *args: str):
+    """``warehouse query --db DB ARGS``, in-process."""
+    return CliRunner().invoke(warehouse_cli, ["query", "--db", db, *args])
+
+
+def assert_query_binds_params_and_limits_rows(loaded) -> None:
+    """On five_lines_loaded: a bound parameter filters, --limit cuts and says so, and a text
+    parameter full of SQL is only a value."""
+    result = query(loaded.db, "select transaction_id, quantity from fact_orders"
+                              " where quantity >= :least order by quantity", "-p", "least=2",
+                   "--limit", "2", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["transaction_id,quantity", "T2,2", "T3,3"]
+    assert "showing the first 2 rows" in result.stderr
+    text = query(loaded.db, "select :who as who", "-p", "who:text=Robert'); drop table fact_orders;--")
+    assert text.exit_code == 0 and "Robert'); drop table fact_orders;--" in text.stdout
+    assert loaded.rows("select count(*) from fact_orders") == [(5,)]

@@ -17,13 +17,16 @@ from ecommerce_warehouse.classroom import walkthrough
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from engine_helpers import (
     NUL_FILE,
+    assert_query_binds_params_and_limits_rows,
     assert_real_members_start_at_one,
     assert_same,
     corpus_files,
     design_text,
+    five_lines_loaded,
     generated_runs,
     load_runs,
     one_line_error,
+    query,
     sqlite_twin,
     write_jsonl,
 )
@@ -58,28 +61,11 @@ def test_the_bad_input_corpus_gives_the_same_warehouse_on_sqlite_and_duckdb(duck
 
 @pytest.fixture
 def loaded(duck, tmp_path):  # noqa: F811
-    warehouse = duck.warehouse()
-    path = write_jsonl(tmp_path / "a.jsonl", [
-        {"transaction_id": f"T{n}", "timestamp": "2025-03-01T10:00:00Z", "quantity": n, "price": 2.5,
-         "user": {"user_id": f"U{n % 2}"}, "product": {"product_id": "P1"}} for n in range(1, 6)])
-    assert warehouse.load(path).error is None
-    return warehouse
-
-
-def query(db: str, *args: str):
-    return CliRunner().invoke(warehouse_cli, ["query", "--db", db, *args])
+    return five_lines_loaded(duck.warehouse(), tmp_path)
 
 
 def test_query_binds_params_and_limits_rows(loaded):
-    result = query(loaded.db, "select transaction_id, quantity from fact_orders"
-                              " where quantity >= :least order by quantity", "-p", "least=2",
-                   "--limit", "2", "--format", "csv")
-    assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == ["transaction_id,quantity", "T2,2", "T3,3"]
-    assert "showing the first 2 rows" in result.stderr
-    text = query(loaded.db, "select :who as who", "-p", "who:text=Robert'); drop table fact_orders;--")
-    assert text.exit_code == 0 and "Robert'); drop table fact_orders;--" in text.stdout
-    assert loaded.rows("select count(*) from fact_orders") == [(5,)]
+    assert_query_binds_params_and_limits_rows(loaded)
 
 
 @pytest.mark.parametrize("sql", [
