@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import depth, rows
+from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.generate import changes as changes_generator
 from ecommerce_warehouse.pipeline import PipelineOptions, run_pipeline
 from ecommerce_warehouse.sources.changes import contract
@@ -428,3 +429,36 @@ def test_the_json_schema_agrees_with_the_contract(record):
     elif rejection.code not in BEYOND_SCHEMA or rejection.field in ("op", "source.ts_ms", "source.table",
                                                                      "after", "before", "payload"):
         assert not schema_accepts(record), f"the schema lets through a {rejection.code}"
+
+
+SQLITE_TWINS = ("transform/silver_orders_current", "transform/silver_payments_current",
+                "transform/fact_payments")
+
+
+def test_the_sqlite_merge_twins_give_what_the_portable_files_give(tmp_path, monkeypatch):
+    """The SQLite twins of the orders' and payments' merges (every event offered to the
+    upsert, newest first) and of fact_payments (the rowid gives the keys) change the same
+    rows, count the same and give the same keys as the portable files every other engine
+    runs: four generated days, one run each, out of date order (late events, replays)."""
+    written = [path for path, _ in changes_generator.generate(date(2025, 3, 18), date(2025, 3, 21), 30, 9,
+                                                             tmp_path / "raw", dirty_rate=0.03)]
+    runs = [written[2], written[0], written[3], written[1]]
+
+    def build(db: Path) -> tuple[dict, list, list]:
+        changed = [load(db, path).transform.changed for path in runs]
+        keys = rows(db, "select payment_key, payment_id from fact_payments order by payment_key")
+        return model_rows(db), keys, changed
+
+    twin = build(tmp_path / "twin" / "w.db")
+    original = sqlfiles.sql_file
+
+    def portable(name: str, engine: str):
+        return original(name, "portable") if name in SQLITE_TWINS else original(name, engine)
+
+    monkeypatch.setattr(sqlfiles, "sql_file", portable)
+    sqlfiles.statements.cache_clear()
+    try:
+        assert build(tmp_path / "portable" / "w.db") == twin
+    finally:
+        sqlfiles.statements.cache_clear()
+    assert twin[0]["fact_payments"] and twin[2][0]["silver_orders_current"]
