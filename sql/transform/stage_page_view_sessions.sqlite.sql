@@ -66,8 +66,9 @@ session_view as (
     -- each session's views: from its start up to, not including, the next start
     select
         span.session_start_key,
-        span.session_scope,
-        span.event_id as first_event_id,
+        -- 'session:' is 8 characters: a tracker's session_id follows it
+        case when span.session_scope like 'session:%' then substr(span.session_scope, 9)
+             else span.event_id end as session_id,
         page_view.page_view_key,
         page_view.viewed_at_us,
         page_view.event_id,
@@ -92,9 +93,7 @@ select
         from fact_page_views as earlier
         where earlier.page_view_key = session_view.page_view_key
     ) end as old_session_id,
-    -- 'session:' is 8 characters: a tracker's session_id follows it
-    case when session_view.session_scope like 'session:%' then substr(session_view.session_scope, 9)
-         else session_view.first_event_id end as session_id,
+    session_view.session_id,
     session_view.session_start_key,
     row_number() over in_session as view_number,
     (lead(session_view.viewed_at_us) over in_session - session_view.viewed_at_us) / 1000000
