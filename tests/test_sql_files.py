@@ -150,3 +150,38 @@ def test_the_sqlite_page_view_twin_gives_the_keys_the_portable_file_gives(tmp_pa
     assert rows(twin, keys) == rows(portable, keys)
     assert rows(twin, "select min(page_view_key), max(page_view_key), count(*) from fact_page_views") == \
         rows(twin, "select 1, count(*), count(*) from fact_page_views")
+
+
+def test_the_sqlite_session_twins_give_what_the_portable_files_give(tmp_path, monkeypatch):
+    """transform/stage_page_view_sessions.sqlite.sql finds sessions by index lookups, the
+    portable file by window functions; transform/fact_sessions.sqlite.sql lets the rowid
+    number new sessions, the portable file a window function. Days loaded out of order
+    (the first day after the second renames sessions of it, the third extends some) give,
+    after each load, the same stage and the same facts, keys included."""
+    days = [path for path, _ in events_generator.generate(date(2025, 3, 1), date(2025, 3, 3), 40, 5,
+                                                          tmp_path / "raw")]
+    original = sqlfiles.sql_file
+    portable_now = False
+
+    def chosen_file(name: str, engine: str):
+        if portable_now and name in ("transform/stage_page_view_sessions", "transform/fact_sessions"):
+            return original(name, "portable")
+        return original(name, engine)
+
+    monkeypatch.setattr(sqlfiles, "sql_file", chosen_file)
+    twin, portable = tmp_path / "twin.db", tmp_path / "portable.db"
+    renamed = 0
+    for path in (days[1], days[0], days[2]):
+        for db, portable_now in ((twin, False), (portable, True)):
+            sqlfiles.statements.cache_clear()
+            load_files(db, path)
+        sqlfiles.statements.cache_clear()
+        for query in ("select * from stage_page_view_sessions order by rowid",
+                      "select page_view_key, session_id, view_number, time_on_page_seconds"
+                      " from fact_page_views order by page_view_key",
+                      "select * from fact_sessions order by session_key"):
+            assert rows(twin, query) == rows(portable, query)
+        renamed += rows(twin, "select count(*) from stage_page_view_sessions"
+                              " where old_session_id <> session_id")[0][0]
+    assert renamed > 0
+    assert rows(twin, "select count(*) from fact_page_views where session_id is null") == [(0,)]

@@ -14,7 +14,10 @@ insert into dim_visitors (
     visitor_key, visitor_id, id_kind, user_key, login_epoch_us, login_event_id,
     created_at, updated_at
 )
-with seen_view as (
+with seen_view as not materialized (
+    -- read from Silver by each of the two CTEs below (a range of its primary key): kept
+    -- whole it is written to a temporary table first (197,716 page views: 18 MB, and
+    -- 0.46 -> 0.42 s of the step's CPU without it)
     select raw_id, visitor_id, anonymous_id, user_id, event_epoch_us, event_id
     from silver_page_views
     where raw_id > :from_raw_id

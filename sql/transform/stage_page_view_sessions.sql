@@ -15,9 +15,11 @@
 -- here), in two passes: the first marks where sessions start and the time to the next
 -- view of the same session; the second carries each session's start forward to the
 -- views after it (a running max: see view_in_session). The rows are stored in session order;
--- the two indexes the next steps read through are built once the rows are in.
+-- the session fact's index is built once the rows are in (the write-backs read the
+-- stage in its stored order: an index on page_view_key cost more to build than it saved).
 delete from stage_page_view_sessions;
 
+-- (an index of earlier releases, no longer built)
 drop index if exists stage_page_view_sessions_page_view_key;
 
 drop index if exists stage_page_view_sessions_session;
@@ -123,9 +125,6 @@ inner join dim_page_type as page_type
 -- stored in session order: the next steps read a session's views together, and the
 -- fact's rows in about their key order, instead of jumping about the file
 order by named_session.session_start_key, named_session.view_number;
-
-create index stage_page_view_sessions_page_view_key
-    on stage_page_view_sessions (page_view_key);
 
 create index stage_page_view_sessions_session
     on stage_page_view_sessions (session_start_key, view_number)

@@ -229,7 +229,7 @@ STEPS = (
          "A visitor's session ends after 30 minutes without a page view. Silver applies the rules "
          "tables (page type, bots); the transform cuts sessions, gives each the channel of its "
          "first page and the user who logged in, or that the visitor logged in as later.",
-         SqlShown("transform/stage_page_view_sessions", start="session_start as ("),
+         SqlShown("transform/stage_page_view_sessions", start="with session_"),
          Exercise("Which channels bring the most sessions?",
                   example="examples/conversion_by_channel.sql"),
          run=sessions),
