@@ -146,6 +146,15 @@ def judge(record: RawRecord) -> tuple[tuple, Rejection | None]:
     if record.error is not None:
         return NO_COLUMNS, record.error
     value = record.value
+    try:        # the usual valid event first (fast.py); anything else is judged below
+        if type(value) is Unwrapped:
+            columns = usual_columns(value.payload, value.schema, value.schema_key)
+        else:
+            columns = usual_columns(value, NO_SCHEMA, None)
+        if columns is not None:
+            return columns, None
+    except Refused:
+        pass
     if type(value) is Unwrapped:
         try:
             return _check_payload(value.payload, value.schema, value.schema_key), None
@@ -258,19 +267,33 @@ def _day(days: int) -> tuple[str, int]:
     return day.isoformat(), day.year * 10000 + day.month * 100 + day.day
 
 
+@lru_cache(maxsize=4_096)
+def _minute(minutes: int) -> tuple[str, str, int]:
+    """('YYYY-MM-DDTHH:MM:', date, date_key) of a minute counted from 1970-01-01."""
+    days, minute = divmod(minutes, 1_440)
+    date_text, date_key = _day(days)
+    return f"{date_text}T{minute // 60:02d}:{minute % 60:02d}:", date_text, date_key
+
+
 @lru_cache(maxsize=16_384)
 def _from_micros(micros: int) -> tuple[str, str, int]:
     """(timestamp text, date, date_key) of an instant in epoch microseconds (UTC). Cached:
-    an order's events repeat its creation time, and an update's time is its event's."""
-    seconds, fraction = divmod(micros, 1_000_000)
-    days, second = divmod(seconds, 86_400)
-    date_text, date_key = _day(days)
-    hour, second = divmod(second, 3_600)
-    minute, second = divmod(second, 60)
-    return f"{date_text}T{hour:02d}:{minute:02d}:{second:02d}.{fraction:06d}Z", date_text, date_key
+    an order's events repeat its creation time, and an update's time is its event's.
+
+    Most instants are new (each event's own time): the text is its minute's (cached) and
+    the seconds and microseconds, read zero-padded off the digits of 100,000,000 + the
+    microseconds into the minute ('1SSffffff'). 0.44 us an instant instead of 1.2 us with
+    a format for each part (measured): ~0.25 s of CPU at 206,539 events."""
+    minutes, rest = divmod(micros, 60_000_000)
+    head, date_text, date_key = _minute(minutes)
+    digits = str(100_000_000 + rest)
+    return f"{head}{digits[1:3]}.{digits[3:]}Z", date_text, date_key
 
 
+@lru_cache(maxsize=16_384)
 def _at(micros: int) -> tuple[str, int, int]:
+    """(timestamp text, micros, date_key) of a row's time. Cached: a payment's events repeat
+    its creation time, an order's its creation and update times."""
     text, _day, date_key = _from_micros(micros)
     return text, micros, date_key
 
@@ -289,13 +312,14 @@ def _time(row: dict, column: str, where: str, schema: Schema,
         found = _TIMES_READ.get(value)
         if found is not None:
             return found
-    field = f"{where}.{column}"
     if value is None:
         if required:
+            field = f"{where}.{column}"
             raise Refused(MISSING_FIELD, field, f"{field} is required but missing")
         return None, None, None
+    field = f"{where}.{column}"
     if type(value) is int:
-        name = schema.name(column) or ""
+        name = schema.names.get(column) or ""
         if name.endswith("MicroTimestamp"):
             micros = value
         elif name.endswith("NanoTimestamp"):
@@ -337,7 +361,7 @@ def _cents(row: dict, column: str, where: str, schema: Schema, required: bool) -
         if required:
             raise Refused(MISSING_FIELD, field, f"{field} is required but missing")
         return None
-    scale = schema.scale(column)
+    scale = schema.scales.get(column)
     if scale is not None and type(value) is str:
         try:
             raw = base64.b64decode(value, validate=True)
@@ -455,3 +479,7 @@ def _products(row, where, schema, deleting):
 
 
 _ROW_RULES = {"orders": _orders, "payments": _payments, "shipments": _shipments, "products": _products}
+
+
+# the fast path uses the rules above
+from ecommerce_warehouse.sources.changes.fast import usual_columns  # noqa: E402

@@ -30,8 +30,13 @@ class Schema:
 
     def __init__(self, schema):
         self.fields: dict[str, tuple[str | None, dict]] = {}
-        if type(schema) is not dict:
-            return
+        if type(schema) is dict:
+            self._read(schema)
+        # each field's name and scale, read once: looked up for every event's times and money
+        self.names = {field: self.name(field) for field in self.fields}
+        self.scales = {field: self.scale(field) for field in self.fields}
+
+    def _read(self, schema: dict) -> None:
         for part in schema.get("fields") or ():
             if type(part) is dict and part.get("field") in ("after", "before"):
                 for spec in part.get("fields") or ():
