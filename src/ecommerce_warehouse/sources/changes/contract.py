@@ -481,5 +481,5 @@ def _products(row, where, schema, deleting):
 _ROW_RULES = {"orders": _orders, "payments": _payments, "shipments": _shipments, "products": _products}
 
 
-# the fast path uses the rules above
-from ecommerce_warehouse.sources.changes.fast import usual_columns  # noqa: E402
+# Imported last: the fast path (fast.py) is built from the rules above.
+from ecommerce_warehouse.sources.changes.fast import usual_columns
