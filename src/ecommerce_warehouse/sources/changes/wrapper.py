@@ -12,6 +12,7 @@ the ingest stores S once, in raw_change_schemas).
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 
 import orjson
 
@@ -91,6 +92,10 @@ class KnownSchema:
         self.payload_at = self.middle_at + len(MIDDLE)
 
 
+# Unwrapped(text, key, schema text, schema, payload) without the Python-level __new__ of a
+# NamedTuple, as the reader makes its records: one per wrapped event.
+_new_unwrapped = partial(tuple.__new__, Unwrapped)
+
 _known: list[KnownSchema] = []      # the schemas met last, the last matched first
 
 
@@ -130,4 +135,4 @@ def unwrapped(raw: bytes, known: KnownSchema) -> Unwrapped | None:
         return None
     if orjson.dumps(payload) != payload_raw:
         return None
-    return Unwrapped(payload_raw.decode("utf-8"), known.key, known.text, known.says, payload)
+    return _new_unwrapped((payload_raw.decode("utf-8"), known.key, known.text, known.says, payload))
