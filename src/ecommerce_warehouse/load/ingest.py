@@ -159,6 +159,7 @@ def load_records(connection, source: Source, path: Path, batch: tuple, after_raw
     read = rejected = 0
     schemas = WrapperSchemas(connection, source)
     with insert_writer(connection, source, insert_columns(source), BATCH_COLUMNS) as insert:
+        rows_per_run = getattr(insert, "rows_per_run", INSERT_CHUNK)    # load/parts.py says why
         if judges is not None:          # the contract's checks on the other cores (load/parallel.py)
             for rows, refused in judges.judged(source, batch, _chunks(source, path, batch, after_raw_id,
                                                                       schemas)):
@@ -187,7 +188,7 @@ def load_records(connection, source: Source, path: Path, batch: tuple, after_raw
             if rejection is not None:
                 rejected += 1
                 rejections.append((raw_id, rejection.code, rejection.field, rejection.message))
-            if len(chunk) >= INSERT_CHUNK:
+            if len(chunk) >= rows_per_run:
                 schemas.store(insert)
                 insert.run(chunk)
                 chunk.clear()
