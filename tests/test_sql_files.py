@@ -177,8 +177,8 @@ def test_the_sqlite_session_twins_give_what_the_portable_files_give(tmp_path, mo
             load_files(db, path)
         sqlfiles.statements.cache_clear()
         for query in ("select * from stage_page_view_sessions order by rowid",
-                      "select page_view_key, session_id, view_number, time_on_page_seconds"
-                      " from fact_page_views order by page_view_key",
+                      ("select page_view_key, session_id, view_number, time_on_page_seconds"
+                       " from fact_page_views order by page_view_key"),
                       "select * from fact_sessions order by session_key"):
             assert rows(twin, query) == rows(portable, query)
         renamed += rows(twin, "select count(*) from stage_page_view_sessions"
