@@ -152,10 +152,9 @@ def test_the_sqlite_page_view_twin_gives_the_keys_the_portable_file_gives(tmp_pa
         rows(twin, "select 1, count(*), count(*) from fact_page_views")
 
 
-def test_the_sqlite_session_twins_give_what_the_portable_files_give(tmp_path, monkeypatch):
+def test_the_sqlite_session_twin_gives_what_the_portable_file_gives(tmp_path, monkeypatch):
     """transform/stage_page_view_sessions.sqlite.sql finds sessions by index lookups, the
-    portable file by window functions; transform/fact_sessions.sqlite.sql lets the rowid
-    number new sessions, the portable file a window function. Days loaded out of order
+    portable file by window functions. Days loaded out of order
     (the first day after the second renames sessions of it, the third extends some) give,
     after each load, the same stage and the same facts, keys included."""
     days = [path for path, _ in events_generator.generate(date(2025, 3, 1), date(2025, 3, 3), 40, 5,
@@ -164,7 +163,7 @@ def test_the_sqlite_session_twins_give_what_the_portable_files_give(tmp_path, mo
     portable_now = False
 
     def chosen_file(name: str, engine: str):
-        if portable_now and name in ("transform/stage_page_view_sessions", "transform/fact_sessions"):
+        if portable_now and name == "transform/stage_page_view_sessions":
             return original(name, "portable")
         return original(name, engine)
 
