@@ -202,7 +202,8 @@ def describe_error(engine: Engine, exc: BaseException) -> str | None:
         return f"cannot open {where}: {detail}"
     if isinstance(exc, duckdb.OutOfMemoryException):
         return (f"DuckDB ran out of memory on {where} (memory_limit {settings()['memory_limit']}, "
-                f"{ingest_settings('records')['memory_limit']} in an ingest; raise them with "
+                f"{ingest_settings('records')['memory_limit']} loading records / "
+                f"{ingest_settings('copies')['memory_limit']} in an ingest; raise them with "
                 f"WAREHOUSE_DUCKDB_MEMORY_LIMIT and WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT): {detail}")
     if isinstance(exc, (duckdb.SerializationException, duckdb.FatalException, duckdb.InternalException)):
         return f"database error on {where}: {detail}"

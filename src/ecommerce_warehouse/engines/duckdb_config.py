@@ -16,24 +16,30 @@ THREADS = 2
 # judging: a second DuckDB thread only burnt CPU there (1,000,000 lines: 16.6 s of user
 # CPU with two threads, 11.7 s with one), so the records load on INGEST_THREADS; the
 # duplicate check after them is one big query and keeps THREADS (with one it took 3.2 s
-# instead of 2.0 s). Both run under INGEST_MEMORY_LIMIT: 256 MB took the 1M ingest's peak
-# RSS from about 730 to 520 MB for 1.5 s more in the check, and a 3,000,000-line ingest
-# passes in it (192 MB ran out; measured; at 10M the check runs out of 512 MB too). The transform keeps MEMORY_LIMIT: at 3M it ran out of 256 MB.
+# instead of 2.0 s). The records load under RECORDS_MEMORY_LIMIT: the transaction's own
+# rows fill DuckDB's memory up to its limit before a row group goes to the file, so the
+# limit sets the load's peak RSS (1M lines: 64 MB 215-223 MB, 128 MB 280-290 MB, 256 MB
+# about 400 MB; read_json's 32 MiB buffer needs more than 32 MB). The duplicate check runs
+# under INGEST_MEMORY_LIMIT: at 1M it passes in 96 MB, at 3M it needs more than 128 MB and
+# passes in 256 MB; at 10M it runs out of 256 MB (measured).
 INGEST_THREADS = 1
+RECORDS_MEMORY_LIMIT = "64MB"
 INGEST_MEMORY_LIMIT = "256MB"
 EXTRA = "pip install 'ecommerce-warehouse[duckdb]'"
 
 
 def ingest_settings(step: str) -> dict[str, object]:
-    """DuckDB's threads and memory limit for a step of an ingest: 'records' (their loading)
-    or 'copies' (the duplicate check, on the connection's own threads).
-    ``WAREHOUSE_DUCKDB_INGEST_THREADS`` and ``WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT``
-    override INGEST_THREADS and INGEST_MEMORY_LIMIT."""
-    threads = (os.environ.get("WAREHOUSE_DUCKDB_INGEST_THREADS", INGEST_THREADS) if step == "records"
+    """DuckDB's threads and memory limit for a step of an ingest: 'records' (their loading,
+    under RECORDS_MEMORY_LIMIT) or 'copies' (the duplicate check, on the connection's own
+    threads, under INGEST_MEMORY_LIMIT). ``WAREHOUSE_DUCKDB_INGEST_THREADS`` overrides
+    INGEST_THREADS; ``WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT`` sets both steps' limit."""
+    records = step == "records"
+    threads = (os.environ.get("WAREHOUSE_DUCKDB_INGEST_THREADS", INGEST_THREADS) if records
                else settings()["threads"])
+    limit = RECORDS_MEMORY_LIMIT if records else INGEST_MEMORY_LIMIT
     return {
         "threads": int(threads),
-        "memory_limit": os.environ.get("WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT", INGEST_MEMORY_LIMIT),
+        "memory_limit": os.environ.get("WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT", limit),
     }
 
 
