@@ -195,18 +195,20 @@ def test_a_chunk_where_a_column_is_null_in_every_row_or_in_all_but_the_last_load
 
 
 def test_an_ingest_runs_on_its_own_threads_and_memory_and_gives_the_connection_its_own_back(duck, tmp_path):  # noqa: F811
-    """While a file's records load, DuckDB runs on INGEST_THREADS; the duplicate check on
-    the connection's own threads; both under INGEST_MEMORY_LIMIT; then the connection has
-    its own settings again, error or not."""
+    """While a file's records load, DuckDB runs on INGEST_THREADS under RECORDS_MEMORY_LIMIT;
+    the duplicate check on the connection's own threads under INGEST_MEMORY_LIMIT; then the
+    connection has its own settings again, error or not."""
     from ecommerce_warehouse.engines.duckdb import ENGINE
     from ecommerce_warehouse.engines.duckdb_config import (
         INGEST_MEMORY_LIMIT,
         INGEST_THREADS,
         MEMORY_LIMIT,
+        RECORDS_MEMORY_LIMIT,
         THREADS,
     )
 
     assert INGEST_THREADS != THREADS and INGEST_MEMORY_LIMIT != MEMORY_LIMIT, "the test would prove nothing"
+    assert RECORDS_MEMORY_LIMIT not in (INGEST_MEMORY_LIMIT, MEMORY_LIMIT), "the test would prove nothing"
     engine = ENGINE.open(f"duckdb:///{tmp_path / 'tuning.duckdb'}", wait_seconds=1)
 
     def tuning(connection) -> tuple:
@@ -224,7 +226,7 @@ def test_an_ingest_runs_on_its_own_threads_and_memory_and_gives_the_connection_i
         own = tuning(connection)
         assert own == as_set(THREADS, MEMORY_LIMIT)      # as every connection opens
         with ENGINE.ingest_tuning(connection, "records"):
-            assert tuning(connection) == as_set(INGEST_THREADS, INGEST_MEMORY_LIMIT)
+            assert tuning(connection) == as_set(INGEST_THREADS, RECORDS_MEMORY_LIMIT)
         assert tuning(connection) == own
         with ENGINE.ingest_tuning(connection, "copies"):
             assert tuning(connection) == as_set(THREADS, INGEST_MEMORY_LIMIT)

@@ -17,8 +17,10 @@ this module imports neither until a DuckDB warehouse is opened.
   checks commit together or not at all; DuckDB's write-ahead log makes a commit durable,
   and kill -9 at any point leaves the file as before or after the last commit.
 - **Run lock.** ``flock`` on ``<warehouse>.lock``, as for SQLite (``filelock``).
-- **Bulk rows** go in a chunk at a time as NumPy columns that DuckDB scans in C++
+- **Bulk rows** go in a chunk at a time as a JSON Lines file that DuckDB reads in C++
   (``duckdb_bulk``), never a statement per row.
+- **pandas** stays unimported: DuckDB's binding would import it at the first parameter
+  (``duckdb_driver``).
 - **Reading** through read-only connections with a statement check (``duckdb_read``).
 """
 
@@ -114,8 +116,8 @@ class DuckDB(WarehouseEngine):
 
     def bulk_writer(self, connection: Connection, name: str, statement: str,
                     columns: tuple[str, ...]) -> BulkWriter:
-        from ecommerce_warehouse.engines.duckdb_bulk import ColumnChunks
-        return ColumnChunks(connection, name, statement, columns)
+        from ecommerce_warehouse.engines.duckdb_bulk import JsonLinesChunks
+        return JsonLinesChunks(connection, name, statement, columns)
 
     @contextmanager
     def ingest_tuning(self, connection: Connection, step: str) -> Iterator[None]:
@@ -200,7 +202,8 @@ def describe_error(engine: Engine, exc: BaseException) -> str | None:
         return f"cannot open {where}: {detail}"
     if isinstance(exc, duckdb.OutOfMemoryException):
         return (f"DuckDB ran out of memory on {where} (memory_limit {settings()['memory_limit']}, "
-                f"{ingest_settings('records')['memory_limit']} in an ingest; raise them with "
+                f"{ingest_settings('records')['memory_limit']} loading records / "
+                f"{ingest_settings('copies')['memory_limit']} in an ingest; raise them with "
                 f"WAREHOUSE_DUCKDB_MEMORY_LIMIT and WAREHOUSE_DUCKDB_INGEST_MEMORY_LIMIT): {detail}")
     if isinstance(exc, (duckdb.SerializationException, duckdb.FatalException, duckdb.InternalException)):
         return f"database error on {where}: {detail}"

@@ -126,10 +126,11 @@ def session(connection) -> None:
 
 
 def wrapped(connection):
-    """A DuckDB connection as the duckdb_engine dialect hands it to SQLAlchemy."""
-    import duckdb_engine
+    """A DuckDB connection as the duckdb_engine dialect hands it to SQLAlchemy (binding
+    parameters without importing pandas: ``duckdb_driver``)."""
+    from ecommerce_warehouse.engines.duckdb_driver import Connection
 
-    return duckdb_engine.ConnectionWrapper(connection)
+    return Connection(connection)
 
 
 def read_only_engine(path: Path) -> Engine:
@@ -168,12 +169,15 @@ def run_query(path: Path, sql: str, params: Mapping[str, object],
     """Run one statement on a read-only connection: (columns, rows, truncated)."""
     import duckdb
 
+    from ecommerce_warehouse.engines.duckdb_driver import pandas_not_imported
+
     statement, bound = bind_user_sql(sql, params)
     check_statement(statement)
     connection = connect_waiting(str(path), read_only_settings(), DEFAULT_WAIT_SECONDS, read_only=True,
                                  lock=True)
     try:
-        cursor = connection.execute(statement, bound) if bound else connection.execute(statement)
+        with pandas_not_imported():
+            cursor = connection.execute(statement, bound) if bound else connection.execute(statement)
         if cursor.description is None:
             return [], [], False
         columns = [column[0] for column in cursor.description]
