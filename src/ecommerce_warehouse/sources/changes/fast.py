@@ -17,7 +17,7 @@ CPU the general way, 1.23 and 1.28 s with this path and the cached times and amo
 
 from __future__ import annotations
 
-from ecommerce_warehouse.sources.changes.contract import (
+from ecommerce_warehouse.sources.changes.fields import (
     _CURRENCY,
     _NONE_12,
     _NONE_20,
