@@ -41,28 +41,30 @@ moving_order as (
 ),
 
 milestone as (
-    select order_id, 1 as step, 'placed' as status, placed_us as at_us, placed_date_key as day_key
+    select order_id, 1 as step, placed_us as at_us, placed_date_key as day_key
     from moving_order
     union all
-    select order_id, 2, 'paid', paid_us, paid_date_key
+    select order_id, 2, paid_us, paid_date_key
     from moving_order where paid_us is not null
     union all
-    select order_id, 3, 'shipped', shipped_us, shipped_date_key
+    select order_id, 3, shipped_us, shipped_date_key
     from moving_order where shipped_us is not null
     union all
-    select order_id, 4, 'delivered', delivered_us, delivered_date_key
+    select order_id, 4, delivered_us, delivered_date_key
     from moving_order where delivered_us is not null
     union all
-    select order_id, 5, 'cancelled', cancelled_us, cancelled_date_key
+    select order_id, 5, cancelled_us, cancelled_date_key
     from moving_order where cancelled_us is not null
     union all
-    select order_id, 6, 'refunded', refunded_us, refunded_date_key
+    select order_id, 6, refunded_us, refunded_date_key
     from moving_order where refunded_us is not null
 ),
 
+-- the window sorts the milestone's step, not its status name: at 200k the window's rows
+-- 0.197 -> 0.170 s of CPU; the name comes back with the few summed changes
 ordered_milestone as (
     select
-        status,
+        step,
         day_key,
         lead(day_key) over (partition by order_id order by at_us, step) as next_day_key
     from milestone
@@ -72,21 +74,21 @@ ordered_milestone as (
 -- takes one away that day: no count changes, so both are left out (at 1M, 271,165 of the
 -- 505,783 milestones: the sum below reads 238,084 changes instead of 780,414)
 status_change as (
-    select day_key, status, 1 as change
+    select day_key, step, 1 as change
     from ordered_milestone
     where day_key > (select date_key from last_kept)
       and (next_day_key is null or next_day_key <> day_key)
     union all
-    select next_day_key, status, -1
+    select next_day_key, step, -1
     from ordered_milestone
     where next_day_key > (select date_key from last_kept)
       and next_day_key <> day_key
 ),
 
 change_by_day as (
-    select day_key, status, sum(change) as change
+    select day_key, step, sum(change) as change
     from status_change
-    group by day_key, status
+    group by day_key, step
 ),
 
 snapshot_day as (
@@ -97,23 +99,25 @@ snapshot_day as (
 ),
 
 status_name as (
-    select 'placed' as status
-    union all select 'paid'
-    union all select 'shipped'
-    union all select 'delivered'
-    union all select 'cancelled'
-    union all select 'refunded'
+    select 1 as step, 'placed' as status
+    union all select 2, 'paid'
+    union all select 3, 'shipped'
+    union all select 4, 'delivered'
+    union all select 5, 'cancelled'
+    union all select 6, 'refunded'
 )
 
+-- one grouped join, not a correlated sum per day and status: SQLite ran change_by_day
+-- again for each of the snapshot's rows (at 200k the statement 0.26 -> 0.23 s of CPU)
 select
     snapshot_day.date_key,
     status_name.status,
-    coalesce((select kept_count.orders from kept_count where kept_count.status = status_name.status), 0)
-    + (
-        select coalesce(sum(change_by_day.change), 0)
-        from change_by_day
-        where change_by_day.status = status_name.status
-          and change_by_day.day_key <= snapshot_day.date_key
-    )
+    coalesce(kept_count.orders, 0) + coalesce(sum(change_by_day.change), 0)
 from snapshot_day
 cross join status_name
+left join kept_count
+    on kept_count.status = status_name.status
+left join change_by_day
+    on change_by_day.step = status_name.step
+   and change_by_day.day_key <= snapshot_day.date_key
+group by snapshot_day.date_key, status_name.status, kept_count.orders
