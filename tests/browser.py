@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -107,19 +109,34 @@ def capture(url: str, shot: Path | None = None, width: int = 1280, height: int =
     """Open ``url`` in headless Chromium, wait until its text holds every word of ``ready``,
     then (after ``settle`` seconds) return the page's text and, if asked, save a PNG."""
     port = free_port()
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium's helper processes (renderer, GPU, crash handler) can outlive the main one
+    # and still write into the profile while it is being removed ("Directory not empty:
+    # 'Default'", seen once in CI): Chromium runs in a session of its own, and the whole
+    # group is stopped before the profile goes.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         browser = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}",
                                     f"--remote-debugging-port={port}", "about:blank"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
         try:
             address = devtools_page(port, timeout)
             return asyncio.run(_capture(address, url, shot, width, height, ready, settle, timeout))
         finally:
-            browser.terminate()
-            try:
-                browser.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                browser.kill()
+            _stop_group(browser)
+
+
+def _stop_group(browser: subprocess.Popen) -> None:
+    """SIGTERM to Chromium's process group, then SIGKILL to whatever of it is left."""
+    for signal_number, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(browser.pid, signal_number)
+        except ProcessLookupError:
+            break
+        try:
+            browser.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+    time.sleep(0.2)         # the group's last helpers close their files
 
 
 if __name__ == "__main__":
