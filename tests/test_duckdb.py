@@ -8,11 +8,15 @@ gates, busy runs and kill -9 run on DuckDB through ``backend`` (tests/test_backe
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
-from backends import Backend, duck  # noqa: F401  (fixture)
+from backends import Backend, duck, open_backend  # noqa: F401  (fixture)
 from conftest import SQL_DIR
+from ecommerce_warehouse import settings
 from ecommerce_warehouse.classroom import walkthrough
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from engine_helpers import (
@@ -59,9 +63,28 @@ def test_the_bad_input_corpus_gives_the_same_warehouse_on_sqlite_and_duckdb(duck
 
 # --- warehouse query on DuckDB ----------------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def five_lines_file(tmp_path_factory) -> Path:
+    """A DuckDB warehouse with five_lines_loaded, built once for the module (then closed)."""
+    folder = tmp_path_factory.mktemp("five_lines")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in (settings.DB_ENVVAR, settings.SCHEMA_ENVVAR, settings.WAIT_ENVVAR):
+            patch.delenv(name, raising=False)
+        backend = open_backend("duckdb", folder)
+        try:
+            return Path(five_lines_loaded(backend.warehouse(), folder).path)
+        finally:
+            backend.close()
+
+
 @pytest.fixture
-def loaded(duck, tmp_path):  # noqa: F811
-    return five_lines_loaded(duck.warehouse(), tmp_path)
+def loaded(duck, tmp_path, five_lines_file):  # noqa: F811
+    """A copy of the module's five-line warehouse: each test may try to change its own."""
+    copy = tmp_path / "five.duckdb"
+    for suffix in ("", ".wal"):
+        if Path(f"{five_lines_file}{suffix}").exists():
+            shutil.copyfile(f"{five_lines_file}{suffix}", f"{copy}{suffix}")
+    return duck.warehouse(copy)
 
 
 def test_query_binds_params_and_limits_rows(loaded):

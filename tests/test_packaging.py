@@ -44,11 +44,13 @@ def test_the_wheel_installs_and_runs_from_any_folder(tmp_path):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     bin_dir = env_dir / "bin"
-    run([bin_dir / "python", "-m", "pip", "install", "--quiet", wheel], cwd=tmp_path)
-    elsewhere = tmp_path / "somewhere" / "else"
-    elsewhere.mkdir(parents=True)
+    # no PYTHONPATH for pip either: a source folder on it (with its egg-info) reads as
+    # "already installed", and pip would skip the wheel
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("WAREHOUSE_", "PYTHON", "VIRTUAL_ENV"))}
+    run([bin_dir / "python", "-m", "pip", "install", "--quiet", wheel], cwd=tmp_path, env=env)
+    elsewhere = tmp_path / "somewhere" / "else"
+    elsewhere.mkdir(parents=True)
 
     shown = run([bin_dir / "python", "-c", "import ecommerce_warehouse, sys; print(ecommerce_warehouse.__file__)"],
                 cwd=elsewhere, env=env).stdout

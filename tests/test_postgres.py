@@ -14,9 +14,9 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from backends import Backend, pg  # noqa: F401  (fixture)
+from backends import Backend, open_backend, pg  # noqa: F401  (fixture)
 from conftest import SQL_DIR, VIEW_FILES
-from ecommerce_warehouse import sqlfiles
+from ecommerce_warehouse import settings, sqlfiles
 from ecommerce_warehouse.cli import run_pipeline_cli
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from ecommerce_warehouse.db import bulk_writer, open_engine, write_transaction
@@ -344,9 +344,19 @@ def test_many_rejects_across_chunks_keep_their_reasons(pg, tmp_path):  # noqa: F
 
 # --- warehouse query on PostgreSQL ---------------------------------------------------------------
 
-@pytest.fixture
-def loaded(pg, tmp_path):  # noqa: F811
-    return five_lines_loaded(pg.warehouse(), tmp_path)
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """One warehouse with five_lines_loaded for the module's query tests: queries only read
+    (each test checks that its own query changed nothing), so they share it."""
+    folder = tmp_path_factory.mktemp("five_lines")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in (settings.DB_ENVVAR, settings.SCHEMA_ENVVAR, settings.WAIT_ENVVAR):
+            patch.delenv(name, raising=False)
+        server = open_backend("postgresql", folder)
+        try:
+            yield five_lines_loaded(server.warehouse(), folder)
+        finally:
+            server.close()
 
 
 def test_query_binds_params_and_limits_rows(loaded):
