@@ -116,6 +116,17 @@ def test_a_replay_in_a_later_file_is_a_duplicate_and_a_changed_copy_conflicts(wa
         (1, "duplicate", None), (2, "rejected", "conflicting_duplicate")]
     assert warehouse.rows("select raw_text from rejected_records") == [(compact(changed),)]
     assert warehouse.rows("select count(*) from raw_change_schemas") == [(1,)]
+    # the identity is not stored as one text: the message, the quarantine's key and the view
+    # make change_id from the four columns, the same on every engine
+    change_id = "/".join(str(value) for value in warehouse.rows(
+        "select table_name, row_key, source_ts_ms, source_position from raw_changes where raw_id = 4")[0])
+    assert change_id.startswith("payments/PAY-2/")
+    assert warehouse.rows("select reject_field, reject_message from raw_changes where raw_id = 4") == [
+        ("change_id", (f"change_id {change_id} was already loaded with different content (first version: "
+                       f"{first}, record 2); the first version is kept"))]
+    assert warehouse.rows("select record_key from rejected_records") == [(change_id,)]
+    assert warehouse.rows("select change_id from raw_changes_received where raw_id in (2, 4)") == [
+        (change_id,), (change_id,)]
 
 
 def test_a_json_array_file_is_kept_the_same_way(warehouse, tmp_path):  # noqa: F811

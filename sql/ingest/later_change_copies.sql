@@ -2,9 +2,10 @@
 -- each with the first loaded version (grain: one raw_changes row of this batch)
 -- reads: raw_changes (this batch: raw_id > :after_raw_id, and earlier loaded rows with the
 -- same identity: table_name, row_key, source_ts_ms, source_position, by the index
--- raw_changes_loaded_row), raw_changes_received (their texts as received). As sql/ingest/later_copies.sql,
--- for change events: read in raw_id order in pages of :page_size; the ingest hashes just
--- these pairs (each record whole, as received: a wrapped record with its schema).
+-- raw_changes_loaded_row), raw_changes_received (their texts as received). As
+-- sql/ingest/later_copies.sql, for change events: read in raw_id order in pages of
+-- :page_size; the ingest hashes just these pairs (each record whole, as received: a
+-- wrapped record with its schema).
 select
     copy.raw_id,
     copy_received.received_text as raw_text,
