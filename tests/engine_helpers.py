@@ -123,7 +123,7 @@ EQUIVALENT = {
         order by fact.session_id""",
     "raw_changes": """
         select files.path, raw.record_number, raw.raw_text, raw.record_hash, raw.load_status,
-               raw.reject_reason, raw.reject_field, raw.reject_message, raw.change_id, raw.table_name,
+               raw.reject_reason, raw.reject_field, raw.reject_message, raw.table_name,
                raw.known_table, raw.op, raw.row_key, raw.source_ts_ms, raw.source_position,
                raw.change_ts, raw.change_date, raw.date_key, raw.order_created_at,
                raw.order_created_us, raw.order_updated_date_key, raw.amount_cents,

@@ -145,9 +145,12 @@ def test_times_iso_or_debezium_epochs():
 def test_the_envelope_rules():
     base = event("orders", "c", order("placed", T0), T0, 42)
     found = columns(base)
-    assert (found["change_id"], found["op"], found["source_position"], found["change_ts"]) == (
-        f"orders/ORD-1/{T0}/42", "c", 42, "2025-03-01T09:00:00.000000Z")
-    assert columns({"schema": {"type": "struct"}, "payload": base})["change_id"] == found["change_id"]
+    identity = ("table_name", "row_key", "source_ts_ms", "source_position")
+    assert ([found[name] for name in identity], found["op"], found["change_ts"]) == (
+        ["orders", "ORD-1", T0, 42], "c", "2025-03-01T09:00:00.000000Z")
+    assert "change_id" not in found     # not stored: raw_changes_received makes it from these
+    unwrapped = columns({"schema": {"type": "struct"}, "payload": base})
+    assert [unwrapped[name] for name in identity] == [found[name] for name in identity]
     assert rejected({**base, "op": "t"}) == ("unknown_op", "op")
     assert rejected({k: v for k, v in base.items() if k != "op"}) == ("missing_field", "op")
     assert rejected({**base, "source": {"table": "orders"}}) == ("missing_field", "source.ts_ms")

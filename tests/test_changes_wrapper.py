@@ -18,6 +18,7 @@ import pytest
 from backends import backend, duckdb_connect, require_duckdb, warehouse  # noqa: F401  (fixtures)
 from ecommerce_warehouse import settings
 from ecommerce_warehouse.load.records import decode
+from ecommerce_warehouse.model import schema
 from ecommerce_warehouse.sources.changes import contract
 from test_changes import HOUR, T0, event, order, payment, precise, wrapped
 
@@ -115,6 +116,17 @@ def test_a_replay_in_a_later_file_is_a_duplicate_and_a_changed_copy_conflicts(wa
         (1, "duplicate", None), (2, "rejected", "conflicting_duplicate")]
     assert warehouse.rows("select raw_text from rejected_records") == [(compact(changed),)]
     assert warehouse.rows("select count(*) from raw_change_schemas") == [(1,)]
+    # the identity is not stored as one text: the message, the quarantine's key and the view
+    # make change_id from the four columns, the same on every engine
+    change_id = "/".join(str(value) for value in warehouse.rows(
+        "select table_name, row_key, source_ts_ms, source_position from raw_changes where raw_id = 4")[0])
+    assert change_id.startswith("payments/PAY-2/")
+    assert warehouse.rows("select reject_field, reject_message from raw_changes where raw_id = 4") == [
+        ("change_id", (f"change_id {change_id} was already loaded with different content (first version: "
+                       f"{first}, record 2); the first version is kept"))]
+    assert warehouse.rows("select record_key from rejected_records") == [(change_id,)]
+    assert warehouse.rows("select change_id from raw_changes_received where raw_id in (2, 4)") == [
+        (change_id,), (change_id,)]
 
 
 def test_a_json_array_file_is_kept_the_same_way(warehouse, tmp_path):  # noqa: F811
@@ -148,16 +160,22 @@ def test_rows_loaded_before_the_upgrade_keep_their_whole_text(engine, tmp_path, 
     built = invoke("run", "--db", url, "--raw-dir", tmp_path / "raw", "--date", "2025-03-01", "--no-changes",
                    "--no-events")
     assert built.exit_code == 0, built.output
-    connection = connect(engine, db)          # what version 3 left: no schema_key, whole texts
-    try:
+    connection = connect(engine, db)          # what version 3 left: no schema_key, whole texts,
+    try:                                      # change_id stored (and indexed, on SQLite)
         connection.execute("drop view raw_changes_received")
         connection.execute("delete from etl_views where view_name = 'raw_changes_received'")
         connection.execute("drop table raw_change_schemas")
         connection.execute("alter table raw_changes drop column schema_key")
-        connection.execute("update etl_schema_versions set version = 3 where version = 4")
+        connection.execute("alter table raw_changes add column change_id text")
+        if engine == "sqlite":
+            connection.execute("create index raw_changes_loaded_change_id on raw_changes (change_id)"
+                               " where load_status = 'loaded'")
+        connection.execute(f"update etl_schema_versions set version = 3 where version = {schema.VERSION}")
         (file_id,) = connection.execute("select min(file_id) from etl_files").fetchone()
         columns, _ = contract.check(decode(line))
         named = dict(zip(contract.COLUMNS, columns))
+        named["change_id"] = "/".join(str(named[name]) for name in (
+            "table_name", "row_key", "source_ts_ms", "source_position"))
         connection.execute(
             "insert into raw_changes (raw_id, batch_id, source_file, record_number, raw_text, load_status,"
             " change_id, table_name, known_table, op, row_key, source_ts_ms, source_position, loaded_at)"
@@ -168,7 +186,19 @@ def test_rows_loaded_before_the_upgrade_keep_their_whole_text(engine, tmp_path, 
         connection.close()
 
     upgraded = invoke("upgrade", "--db", url)
-    assert upgraded.exit_code == 0 and "0004_change_schemas" in upgraded.output, upgraded.output
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "(0004_change_schemas, 0005_change_identity)" in upgraded.output, upgraded.output
+    connection = connect(engine, db)          # version 5: change_id no longer stored, nor indexed
+    try:
+        assert "change_id" not in [row[1] for row in connection.execute(
+            "select * from pragma_table_info('raw_changes')").fetchall()]
+        if engine == "sqlite":
+            assert connection.execute("select name from sqlite_master where type = 'index'"
+                                      " and name = 'raw_changes_loaded_change_id'").fetchall() == []
+        assert connection.execute("select change_id from raw_changes_received").fetchall() == [
+            (named["change_id"],)]
+    finally:
+        connection.close()
     path = tmp_path / "changes_20250302.jsonl"
     path.write_text(line + "\n")
     loaded = invoke("ingest", "--db", url, path)

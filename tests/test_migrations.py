@@ -216,7 +216,8 @@ def test_a_version_2_warehouse_without_the_change_events_tables_is_upgraded(tmp_
     assert refused.exit_code == 5 and "schema version 2" in refused.output, refused.output
     upgraded = invoke("upgrade", "--db", db)
     assert upgraded.exit_code == 0, upgraded.output
-    assert f"upgraded from version 2 to {schema.VERSION} (0003_changes, 0004_change_schemas)" in upgraded.output
+    assert (f"upgraded from version 2 to {schema.VERSION} (0003_changes, 0004_change_schemas, "
+            "0005_change_identity)") in upgraded.output
     status = invoke("status", "--db", db)
     assert status.exit_code == 0 and "raw_changes" in status.output, status.output
     with sqlite3.connect(db) as connection:

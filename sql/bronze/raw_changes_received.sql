@@ -16,7 +16,9 @@ select
     reject_reason,
     reject_field,
     reject_message,
-    change_id,
+    -- an event's identity as one text (not stored: raw_changes keeps its four columns)
+    table_name || '/' || row_key || '/' || cast(source_ts_ms as text)
+        || '/' || cast(source_position as text) as change_id,
     schema_key,
     case
         when schema_key is null then raw_text

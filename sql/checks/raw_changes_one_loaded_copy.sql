@@ -1,13 +1,15 @@
--- raw_changes_one_loaded_copy: at most one loaded change event per change_id in Bronze
+-- raw_changes_one_loaded_copy: at most one loaded change event per identity in Bronze
 -- severity: error
--- grain of failing rows: one row per change_id loaded more than once
--- reads: raw_changes (its partial index on change_id where load_status = 'loaded')
+-- grain of failing rows: one row per identity (table_name, row_key, source_ts_ms,
+--        source_position; shown as the text change_id) loaded more than once
+-- reads: raw_changes (its partial index raw_changes_loaded_row, on the identity's columns
+--        where load_status = 'loaded')
 -- scope: the Bronze rows of this run (raw_id in (:from_raw_id, :to_raw_id]); `warehouse check`
 --        passes the whole range, so on demand it covers everything.
 -- in a transform: runs on a second connection while the transform files run (it reads
 --        only Bronze; see raw_transactions_one_loaded_copy.sql)
 with loaded_elsewhere as (
-    select staged.change_id
+    select staged.table_name, staged.row_key, staged.source_ts_ms, staged.source_position
     from raw_changes as staged
     where staged.raw_id > :from_raw_id
       and staged.raw_id <= :to_raw_id
@@ -15,15 +17,28 @@ with loaded_elsewhere as (
       and exists (
           select 1
           from raw_changes as other_copy
-          where other_copy.change_id = staged.change_id
+          where other_copy.table_name = staged.table_name
+            and other_copy.row_key = staged.row_key
+            and other_copy.source_ts_ms = staged.source_ts_ms
+            and other_copy.source_position = staged.source_position
             and other_copy.load_status = 'loaded'
             and other_copy.raw_id <> staged.raw_id
       )
 )
 
-select change_id, count(*) as loaded_copies
-from raw_changes
-where load_status = 'loaded'
-  and change_id in (select change_id from loaded_elsewhere)
-group by change_id
+select
+    loaded.table_name || '/' || loaded.row_key || '/' || cast(loaded.source_ts_ms as text)
+        || '/' || cast(loaded.source_position as text) as change_id,
+    count(*) as loaded_copies
+from raw_changes as loaded
+inner join (
+    select distinct table_name, row_key, source_ts_ms, source_position
+    from loaded_elsewhere
+) as repeated
+    on repeated.table_name = loaded.table_name
+    and repeated.row_key = loaded.row_key
+    and repeated.source_ts_ms = loaded.source_ts_ms
+    and repeated.source_position = loaded.source_position
+where loaded.load_status = 'loaded'
+group by loaded.table_name, loaded.row_key, loaded.source_ts_ms, loaded.source_position
 having count(*) > 1

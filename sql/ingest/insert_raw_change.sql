@@ -4,7 +4,7 @@
 -- invalid ones as 'rejected' (set_change_reject_reason.sql then adds the reason).
 insert into raw_changes (
     raw_id, batch_id, source_file, loaded_at, record_number, raw_text, load_status,
-    change_id, table_name, known_table, op, row_key, source_ts_ms, source_position,
+    table_name, known_table, op, row_key, source_ts_ms, source_position,
     change_ts, change_date, date_key, order_id, user_id, order_status,
     order_created_at, order_created_us, order_created_date_key, order_updated_at,
     order_updated_us, order_updated_date_key, payment_id, payment_method, amount_cents,
@@ -15,7 +15,7 @@ insert into raw_changes (
 )
 values (
     :raw_id, :batch_id, :source_file, :loaded_at, :record_number, :raw_text,
-    :load_status, :change_id, :table_name, :known_table, :op, :row_key, :source_ts_ms,
+    :load_status, :table_name, :known_table, :op, :row_key, :source_ts_ms,
     :source_position, :change_ts, :change_date, :date_key, :order_id, :user_id,
     :order_status, :order_created_at, :order_created_us, :order_created_date_key,
     :order_updated_at, :order_updated_us, :order_updated_date_key, :payment_id,

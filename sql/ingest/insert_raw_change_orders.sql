@@ -6,14 +6,14 @@
 -- and an event of a table the warehouse does not model go through insert_raw_change.sql.
 insert into raw_changes (
     raw_id, batch_id, source_file, loaded_at, record_number, raw_text, load_status,
-    change_id, table_name, known_table, op, row_key, source_ts_ms, source_position,
+    table_name, known_table, op, row_key, source_ts_ms, source_position,
     change_ts, change_date, date_key, order_id, user_id, order_status, order_created_at,
     order_created_us, order_created_date_key, order_updated_at, order_updated_us,
     order_updated_date_key, schema_key
 )
 values (
     :raw_id, :batch_id, :source_file, :loaded_at, :record_number, :raw_text,
-    :load_status, :change_id, :table_name, :known_table, :op, :row_key, :source_ts_ms,
+    :load_status, :table_name, :known_table, :op, :row_key, :source_ts_ms,
     :source_position, :change_ts, :change_date, :date_key, :order_id, :user_id,
     :order_status, :order_created_at, :order_created_us, :order_created_date_key,
     :order_updated_at, :order_updated_us, :order_updated_date_key, :schema_key

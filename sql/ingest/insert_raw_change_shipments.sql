@@ -6,14 +6,14 @@
 -- and an event of a table the warehouse does not model go through insert_raw_change.sql.
 insert into raw_changes (
     raw_id, batch_id, source_file, loaded_at, record_number, raw_text, load_status,
-    change_id, table_name, known_table, op, row_key, source_ts_ms, source_position,
+    table_name, known_table, op, row_key, source_ts_ms, source_position,
     change_ts, change_date, date_key, order_id, shipment_id, carrier, shipped_at,
     shipped_us, shipped_date_key, delivered_at, delivered_us, delivered_date_key,
     schema_key
 )
 values (
     :raw_id, :batch_id, :source_file, :loaded_at, :record_number, :raw_text,
-    :load_status, :change_id, :table_name, :known_table, :op, :row_key, :source_ts_ms,
+    :load_status, :table_name, :known_table, :op, :row_key, :source_ts_ms,
     :source_position, :change_ts, :change_date, :date_key, :order_id, :shipment_id,
     :carrier, :shipped_at, :shipped_us, :shipped_date_key, :delivered_at, :delivered_us,
     :delivered_date_key, :schema_key

@@ -1,6 +1,7 @@
--- later_change_copies (DuckDB dialect): this batch's valid records whose change_id was loaded before them,
+-- later_change_copies (DuckDB dialect): this batch's valid records whose identity was loaded before them,
 -- each with the first loaded version (grain: as in later_change_copies.sql)
--- reads: raw_changes (this batch, and earlier loaded rows with the same ids),
+-- reads: raw_changes (this batch, and earlier loaded rows with the same identity: table_name,
+--        row_key, source_ts_ms, source_position),
 --        raw_change_schemas (a wrapped record's schema: its text rebuilt as
 --        bronze/raw_changes_received.sql does, here for the pairs found only)
 -- Why a twin: DuckDB runs the portable file's correlated lookups (the first version by
@@ -13,7 +14,7 @@
 --       the aggregate's held at once); this way a 1,000,000-line file's check passes in
 --       96 MB (and a fresh warehouse's earlier versions are none: an empty join).
 with batch_key as (
-    select distinct change_id
+    select distinct table_name, row_key, source_ts_ms, source_position
     from raw_changes
     where raw_id > :after_raw_id
       and load_status = 'loaded'
@@ -21,39 +22,46 @@ with batch_key as (
 
 earlier_version as (
     -- the first version loaded before this batch, of an id the batch holds
-    select loaded.change_id, min(loaded.raw_id) as raw_id
+    select loaded.table_name, loaded.row_key, loaded.source_ts_ms, loaded.source_position,
+        min(loaded.raw_id) as raw_id
     from raw_changes as loaded
-    inner join batch_key on batch_key.change_id = loaded.change_id
+    inner join batch_key
+        on batch_key.table_name = loaded.table_name and batch_key.row_key = loaded.row_key
+        and batch_key.source_ts_ms = loaded.source_ts_ms
+        and batch_key.source_position = loaded.source_position
     where loaded.raw_id <= :after_raw_id
       and loaded.load_status = 'loaded'
-    group by loaded.change_id
+    group by loaded.table_name, loaded.row_key, loaded.source_ts_ms, loaded.source_position
 ),
 
 batch_version as (
     -- an id this batch holds more than once: its first record here
-    select change_id, min(raw_id) as raw_id
+    select table_name, row_key, source_ts_ms, source_position, min(raw_id) as raw_id
     from raw_changes
     where raw_id > :after_raw_id
       and load_status = 'loaded'
-    group by change_id
+    group by table_name, row_key, source_ts_ms, source_position
     having count(*) > 1
 ),
 
 first_version as (
     -- an id loaded once is only this batch's own record: no copy to find
-    select change_id, min(raw_id) as raw_id
+    select table_name, row_key, source_ts_ms, source_position, min(raw_id) as raw_id
     from (
-        select change_id, raw_id from earlier_version
+        select table_name, row_key, source_ts_ms, source_position, raw_id from earlier_version
         union all
-        select change_id, raw_id from batch_version
+        select table_name, row_key, source_ts_ms, source_position, raw_id from batch_version
     ) as found
-    group by change_id
+    group by table_name, row_key, source_ts_ms, source_position
 ),
 
 later_copy as (
     select copy.raw_id, first_version.raw_id as original_raw_id
     from raw_changes as copy
-    inner join first_version on first_version.change_id = copy.change_id
+    inner join first_version
+        on first_version.table_name = copy.table_name and first_version.row_key = copy.row_key
+        and first_version.source_ts_ms = copy.source_ts_ms
+        and first_version.source_position = copy.source_position
     where copy.raw_id > :after_raw_id
       and copy.load_status = 'loaded'
       and first_version.raw_id < copy.raw_id

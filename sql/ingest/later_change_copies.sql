@@ -1,9 +1,11 @@
--- later_change_copies: this batch's valid change events whose change_id was loaded before them,
+-- later_change_copies: this batch's valid change events whose identity was loaded before them,
 -- each with the first loaded version (grain: one raw_changes row of this batch)
 -- reads: raw_changes (this batch: raw_id > :after_raw_id, and earlier loaded rows with the
--- same ids), raw_changes_received (their texts as received). As sql/ingest/later_copies.sql,
--- for change events: read in raw_id order in pages of :page_size; the ingest hashes just
--- these pairs (each record whole, as received: a wrapped record with its schema).
+-- same identity: table_name, row_key, source_ts_ms, source_position, by the index
+-- raw_changes_loaded_row), raw_changes_received (their texts as received). As
+-- sql/ingest/later_copies.sql, for change events: read in raw_id order in pages of
+-- :page_size; the ingest hashes just these pairs (each record whole, as received: a
+-- wrapped record with its schema).
 select
     copy.raw_id,
     copy_received.received_text as raw_text,
@@ -17,7 +19,10 @@ inner join raw_changes as original
     on original.raw_id = (
         select min(earliest.raw_id)
         from raw_changes as earliest
-        where earliest.change_id = copy.change_id
+        where earliest.table_name = copy.table_name
+          and earliest.row_key = copy.row_key
+          and earliest.source_ts_ms = copy.source_ts_ms
+          and earliest.source_position = copy.source_position
           and earliest.load_status = 'loaded'
     )
 inner join raw_changes_received as original_received
@@ -27,7 +32,10 @@ where copy.raw_id > :after_raw_id
   and exists (
       select 1
       from raw_changes as earlier
-      where earlier.change_id = copy.change_id
+      where earlier.table_name = copy.table_name
+        and earlier.row_key = copy.row_key
+        and earlier.source_ts_ms = copy.source_ts_ms
+        and earlier.source_position = copy.source_position
         and earlier.load_status = 'loaded'
         and earlier.raw_id < copy.raw_id
   )

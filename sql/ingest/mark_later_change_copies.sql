@@ -1,6 +1,8 @@
--- mark_later_change_copies: one loaded change event per change_id; the first one wins
--- (grain: one raw_changes row of this batch that repeats a change_id)
--- reads: raw_changes (this batch, and earlier loaded rows with the same ids)
+-- mark_later_change_copies: one loaded change event per identity; the first one wins
+-- (grain: one raw_changes row of this batch that repeats an event's identity)
+-- reads: raw_changes (this batch, and earlier loaded rows with the same identity: table_name,
+-- row_key, source_ts_ms, source_position, by the index raw_changes_loaded_row). The message
+-- names the identity as the text change_id '<table>/<row key>/<source ts_ms>/<position>'.
 -- As sql/ingest/mark_later_copies.sql: a later copy with identical content (same
 -- record_hash) becomes 'duplicate', skipped and counted; one with other content is
 -- 'rejected' as conflicting_duplicate: the same table, key and position with other
@@ -17,7 +19,10 @@ with later_copy as (
         on original.raw_id = (
             select min(earliest.raw_id)
             from raw_changes as earliest
-            where earliest.change_id = copy.change_id
+            where earliest.table_name = copy.table_name
+              and earliest.row_key = copy.row_key
+              and earliest.source_ts_ms = copy.source_ts_ms
+              and earliest.source_position = copy.source_position
               and earliest.load_status = 'loaded'
         )
     where copy.raw_id > :after_raw_id
@@ -33,7 +38,9 @@ set load_status = later_copy.new_status,
     reject_field = case when later_copy.new_status = 'rejected'
                         then 'change_id' end,
     reject_message = case when later_copy.new_status = 'rejected'
-        then 'change_id ' || raw_changes.change_id
+        then 'change_id ' || raw_changes.table_name || '/' || raw_changes.row_key
+            || '/' || cast(raw_changes.source_ts_ms as text)
+            || '/' || cast(raw_changes.source_position as text)
             || ' was already loaded with different content (first version: '
             || later_copy.original_file || ', record '
             || cast(later_copy.original_record as text)

@@ -17,7 +17,6 @@ create table if not exists raw_changes (
     reject_reason       text,
     reject_field        text,
     reject_message      text,
-    change_id           text,
     table_name          text,
     known_table         bigint check (known_table = 0 or known_table = 1),
     op                  text    check (op = 'c' or op = 'u' or op = 'd' or op = 'r'),

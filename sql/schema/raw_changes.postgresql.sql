@@ -1,7 +1,8 @@
 -- raw_changes (PostgreSQL dialect): Bronze + staging of change events (grain: as in raw_changes.sql)
 -- keys: raw_id surrogate PK, given by the ingest in load order (as on SQLite); batch_id
 --       names an etl_files row (audited by checks/raw_changes_counts_reconcile.sql, not
---       declared, as for raw_transactions); change_id unique among loaded rows
+--       declared, as for raw_transactions); an event's identity (table_name, row_key,
+--       source_ts_ms, source_position) unique among loaded rows, as on SQLite
 -- load: as schema/raw_changes.sql (same columns, same order); rows arrive by COPY.
 --       Why a twin: PostgreSQL types: bigint ids, epochs and cents, timestamptz, date, and
 --       text compared byte-wise (collate "C"), as on SQLite.
@@ -17,7 +18,6 @@ create table if not exists raw_changes (
     reject_reason       text    collate "C",
     reject_field        text    collate "C",
     reject_message      text    collate "C",
-    change_id           text    collate "C",
     table_name          text    collate "C",
     known_table         integer check (known_table in (0, 1)),
     op                  text    collate "C" check (op in ('c', 'u', 'd', 'r')),
@@ -60,11 +60,8 @@ create table if not exists raw_changes (
     schema_key          text    collate "C"
 );
 
-create index if not exists raw_changes_loaded_change_id
-    on raw_changes (change_id)
-    where load_status = 'loaded';
-
--- the merge and the lifecycle read one row's events in event-time order
+-- the merge and the lifecycle read one row's events in event-time order; the ingest's
+-- duplicate check and raw_changes_one_loaded_copy find an event's other copies by it
 create index if not exists raw_changes_loaded_row
     on raw_changes (table_name, row_key, source_ts_ms, source_position)
     where load_status = 'loaded';

@@ -1,9 +1,12 @@
 -- raw_changes: Bronze + staging of change events (Debezium), one row per input record (grain: one row per input record: file, record_number)
 -- keys: raw_id surrogate PK, given by the ingest in load order (a file's records get the
 --       ids after the highest in raw_changes, in file order: the transform watermark);
---       batch_id references etl_files; change_id ('<table>/<row key>/<source ts_ms>/<position>')
---       unique among rows whose load_status = 'loaded' (ensured by
---       sql/ingest/mark_later_change_copies.sql: a replayed event is a counted duplicate)
+--       batch_id references etl_files; an event's identity (table_name, row_key,
+--       source_ts_ms, source_position) unique among rows whose load_status = 'loaded'
+--       (ensured by sql/ingest/mark_later_change_copies.sql: a replayed event is a counted
+--       duplicate), looked up by the index raw_changes_loaded_row; raw_changes_received
+--       shows it as the text change_id ('<table>/<row key>/<source ts_ms>/<position>'),
+--       which is not stored: 58 bytes a row and an index of its own (docs/BENCHMARKS.md)
 -- load: `warehouse ingest` appends every record exactly as received (raw_text), valid or
 --       not, except that a record of the exact shape {"schema":<S>,"payload":<P>} whose
 --       schema S is stored once in raw_change_schemas keeps P's text and S's key
@@ -27,7 +30,6 @@ create table if not exists raw_changes (
     reject_reason       text,
     reject_field        text,
     reject_message      text,
-    change_id           text,
     table_name          text,
     known_table         integer check (known_table = 0 or known_table = 1),
     op                  text    check (op = 'c' or op = 'u' or op = 'd' or op = 'r'),
@@ -70,11 +72,8 @@ create table if not exists raw_changes (
     schema_key          text
 );
 
-create index if not exists raw_changes_loaded_change_id
-    on raw_changes (change_id)
-    where load_status = 'loaded';
-
--- the merge and the lifecycle read one row's events in event-time order
+-- the merge and the lifecycle read one row's events in event-time order; the ingest's
+-- duplicate check and raw_changes_one_loaded_copy find an event's other copies by it
 create index if not exists raw_changes_loaded_row
     on raw_changes (table_name, row_key, source_ts_ms, source_position)
     where load_status = 'loaded';

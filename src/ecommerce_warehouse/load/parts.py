@@ -1,6 +1,6 @@
 """A Bronze insert split by the kind of record, where rows go one statement each.
 
-A kind whose Bronze table is wide and mostly NULL (``raw_changes``: 47 columns, of which
+A kind whose Bronze table is wide and mostly NULL (``raw_changes``: 46 columns, of which
 a change event fills 15-20, depending on its table) may declare, beside its ``insert``
 file, one insert file per part (``IngestSql.insert_parts``: the ``changes`` kind's
 ``insert_raw_change_<table>.sql``) and, in its contract, the column that names a row's

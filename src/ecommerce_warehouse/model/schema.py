@@ -48,6 +48,7 @@ MIGRATIONS = (
     Migration(2, "0002_sources"),
     Migration(3, "0003_changes"),
     Migration(4, "0004_change_schemas"),
+    Migration(5, "0005_change_identity"),
 )
 VERSION = MIGRATIONS[-1].version       # the schema version of this release
 FIRST_VERSION = 1                      # release 0.1.0's, which recorded none

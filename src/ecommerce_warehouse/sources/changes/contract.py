@@ -14,8 +14,10 @@ decimal string, and a time is an ISO-8601 string or epoch milliseconds (an integ
 15 digits or more is microseconds).
 
 The order of truth is ``source.ts_ms``, then the source position (``lsn``, else ``pos``,
-else 0). Each event gets a ``change_id`` (table, row key, ts_ms, position): the same
-event delivered again has the same id and is skipped as a duplicate at ingest. Events of
+else 0). An event's identity is (table, row key, ts_ms, position), the columns
+``table_name``, ``row_key``, ``source_ts_ms`` and ``source_position`` (shown as the text
+``change_id`` by the view ``raw_changes_received``): the same event delivered again has
+the same identity and is skipped as a duplicate at ingest. Events of
 tables the warehouse does not model are kept (``known_table = 0``) and reported.
 
 A wrapped record's schema is the same long text for every event of a table (about 1.8 KB
@@ -78,7 +80,7 @@ TABLE_KEYS = {"orders": "order_id", "payments": "payment_id", "shipments": "ship
 
 # The typed columns of raw_changes that check() fills, in this order.
 COLUMNS = (
-    "change_id", "table_name", "known_table", "op", "row_key", "source_ts_ms", "source_position",
+    "table_name", "known_table", "op", "row_key", "source_ts_ms", "source_position",
     "change_ts", "change_date", "date_key",
     "order_id", "user_id", "order_status",
     "order_created_at", "order_created_us", "order_created_date_key",
@@ -91,7 +93,7 @@ COLUMNS = (
     "schema_key",
 )
 NO_COLUMNS = (None,) * len(COLUMNS)
-_ROW_COLUMNS = COLUMNS[10:-1]
+_ROW_COLUMNS = COLUMNS[9:-1]
 # The columns a valid event of each modelled table can fill: the envelope, its table's row
 # columns (as the row rules below return them) and schema_key; every other column is NULL.
 # Where Bronze rows go one statement each (executemany), the ingest binds only these, with
@@ -99,10 +101,10 @@ _ROW_COLUMNS = COLUMNS[10:-1]
 # 206,539 rows took 1.71 s of CPU, each table's own 21-27 columns 1.15-1.20 s (measured).
 PART_COLUMN = "table_name"
 PARTS = {
-    "orders": (*COLUMNS[:10], *COLUMNS[10:19], "schema_key"),
-    "payments": (*COLUMNS[:10], "order_id", *COLUMNS[19:27], "schema_key"),
-    "shipments": (*COLUMNS[:10], "order_id", *COLUMNS[27:35], "schema_key"),
-    "products": (*COLUMNS[:10], *COLUMNS[35:39], "schema_key"),
+    "orders": (*COLUMNS[:9], *COLUMNS[9:18], "schema_key"),
+    "payments": (*COLUMNS[:9], "order_id", *COLUMNS[18:26], "schema_key"),
+    "shipments": (*COLUMNS[:9], "order_id", *COLUMNS[26:34], "schema_key"),
+    "products": (*COLUMNS[:9], *COLUMNS[34:38], "schema_key"),
 }
 
 
@@ -208,8 +210,7 @@ def _check_payload(record, schema: Schema, key_of_schema: str | None) -> tuple:
         key = _key(row, key_column, row_field)
         columns = _ROW_RULES[table](row, row_field, schema, op == "d")
         known = 1
-    change_id = f"{table}/{key}/{ts_ms}/{position}"
-    return (change_id, table, known, op, key, ts_ms, position, *moment, *columns, key_of_schema)
+    return (table, known, op, key, ts_ms, position, *moment, *columns, key_of_schema)
 
 
 def _position(source: dict) -> int:

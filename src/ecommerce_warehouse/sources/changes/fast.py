@@ -72,7 +72,7 @@ def usual_columns(event, schema: Schema, schema_key: str | None) -> tuple | None
     columns = columns_of(row, schema)
     if columns is None:
         return None
-    return (f"{table}/{key}/{ts_ms}/{position}", table, 1, op, key, ts_ms, position,
+    return (table, 1, op, key, ts_ms, position,
             *_from_micros(ts_ms * 1000), *columns, schema_key)
 
 
