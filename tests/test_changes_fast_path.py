@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import depth
@@ -78,8 +78,21 @@ def general(payload: dict, schema: wrapper.Schema) -> tuple:
         return None, refused.rejection
 
 
+# Found by this property in CI once: an unmodelled table's row with an integer beyond 64 bits
+# (the general path's digest of it raised a TypeError); kept as an example tried every run.
+HUGE_INTEGER_EVENT = {
+    "before": {"order_id": "ORD-1", "user_id": "U1", "status": "placed",
+               "created_at": "2025-03-01T09:00:00.000Z", "updated_at": "2025-03-01T09:00:00.000Z"},
+    "after": {"order_id": -9_223_372_036_854_775_809, "user_id": "U1", "status": "paid",
+              "created_at": "2025-03-01T09:00:00.000Z", "updated_at": "2025-03-01T09:01:00.000Z"},
+    "op": "u", "source": {"table": "c", "ts_ms": 1_740_819_660_000, "lsn": 3},
+    "ts_ms": 1_740_819_660_007,
+}
+
+
 @settings(max_examples=depth(400, 3000), deadline=None)
 @given(events())
+@example((HUGE_INTEGER_EVENT, False))
 def test_the_fast_path_agrees_with_the_general_path(drawn):
     payload, in_wrapper = drawn
     schema = wrapper.Schema(wrapped({})["schema"]) if in_wrapper else wrapper.NO_SCHEMA

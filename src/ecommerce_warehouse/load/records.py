@@ -152,8 +152,17 @@ def duplicate_key_rejection(text: str | bytes) -> Rejection | None:
 
 
 def record_hash(value) -> str:
-    """A digest of the record's canonical JSON (sorted keys, no spaces): equal content, equal hash."""
-    canonical = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    """A digest of the record's canonical JSON (sorted keys, no spaces): equal content, equal hash.
+
+    orjson writes no integer beyond 64 bits, and only the lenient decoder makes one (for a
+    record orjson refused, e.g. one with a NaN beside it): such a record is written by the
+    standard encoder instead. The same text always decodes the same way, so its copies
+    still get one hash."""
+    try:
+        canonical = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        canonical = json.dumps(value, sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False).encode()
     return hashlib.blake2b(canonical, digest_size=16).hexdigest()
 
 
