@@ -6,13 +6,17 @@ corpus, the one-line error check and the documents that list the SQL twins.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from backends import Backend
+from backends import Backend, open_backend
 from conftest import SQL_DIR, VIEW_FILES
+from ecommerce_warehouse import settings
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from ecommerce_warehouse.generate import changes as changes_generator
 from ecommerce_warehouse.generate import events as events_generator
@@ -303,6 +307,21 @@ def five_lines_loaded(warehouse, folder: Path):
          "user": {"user_id": f"U{n % 2}"}, "product": {"product_id": "P1"}} for n in range(1, 6)])
     assert warehouse.load(path).error is None
     return warehouse
+
+
+@contextmanager
+def five_lines_module_warehouse(engine: str, folder: Path) -> Iterator:
+    """A warehouse of ``engine`` with five_lines_loaded, for a module fixture: opened with
+    none of the test run's warehouse variables set (a module fixture has no monkeypatch of
+    its own), closed when the block ends."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in (settings.DB_ENVVAR, settings.SCHEMA_ENVVAR, settings.WAIT_ENVVAR):
+            patch.delenv(name, raising=False)
+        backend = open_backend(engine, folder)
+        try:
+            yield five_lines_loaded(backend.warehouse(), folder)
+        finally:
+            backend.close()
 
 
 def query(db: str, *args: str):

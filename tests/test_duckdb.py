@@ -16,7 +16,6 @@ from click.testing import CliRunner
 
 from backends import Backend, duck, open_backend  # noqa: F401  (fixture)
 from conftest import SQL_DIR
-from ecommerce_warehouse import settings
 from ecommerce_warehouse.classroom import walkthrough
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from engine_helpers import (
@@ -26,7 +25,7 @@ from engine_helpers import (
     assert_same,
     corpus_files,
     design_text,
-    five_lines_loaded,
+    five_lines_module_warehouse,
     generated_runs,
     load_runs,
     one_line_error,
@@ -67,14 +66,8 @@ def test_the_bad_input_corpus_gives_the_same_warehouse_on_sqlite_and_duckdb(duck
 def five_lines_file(tmp_path_factory) -> Path:
     """A DuckDB warehouse with five_lines_loaded, built once for the module (then closed)."""
     folder = tmp_path_factory.mktemp("five_lines")
-    with pytest.MonkeyPatch.context() as patch:
-        for name in (settings.DB_ENVVAR, settings.SCHEMA_ENVVAR, settings.WAIT_ENVVAR):
-            patch.delenv(name, raising=False)
-        backend = open_backend("duckdb", folder)
-        try:
-            return Path(five_lines_loaded(backend.warehouse(), folder).path)
-        finally:
-            backend.close()
+    with five_lines_module_warehouse("duckdb", folder) as loaded:
+        return Path(loaded.path)
 
 
 @pytest.fixture

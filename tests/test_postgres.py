@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from backends import Backend, open_backend, pg  # noqa: F401  (fixture)
 from conftest import SQL_DIR, VIEW_FILES
-from ecommerce_warehouse import settings, sqlfiles
+from ecommerce_warehouse import sqlfiles
 from ecommerce_warehouse.cli import run_pipeline_cli
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
 from ecommerce_warehouse.db import bulk_writer, open_engine, write_transaction
@@ -32,7 +32,7 @@ from engine_helpers import (
     assert_same,
     corpus_files,
     design_text,
-    five_lines_loaded,
+    five_lines_module_warehouse,
     generated_runs,
     load_runs,
     one_line_error,
@@ -348,15 +348,8 @@ def test_many_rejects_across_chunks_keep_their_reasons(pg, tmp_path):  # noqa: F
 def loaded(tmp_path_factory):
     """One warehouse with five_lines_loaded for the module's query tests: queries only read
     (each test checks that its own query changed nothing), so they share it."""
-    folder = tmp_path_factory.mktemp("five_lines")
-    with pytest.MonkeyPatch.context() as patch:
-        for name in (settings.DB_ENVVAR, settings.SCHEMA_ENVVAR, settings.WAIT_ENVVAR):
-            patch.delenv(name, raising=False)
-        server = open_backend("postgresql", folder)
-        try:
-            yield five_lines_loaded(server.warehouse(), folder)
-        finally:
-            server.close()
+    with five_lines_module_warehouse("postgresql", tmp_path_factory.mktemp("five_lines")) as loaded:
+        yield loaded
 
 
 def test_query_binds_params_and_limits_rows(loaded):
