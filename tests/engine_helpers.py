@@ -1,4 +1,4 @@
-"""What the engine test files share (test_postgres.py, test_duckdb.py, test_parallel_ingest.py):
+"""What the engine test files share (test_postgres.py, test_duckdb.py):
 the rows compared across engines, the runs and tricky batches loaded on each, the bad input
 corpus, the one-line error check and the documents that list the SQL twins.
 """

@@ -44,8 +44,7 @@ def measure_engine(folder: Path, json_path: str, lines: int, timeout: float | No
     say(f"[{lines:,}] DuckDB engine: transformed in {tra['seconds']:.2f} s")
     steps = {
         "ingest": figures(ing["seconds"], ing["records_read"], ing["peak_rss_bytes"],
-                          records_loaded=ing["records_loaded"],
-                          workers_peak_rss_bytes=ing.get("children_peak_rss_bytes")),
+                          records_loaded=ing["records_loaded"]),
         "transform": figures(tra["seconds"], tra["staged_rows"], tra["peak_rss_bytes"],
                              rows_changed=tra["rows_changed"]),
     }

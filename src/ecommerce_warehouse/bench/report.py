@@ -63,9 +63,6 @@ def format_report(document: dict) -> str:
             step = run["steps"][name]
             out.append(f"  {name:<11}{step['seconds']:>10.2f}{rate(step['lines_per_second']):>12}"
                        f"{step['seconds_per_million_lines']:>11.1f}{_mb(step['peak_rss_bytes']):>12}")
-        if run["steps"]["ingest"].get("workers_peak_rss_bytes"):
-            out.append(f"  (ingest's judging workers: {_mb(run['steps']['ingest']['workers_peak_rss_bytes'])} "
-                       "peak RSS each, beside the step's own)")
         out.append(f"  database file {_mb(run['database_bytes'])} after transform; "
                    f"line counts {'match' if run['counts_match'] else 'DO NOT match'} "
                    f"(fact_orders {run['tables'].get('fact_orders', 0):,})")
@@ -81,9 +78,6 @@ def format_report(document: dict) -> str:
                 step = duck["steps"][name]
                 out.append(f"  {name:<11}{step['seconds']:>10.2f}{rate(step['lines_per_second']):>12}"
                            f"{step['seconds_per_million_lines']:>11.1f}{_mb(step['peak_rss_bytes']):>12}")
-            if duck["steps"]["ingest"].get("workers_peak_rss_bytes"):
-                out.append(f"  (ingest's judging workers: {_mb(duck['steps']['ingest']['workers_peak_rss_bytes'])} "
-                           "peak RSS each)")
             out.append(f"  database file {_mb(duck['database_bytes'])} after transform; line counts "
                        f"{'match' if duck['counts_match'] else 'DO NOT match'}")
         if run.get("export"):

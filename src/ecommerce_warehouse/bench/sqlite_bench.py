@@ -234,7 +234,6 @@ def _measure_size(folder: Path, size: int, options: BenchOptions, say: Progress)
                                  catalogue_seconds=round(gen["catalogue_seconds"], 4)),
         "ingest": step_figures(ing["seconds"], ing["records_read"], ing["peak_rss_bytes"],
                                records_loaded=ing["records_loaded"],
-                               workers_peak_rss_bytes=ing.get("children_peak_rss_bytes"),
                                duplicates_skipped=ing["duplicates_skipped"],
                                records_rejected=ing["records_rejected"]),
         "transform": step_figures(tra["seconds"], tra["staged_rows"], tra["peak_rss_bytes"],

@@ -89,9 +89,6 @@ def _child_main(connection, worker: str, kwargs: dict) -> None:
         else:
             maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         result["peak_rss_bytes"] = _rss_bytes(maxrss)
-        # the ingest's judging workers (load/parallel.py), reported beside the step's own
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        result["children_peak_rss_bytes"] = _rss_bytes(children) if children else None
         connection.send(("ok", result))
     except BenchError as exc:
         connection.send(("error", str(exc)))
@@ -105,7 +102,6 @@ def run_in_child(worker: str, timeout: float | None = None, **kwargs) -> dict:
     """Run ``WORKERS[worker](**kwargs)`` in a fresh 'spawn' child; return its result dict."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    # not a daemon: the ingest starts worker processes of its own (load/parallel.py)
     process = context.Process(target=_child_main, args=(sender, worker, kwargs),
                               name=f"bench-{worker}", daemon=False)
     process.start()

@@ -23,7 +23,6 @@ from sqlalchemy.engine import Engine
 from ecommerce_warehouse import engines, sources
 from ecommerce_warehouse.db import bulk_writer, query_sql, run_sql, utc_now, write_transaction
 from ecommerce_warehouse.errors import InputFileError, NulCharacterError
-from ecommerce_warehouse.load import parallel
 from ecommerce_warehouse.load.parts import insert_writer
 from ecommerce_warehouse.load.reader import file_format, read_records
 from ecommerce_warehouse.load.records import Unwrapped, bronze_row, decode, record_hash
@@ -143,8 +142,7 @@ class WrapperSchemas:
 
 
 def load_records(connection, source: Source, path: Path, batch: tuple, after_raw_id: int,
-                 on_progress: Callable[[int], None] | None,
-                 judges: parallel.Judges | None = None) -> tuple[int, int]:
+                 on_progress: Callable[[int], None] | None) -> tuple[int, int]:
     """Write every record of the file to Bronze, in chunks; return (read, rejected).
 
     The records get the raw_ids after ``after_raw_id`` (the caller holds the write lock),
@@ -160,23 +158,6 @@ def load_records(connection, source: Source, path: Path, batch: tuple, after_raw
     schemas = WrapperSchemas(connection, source)
     with insert_writer(connection, source, insert_columns(source), BATCH_COLUMNS) as insert:
         rows_per_run = getattr(insert, "rows_per_run", INSERT_CHUNK)    # load/parts.py says why
-        if judges is not None:          # the contract's checks on the other cores (load/parallel.py)
-            for rows, refused in judges.judged(source, batch, _chunks(source, path, batch, after_raw_id,
-                                                                      schemas)):
-                read += len(rows)
-                rejected += len(refused)
-                rejections.extend(refused)
-                schemas.store(insert)
-                insert.run(rows)
-                if len(rejections) >= INSERT_CHUNK:
-                    insert.finish()
-                    reasons.run(rejections)
-                    rejections.clear()
-                if on_progress:
-                    on_progress(read)
-            insert.finish()
-            reasons.run(rejections)
-            return read, rejected
         for record in read_records(path, contract.decode_fast):
             judged = judge(record)
             read += 1
@@ -202,23 +183,6 @@ def load_records(connection, source: Source, path: Path, batch: tuple, after_raw
         insert.run(chunk)
     reasons.run(rejections)
     return read, rejected
-
-
-def _chunks(source: Source, path: Path, batch: tuple, after_raw_id: int,
-            schemas: WrapperSchemas) -> Iterator[tuple[int, list]]:
-    """The file's records in chunks for the workers: (first raw id, items), in file order."""
-    items: list = []
-    first = position = after_raw_id + 1
-    for record in read_records(path, source.contract.decode_fast):
-        if type(record.value) is Unwrapped:
-            schemas.note(record.value)
-        items.append(parallel.pack(source, record, position, batch))
-        position += 1
-        if len(items) >= INSERT_CHUNK:
-            yield first, items
-            first, items = position, []
-    if items:
-        yield first, items
 
 
 def nul_refusal(source: Source, path: Path) -> InputFileError:
@@ -293,8 +257,7 @@ def mark_later_copies(connection, source: Source, after_raw_id: int) -> tuple[in
 
 
 def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None = None,
-                on_progress: Callable[[int], None] | None = None,
-                judges: parallel.Judges | None = None) -> FileResult:
+                on_progress: Callable[[int], None] | None = None) -> FileResult:
     """Load one file of kind ``source`` in one transaction; a refused file loads nothing and
     is registered as refused."""
     started = time.perf_counter()
@@ -324,7 +287,7 @@ def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None =
             with tuning(connection, "records"), paused_gc():
                 try:
                     read, rejected = load_records(connection, source, path, batch, last_raw_id,
-                                                  on_progress, judges)
+                                                  on_progress)
                 except NulCharacterError:
                     raise nul_refusal(source, path) from None
             if bulk:
@@ -364,20 +327,13 @@ def ingest_files(engine: Engine, files: Sequence[BatchFile], run, progress=None,
     caller stopped half-way knows which files are loaded); returned.
     """
     results = [] if into is None else into
-    big = [item for item in files if parallel.wanted(item.path)]
-    judges = parallel.Judges({item.source.name: item.source for item in big}.values()) if big else None
-    try:
-        for item in files:
-            counter = progress.counter(f"ingest {item.path.name}", "records") if progress else None
-            result = ingest_file(engine, item.path, item.source, run.run_id, counter,
-                                 judges if item in big else None)
-            run.step("ingest", str(item.path), result.records_loaded, result.seconds)
-            results.append(result)
-            if progress:
-                progress.line(describe_file(result))
-    finally:
-        if judges is not None:
-            judges.close()
+    for item in files:
+        counter = progress.counter(f"ingest {item.path.name}", "records") if progress else None
+        result = ingest_file(engine, item.path, item.source, run.run_id, counter)
+        run.step("ingest", str(item.path), result.records_loaded, result.seconds)
+        results.append(result)
+        if progress:
+            progress.line(describe_file(result))
     return results
 
 
