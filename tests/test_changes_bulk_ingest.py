@@ -46,3 +46,29 @@ def test_a_bulk_file_loads_the_same_rows_and_keeps_the_indexes(backend, tmp_path
     assert [row[2] for row in bulk.rows(BRONZE)].count(None) == 0
     if backend.name in INDEXES:
         assert bulk.rows(INDEXES[backend.name]) == [("raw_changes_loaded_row",)]
+
+
+def test_a_bulk_file_without_copies_skips_the_look_up_of_each_record(backend, tmp_path, monkeypatch):  # noqa: F811
+    """After a bulk file, one pass over the identity index finds no event loaded twice, so
+    the look-up of each record's earlier copies is not run; the rows are the same."""
+    path = tmp_path / "changes_20250301.jsonl"
+    path.write_text(compact(wrapped(paid(1000, "PAY-1", T0))) + "\n"
+                    + compact(wrapped(paid(2000, "PAY-2", T0 + 1000))) + "\n")
+    by_record = backend.warehouse("by_record")
+    assert by_record.load(path, source="changes").status == "succeeded"
+    monkeypatch.setattr(ingest, "BULK_RECORDS", 0)
+    monkeypatch.setattr(ingest, "BULK_RECORD_BYTES", 1)
+    asked = []
+    real_query = ingest.query_sql
+
+    def spied(connection, name, *args, **kwargs):
+        asked.append(name)
+        return real_query(connection, name, *args, **kwargs)
+
+    monkeypatch.setattr(ingest, "query_sql", spied)
+    bulk = backend.warehouse("bulk")
+    assert bulk.load(path, source="changes").status == "succeeded"
+    assert "ingest/any_change_copies" in asked
+    assert "ingest/later_change_copies" not in asked
+    assert bulk.rows(BRONZE) == by_record.rows(BRONZE)
+    assert [row[4] for row in bulk.rows(BRONZE)] == ["loaded", "loaded"]
