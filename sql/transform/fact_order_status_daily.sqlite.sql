@@ -1,4 +1,4 @@
--- fact_order_status_daily (SQLite dialect): the periodic snapshot, as fact_order_status_daily.sql (grain: one row per day and status)
+-- fact_order_status_daily (SQLite dialect): replace the periodic snapshot from the first day the run can change (grain: as in fact_order_status_daily.sql)
 -- keys: (date_key, status)
 -- reads: as fact_order_status_daily.sql
 -- Rule: as fact_order_status_daily.sql. Why a twin: each milestone's next one (the
