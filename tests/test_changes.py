@@ -435,12 +435,13 @@ def test_the_json_schema_agrees_with_the_contract(record):
 
 
 SQLITE_TWINS = ("transform/silver_orders_current", "transform/silver_payments_current",
-                "transform/silver_shipments_current")
+                "transform/silver_shipments_current", "transform/fact_order_status_daily")
 
 
 def test_the_sqlite_merge_twins_give_what_the_portable_files_give(tmp_path, monkeypatch):
     """The SQLite twins of the orders', payments' and shipments' merges (every event offered
-    to the upsert, newest first) change the same rows, count the same and lead to the same
+    to the upsert, newest first) and of the daily snapshot (each milestone's next one from
+    the order's own row, no window) change the same rows, count the same and lead to the same
     facts and keys as the portable files every other engine
     runs: four generated days, one run each, out of date order (late events, replays)."""
     written = [path for path, _ in changes_generator.generate(date(2025, 3, 18), date(2025, 3, 21), 30, 9,

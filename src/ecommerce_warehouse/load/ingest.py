@@ -218,15 +218,22 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def mark_later_copies(connection, source: Source, after_raw_id: int) -> tuple[int, int]:
+def mark_later_copies(connection, source: Source, after_raw_id: int,
+                      bulk: bool = False) -> tuple[int, int]:
     """Demote this file's later copies of already loaded records (same record id).
 
     Only records whose id was loaded before get a record_hash, computed here for each
     copy and its first version; the kind's ``mark_later_copies`` file then marks an
     identical copy 'duplicate' and a different one 'rejected'. Returns (duplicates,
-    conflicting copies). The file's rows are those after ``after_raw_id``.
+    conflicting copies). The file's rows are those after ``after_raw_id``. After a
+    ``bulk`` file, a kind with an ``any_copies`` file first asks whether any id is loaded
+    twice at all (one pass over its index, in order, instead of a look-up per record):
+    if not, there is nothing to demote.
     """
     statements = source.ingest
+    if bulk and statements.any_copies is not None \
+            and query_sql(connection, statements.any_copies).first() is None:
+        return 0, 0
     hashes = bulk_writer(connection, statements.set_record_hash, ("raw_id", "record_hash"))
     duplicates = conflicting = 0
     after = after_raw_id
@@ -293,7 +300,7 @@ def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None =
             if bulk:
                 run_sql(connection, statements.bulk_after)
             with tuning(connection, "copies"):
-                duplicates, conflicting = mark_later_copies(connection, source, last_raw_id)
+                duplicates, conflicting = mark_later_copies(connection, source, last_raw_id, bulk)
             rejected += conflicting
             if rejected:
                 run_sql(connection, statements.copy_rejects, {"after_raw_id": last_raw_id})

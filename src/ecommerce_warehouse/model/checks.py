@@ -130,20 +130,28 @@ def run_checks(connection: Connection, jobs: list[CheckJob] | None = None,
         if in_transform and enforced_by(job.name, dialect):
             results.append(outcome(job.name, dialect, ()))
             continue
-        rows = (dict(row._mapping) for row in query_sql(connection, job.name, job.params))
-        results.append(outcome(job.name, dialect, rows))
+        results.append(outcome(job.name, dialect, query_sql(connection, job.name, job.params),
+                               _mapped))
     return results
 
 
-def outcome(name: str, dialect: str, rows) -> CheckResult:
-    """A check's outcome from its failing rows (keeping the first few as the sample)."""
+def outcome(name: str, dialect: str, rows, as_dict=None) -> CheckResult:
+    """A check's outcome from its failing rows (keeping the first few as the sample).
+
+    ``as_dict`` makes a sample row a dict: only the sample's rows are made into dicts, the
+    rest are only counted (a warning that fails for every one of 231,152 orders took 0.78 s
+    of CPU with a dict made of each)."""
     count = 0
     sample = []
     for row in rows:
         count += 1
         if len(sample) < SAMPLE_ROWS:
-            sample.append(row)
+            sample.append(row if as_dict is None else as_dict(row))
     return CheckResult(name.split("/")[-1], severity_of(name, dialect), count, sample)
+
+
+def _mapped(row) -> dict:
+    return dict(row._mapping)
 
 
 # Checks a kind declares as reading only Bronze and the registry (``checks_beside``) run
@@ -212,8 +220,8 @@ class ChecksAlongside:
                             bound = tuple(params[key] for key in compiled.positiontup)
                         cursor.execute(compiled.string, bound)
                         columns = [column[0] for column in cursor.description]
-                        found[name] = outcome(name, dialect.name,
-                                              (dict(zip(columns, row)) for row in cursor))
+                        found[name] = outcome(name, dialect.name, cursor,
+                                              lambda row, columns=columns: dict(zip(columns, row)))
                 finally:
                     cursor.close()
             finally:

@@ -57,7 +57,9 @@ class IngestSql:
     the Bronze table's indexes dropped, then built again in one pass); ``insert_parts``
     (part, file) pairs: where rows go one statement each, a 'loaded' row of a part the
     contract names (``PART_COLUMN``, ``PARTS``) goes through its part's file, which binds
-    only the columns that part can fill (load/parts.py).
+    only the columns that part can fill (load/parts.py); ``any_copies`` (optional) gives a
+    row when any record id is loaded twice in the whole Bronze table: after a bulk file,
+    none means the file has no later copies, and ``later_copies`` is not run.
     """
 
     insert: str
@@ -71,6 +73,7 @@ class IngestSql:
     bulk_before: str | None = None
     bulk_after: str | None = None
     insert_parts: tuple[tuple[str, str], ...] = ()
+    any_copies: str | None = None
 
 
 @dataclass(frozen=True)

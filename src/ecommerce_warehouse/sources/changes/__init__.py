@@ -26,6 +26,7 @@ SOURCE = Source(
         later_copies="ingest/later_change_copies",
         set_record_hash="ingest/set_change_record_hash",
         mark_later_copies="ingest/mark_later_change_copies",
+        any_copies="ingest/any_change_copies",
         copy_rejects="ingest/copy_change_rejects",
         last_raw_id="ingest/last_change_raw_id",
         store_schema="ingest/store_raw_change_schema",

@@ -25,6 +25,7 @@ from ecommerce_warehouse.sources.changes.fields import (
     MAX_MS,
     ORDER_STATUSES,
     PAYMENT_STATUSES,
+    _at,
     _cents,
     _from_micros,
     _products,
@@ -33,43 +34,50 @@ from ecommerce_warehouse.sources.changes.fields import (
 )
 from ecommerce_warehouse.sources.changes.wrapper import Schema
 
-# The row image each op's columns come from; a delete ("d": before) goes the general way.
-_ROW_IMAGE = {"c": "after", "u": "after", "r": "after"}
+# The ops whose columns come from the after image; a delete ("d": before) goes the general way.
+_USUAL_OPS = frozenset(("c", "u", "r"))
 _ORDER_STATUSES = frozenset(ORDER_STATUSES)
 _PAYMENT_STATUSES = frozenset(PAYMENT_STATUSES)
 _MAX_POSITION = 2**63
+_MAX_US = MAX_MS * 1000
 
 
 def usual_columns(event, schema: Schema, schema_key: str | None) -> tuple | None:
     """The COLUMNS of a usual valid event (the payload), or None: the general path judges it.
-    A field rule may raise Refused (contract.py): the caller then judges it generally too."""
+    A field rule may raise Refused (contract.py): the caller then judges it generally too.
+
+    A field the usual event always has is read by subscript, not ``dict.get`` (a missing
+    one raises KeyError: the general path judges the event and names it); the optional
+    ones (``lsn``/``pos``, a user, an update time) by ``get``."""
     if type(event) is not dict:
         return None
-    op = event.get("op")
-    source = event.get("source")
-    if type(op) is not str or type(source) is not dict:
-        return None
-    row_image = _ROW_IMAGE.get(op)
-    table = source.get("table")
-    ts_ms = source.get("ts_ms")
-    if row_image is None or type(table) is not str or type(ts_ms) is not int or not 0 <= ts_ms <= MAX_MS:
-        return None
-    position = source.get("lsn")
-    if position is None:
-        position = source.get("pos")
+    try:
+        op = event["op"]
+        source = event["source"]
+        if type(op) is not str or op not in _USUAL_OPS or type(source) is not dict:
+            return None
+        table = source["table"]
+        ts_ms = source["ts_ms"]
+        if type(table) is not str or type(ts_ms) is not int or not 0 <= ts_ms <= MAX_MS:
+            return None
+        position = source.get("lsn")
         if position is None:
-            position = 0
-    if type(position) is not int or not 0 <= position < _MAX_POSITION:
+            position = source.get("pos")
+            if position is None:
+                position = 0
+        if type(position) is not int or not 0 <= position < _MAX_POSITION:
+            return None
+        rule = _ROWS.get(table)
+        row = event["after"]        # op c, u or r: the after image (a delete goes the general way)
+        if rule is None or type(row) is not dict:
+            return None
+        key_column, columns_of = rule
+        key = row[key_column]
+        if type(key) is not str or not key or key.isspace():
+            return None
+        columns = columns_of(row, schema)
+    except KeyError:
         return None
-    rule = _ROWS.get(table)
-    row = event.get(row_image)
-    if rule is None or type(row) is not dict:
-        return None
-    key_column, columns_of = rule
-    key = row.get(key_column)
-    if type(key) is not str or not key or key.isspace():
-        return None
-    columns = columns_of(row, schema)
     if columns is None:
         return None
     return (table, 1, op, key, ts_ms, position,
@@ -82,11 +90,11 @@ def _filled(value) -> bool:
 
 def _orders(row: dict, schema: Schema) -> tuple | None:
     user_id = row.get("user_id")
-    status = row.get("status")
+    status = row["status"]
     if (user_id is not None and type(user_id) is not str) or type(status) is not str \
             or status not in _ORDER_STATUSES:
         return None
-    created = row.get("created_at")
+    created = row["created_at"]
     created = _TIMES_READ.get(created) if type(created) is str else None
     if created is None:
         created = _time(row, "created_at", "after", schema, True)
@@ -100,16 +108,23 @@ def _orders(row: dict, schema: Schema) -> tuple | None:
 
 
 def _payments(row: dict, schema: Schema) -> tuple | None:
-    order_id = row.get("order_id")
-    method = row.get("method")
-    currency = row.get("currency")
-    status = row.get("status")
+    order_id = row["order_id"]
+    method = row["method"]
+    currency = row["currency"]
+    status = row["status"]
     if not (_filled(order_id) and _filled(method) and type(currency) is str and type(status) is str
             and status in _PAYMENT_STATUSES and _CURRENCY.fullmatch(currency)):
         return None
+    created = row["created_at"]
+    # Debezium's MicroTimestamp (the schema says so, read once): its cached (text, micros,
+    # date_key) at once, without _time's reading of the schema's name for every event
+    if type(created) is int and "created_at" in schema.micros and 0 <= created <= _MAX_US:
+        created = _at(created)
+    else:
+        created = _time(row, "created_at", "after", schema, True)
     return (order_id, None, None, None, None, None, None, None, None, row["payment_id"], method,
             _cents(row, "amount", "after", schema, True), currency, status,
-            *_time(row, "created_at", "after", schema, True), *_NONE_12)
+            *created, *_NONE_12)
 
 
 def _general(rule):
