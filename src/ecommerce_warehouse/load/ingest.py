@@ -219,7 +219,7 @@ def paused_gc() -> Iterator[None]:
 
 
 def mark_later_copies(connection, source: Source, after_raw_id: int,
-                      bulk: bool = False) -> tuple[int, int]:
+                      bulk: bool) -> tuple[int, int]:
     """Demote this file's later copies of already loaded records (same record id).
 
     Only records whose id was loaded before get a record_hash, computed here for each
