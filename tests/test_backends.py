@@ -17,6 +17,10 @@ from backends import backend, warehouse  # noqa: F401  (fixtures)
 from conftest import CHECK_FILES, batch, line
 from ecommerce_warehouse.cli import run_pipeline_cli
 from ecommerce_warehouse.cli import warehouse as warehouse_cli
+from ecommerce_warehouse.db import open_engine, write_transaction
+from ecommerce_warehouse.model import checks
+from ecommerce_warehouse.model.checks import CheckJob, ChecksAlongside, run_checks
+from ecommerce_warehouse.sources.transactions import SOURCE as TRANSACTIONS
 from faults_helpers import assert_one_line_error, child_command, console_script, finish, run, start, wait_for
 
 RUN_PIPELINE = console_script("run_pipeline")
@@ -106,6 +110,35 @@ def test_failed_error_check_rolls_back_and_keeps_the_last_good_state(warehouse, 
     assert repaired.exit_code == 0, repaired.output
     assert warehouse.rows("select transaction_id from fact_orders order by transaction_id") == [
         ("T1",), ("T2",), ("T3",)]
+
+
+def test_bronze_checks_in_a_child_process_find_what_the_transform_connection_finds(
+        warehouse, tmp_path):  # noqa: F811
+    """A big run's Bronze-only checks run in a child process beside the transform
+    (ChecksAlongside); they must find exactly what the transform's own connection finds,
+    on every engine whose readers never wait for the writer (DuckDB runs them itself)."""
+    records = [line(f"T{n}", "2025-03-01") for n in range(1, 6)]
+    warehouse.load(batch(tmp_path, "transactions_a.jsonl", records + [records[0]]))   # T1 twice
+    # a buggy tool marks the skipped copy loaded and miscounts the file
+    warehouse.execute("update raw_transactions set load_status = 'loaded' where load_status = 'duplicate'")
+    warehouse.execute("update etl_files set records_read = records_read + 1")
+    engine = open_engine(warehouse.db)
+    scope = {**checks.check_parameters(), "from_raw_id": 0, "to_raw_id": 2**62, "from_order_key": 0}
+    names = TRANSACTIONS.checks_beside
+    with write_transaction(engine) as connection:
+        alongside = ChecksAlongside(connection, [CheckJob(name, scope) for name in names], lines=2**62)
+        with alongside:
+            found = alongside.results()
+        plain = {f"checks/{result.name}": result.as_dict()
+                 for result in run_checks(connection, [CheckJob(name, scope) for name in names])}
+    engine.dispose()
+    if warehouse.backend == "duckdb":
+        assert not alongside.parallel and found == {}
+        return
+    assert {name: result.as_dict() for name, result in found.items()} == plain
+    assert {result.status for result in found.values()} == {"fail"}
+    assert found["checks/raw_transactions_one_loaded_copy"].sample == [
+        {"transaction_id": "T1", "loaded_copies": 2}]
 
 
 def test_check_command_records_history_and_exits_3_on_failure(warehouse, tmp_path):  # noqa: F811

@@ -46,6 +46,11 @@ class WarehouseEngine:
         raise ValueError(f"--schema is for engines that keep several warehouses in one database; "
                          f"{self.name} does not (give another --db instead)")
 
+    def db_of(self, engine: Engine) -> str:
+        """The --db value that opens ``engine``'s warehouse again, password included (it goes
+        to a child process, ``checks.ChecksAlongside``; never print it)."""
+        return engine.url.render_as_string(hide_password=False)
+
     def local_file(self, db: str) -> Path | None:
         """The local file the warehouse is, if it is one (None for a server)."""
         return None

@@ -177,6 +177,10 @@ class PostgreSQL(WarehouseEngine):
     def with_schema(self, db: str, schema: str | None) -> str:
         return with_schema(db, schema)
 
+    def db_of(self, engine: Engine) -> str:
+        # the engine's URL is the server's; the warehouse's schema goes back in
+        return with_schema(super().db_of(engine), schema_of(engine))
+
     def open(self, db: str, wait_seconds: float, create: bool = True) -> Engine:
         return open_engine(url_of(db), wait_seconds, create)
 

@@ -8,7 +8,8 @@ check is recorded and shown, never fatal. Every outcome is appended to dq_check_
 from __future__ import annotations
 
 import json
-import threading
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from ecommerce_warehouse import engines, sources, sqlfiles
-from ecommerce_warehouse.db import query_sql, run_sql, utc_now
+from ecommerce_warehouse.db import open_engine, query_sql, run_sql, utc_now
 from ecommerce_warehouse.model import core
 
 SAMPLE_ROWS = 5
@@ -155,27 +156,32 @@ def _mapped(row) -> dict:
 
 
 # Checks a kind declares as reading only Bronze and the registry (``checks_beside``) run
-# on a second connection while the transform files run, ...
+# in a child process while the transform files run, ...
 # ... if the run stages at least this many Bronze rows: for a small run they take a few
-# milliseconds, less than opening the second connection costs (≈20 ms, measured).
+# milliseconds, less than starting the child costs (about 0.25 s of the other core's CPU).
 ALONGSIDE_LINES = 50_000
 
 
 class ChecksAlongside:
-    """Run checks that read only Bronze and the registry in a thread, on a connection of
-    their own, while the transform's connection runs the transform files (a second core
-    does the work).
+    """Run checks that read only Bronze and the registry in a child process, on a
+    connection of its own, while the transform's connection runs the transform files (a
+    second core does the work).
 
     The transform holds the warehouse's only write transaction, so nothing can change
-    Bronze or the registry until it commits: the second connection reads exactly the rows
-    the transform reads (it sees committed data, and the transform writes neither table).
-    The connection is taken from the pool as a plain DB-API connection, whose statements
+    Bronze or the registry until it commits: the child reads exactly the rows the transform
+    reads (it sees committed data, and the transform writes neither table). Its statements
     are autocommit reads (SQLite's ``BEGIN IMMEDIATE`` would wait for the transform), and
-    only where the engine says a reader and the writer never wait for each other
-    (``reads_beside_a_writer``: SQLite in WAL mode on a file, PostgreSQL). Otherwise, for a run smaller than
-    ``ALONGSIDE_LINES``, or if anything goes wrong on the way, ``results()`` is empty and
-    ``run_checks`` runs the checks on the transform's own connection instead, with the
-    usual errors.
+    it runs only where the engine says a reader and the writer never wait for each other
+    (``reads_beside_a_writer``: SQLite in WAL mode on a file, PostgreSQL). Otherwise, for
+    a run smaller than ``ALONGSIDE_LINES``, or if anything goes wrong on the way,
+    ``results()`` is empty and ``run_checks`` runs the checks on the transform's own
+    connection instead, with the usual errors.
+
+    A process, not a thread: two threads of one process running SQLite statements at once
+    take turns at SQLite's process-wide locks (its allocator's, on every allocation). With
+    ``raw_changes_one_loaded_copy`` in a thread beside it, the 1M change events' merge into
+    silver_orders_current took 1.42-1.64 s instead of 0.93 s (docs/BENCHMARKS.md); a child
+    process ("spawn": a fresh interpreter) shares none of them.
     """
 
     def __init__(self, connection: Connection, jobs: list[CheckJob], lines: int):
@@ -183,52 +189,69 @@ class ChecksAlongside:
         self.jobs = jobs
         big = lines >= ALONGSIDE_LINES
         self.parallel = big and bool(jobs) and engines.of(connection).reads_beside_a_writer(connection)
-        self.found: dict[str, CheckResult] = {}
-        self.thread: threading.Thread | None = None
+        self.found: dict[str, CheckResult] | None = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.future: Future | None = None
 
     def __enter__(self) -> Self:
         if self.parallel:
-            self.thread = threading.Thread(target=self._run, name="checks-alongside", daemon=True)
-            self.thread.start()
+            try:
+                self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                self.future = self.pool.submit(
+                    run_apart, engines.of(self.engine).db_of(self.engine), self.jobs)
+            except Exception:   # noqa: BLE001 - run_checks runs them itself
+                self._close()
         return self
 
     def __exit__(self, *_exc) -> None:
-        if self.thread is not None:
-            self.thread.join()
+        self._close()
 
     def results(self) -> dict[str, CheckResult]:
-        """The outcomes, by manifest name, once the thread is done (empty if it failed)."""
-        if self.thread is not None:
-            self.thread.join()
+        """The outcomes, by manifest name, once the child is done (empty if it failed)."""
+        if self.found is None:
+            self.found = {}
+            if self.future is not None:
+                try:
+                    self.found = self.future.result()
+                except Exception:   # noqa: BLE001 - run_checks runs them again, with the usual errors
+                    self.found = {}
         return self.found
 
-    def _run(self) -> None:
-        found = {}
+    def _close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def run_apart(db: str, jobs: list[CheckJob]) -> dict[str, CheckResult]:
+    """Run the jobs on a new engine of the warehouse ``db`` (in ChecksAlongside's child)."""
+    engine = open_engine(db, create=False)
+    try:
+        dialect = engine.dialect
+        connection = engine.raw_connection()
         try:
-            dialect = self.engine.dialect
-            connection = self.engine.raw_connection()
+            cursor = connection.driver_connection.cursor()
             try:
-                cursor = connection.driver_connection.cursor()
-                try:
-                    for job in self.jobs:
-                        name, params = job.name, job.params
-                        (statement,) = sqlfiles.statements(name, dialect.name)
-                        compiled = text(statement).compile(dialect=dialect)
-                        if compiled.positiontup is None:        # a named paramstyle
-                            bound = {key: params[key] for key in compiled.params}
-                        else:
-                            bound = tuple(params[key] for key in compiled.positiontup)
-                        cursor.execute(compiled.string, bound)
-                        columns = [column[0] for column in cursor.description]
-                        found[name] = outcome(name, dialect.name, cursor,
-                                              lambda row, columns=columns: dict(zip(columns, row)))
-                finally:
-                    cursor.close()
+                found = {}
+                for job in jobs:
+                    name, params = job.name, job.params
+                    (statement,) = sqlfiles.statements(name, dialect.name)
+                    compiled = text(statement).compile(dialect=dialect)
+                    if compiled.positiontup is None:        # a named paramstyle
+                        bound = {key: params[key] for key in compiled.params}
+                    else:
+                        bound = tuple(params[key] for key in compiled.positiontup)
+                    cursor.execute(compiled.string, bound)
+                    columns = [column[0] for column in cursor.description]
+                    found[name] = outcome(name, dialect.name, cursor,
+                                          lambda row, columns=columns: dict(zip(columns, row)))
+                return found
             finally:
-                connection.close()      # back to the pool (PostgreSQL: its read is rolled back)
-        except Exception:   # noqa: BLE001 - run_checks runs them again, with the usual errors
-            return
-        self.found = found
+                cursor.close()
+        finally:
+            connection.close()      # PostgreSQL: its read is rolled back
+    finally:
+        engine.dispose()
 
 
 def record_results(connection: Connection, run_id: int, results: list[CheckResult]) -> None:
