@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -280,6 +282,27 @@ def test_loading_the_same_file_again_is_a_reported_no_op(db_path, two_days):
     assert second.error is None and second.status == "succeeded"
     assert rows(db_path, "select count(*), status from etl_files group by status") == [(1, "loaded")]
     assert rows(db_path, "select * from fact_orders order by order_key") == fact_before
+
+
+def test_a_copy_of_a_loaded_file_under_a_new_name_loads_nothing(db_path, two_days, tmp_path):
+    """A new path's digest is known only once its records are written (the file is hashed
+    beside its load): the copy's transaction is rolled back, and it is reported as the
+    file it copies, as an unchanged path is."""
+    first = load(db_path, two_days[0])
+    bronze_before = rows(db_path, "select * from raw_transactions order by raw_id")
+    copy = tmp_path / "copies" / two_days[0].name
+    copy.parent.mkdir()
+    shutil.copyfile(two_days[0], copy)
+
+    second = load(db_path, copy)
+
+    (result,) = second.files
+    assert (result.status, result.file_id, result.records_read) == (
+        "already_loaded", first.files[0].file_id, first.files[0].records_read)
+    assert rows(db_path, "select path, status from etl_files") == [(str(two_days[0]), "loaded")]
+    assert rows(db_path, "select * from raw_transactions order by raw_id") == bronze_before
+    assert rows(db_path, "select sha256 from etl_files") == [
+        (hashlib.sha256(two_days[0].read_bytes()).hexdigest(),)]
 
 
 def _record(tid: str, ts: str = "2025-03-01T10:00:00Z") -> dict:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
 from collections.abc import Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Self
