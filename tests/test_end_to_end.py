@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from conftest import load, rows
 
 STAR_TABLES = ("dim_users", "dim_products", "dim_date", "fact_orders")
@@ -284,14 +286,17 @@ def test_loading_the_same_file_again_is_a_reported_no_op(db_path, two_days):
     assert rows(db_path, "select * from fact_orders order by order_key") == fact_before
 
 
-def test_a_copy_of_a_loaded_file_under_a_new_name_loads_nothing(db_path, two_days, tmp_path):
-    """A new path's digest is known only once its records are written (the file is hashed
-    beside its load): the copy's transaction is rolled back, and it is reported as the
-    file it copies, as an unchanged path is."""
+@pytest.mark.parametrize("copy_name", [
+    "copies/{name}",                    # the same name elsewhere: its digest is awaited first
+    "transactions_copy.json",           # a new name: compared once its digest is known
+])
+def test_a_copy_of_a_loaded_file_loads_nothing(db_path, two_days, tmp_path, copy_name):
+    """The file is hashed beside its load: whenever its digest turns out to be a loaded
+    file's, the copy's transaction is rolled back and it is reported as that file."""
     first = load(db_path, two_days[0])
     bronze_before = rows(db_path, "select * from raw_transactions order by raw_id")
-    copy = tmp_path / "copies" / two_days[0].name
-    copy.parent.mkdir()
+    copy = tmp_path / copy_name.format(name=two_days[0].name)
+    copy.parent.mkdir(exist_ok=True)
     shutil.copyfile(two_days[0], copy)
 
     second = load(db_path, copy)
@@ -303,6 +308,23 @@ def test_a_copy_of_a_loaded_file_under_a_new_name_loads_nothing(db_path, two_day
     assert rows(db_path, "select * from raw_transactions order by raw_id") == bronze_before
     assert rows(db_path, "select sha256 from etl_files") == [
         (hashlib.sha256(two_days[0].read_bytes()).hexdigest(),)]
+
+
+def test_a_loaded_file_copied_under_another_format_is_already_loaded_not_refused(db_path, tmp_path):
+    """Bytes loaded as JSON Lines, copied to a .json name (not one JSON array): the same
+    bytes, so the same file, not a refused one."""
+    lines = tmp_path / "transactions_a.jsonl"
+    lines.write_text("\n".join(json.dumps(_record(f"T{n}")) for n in range(1, 4)) + "\n",
+                     encoding="utf-8")
+    first = load(db_path, lines)
+    copy = tmp_path / "transactions_a.json"
+    shutil.copyfile(lines, copy)
+
+    second = load(db_path, copy)
+
+    (result,) = second.files
+    assert (result.status, result.file_id) == ("already_loaded", first.files[0].file_id)
+    assert rows(db_path, "select path, status from etl_files") == [(str(lines), "loaded")]
 
 
 def _record(tid: str, ts: str = "2025-03-01T10:00:00Z") -> dict:

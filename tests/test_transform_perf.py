@@ -1,6 +1,6 @@
 """The transform's faster paths give the same answers as the plain ones.
 
-- The Bronze-only checks run on a second connection while the transform runs
+- The Bronze-only checks run in a child process while the transform runs
   (``checks.ChecksAlongside``): they must find exactly what the same checks find on the
   transform's own connection, and a failure they find must still stop the transform.
 - The fact's status CHECK is spelt with ``=``/``or`` (not ``in (...)``): it must still
@@ -93,6 +93,28 @@ def test_a_bronze_check_failing_alongside_stops_the_transform(tmp_path, cli, mon
     assert rows(db, "select * from fact_orders order by order_key") == before
     assert rows(db, f"""select status from dq_check_results where check_name = '{check}'
                         order by result_id desc limit 1""") == [("fail",)]
+
+
+def test_the_checks_child_is_gone_when_the_transform_is_done_or_fails_first(tmp_path, cli):
+    """The child answers and exits; if the transform ends before asking (it failed), the
+    child is stopped on the way out. It never outlives the command."""
+    db = tmp_path / "w.db"
+    ingest(cli, db, batch(tmp_path, "transactions_a.jsonl", [line("T1", "2025-03-01")]))
+    engine = open_engine(str(db))
+    scope = {**checks.check_parameters(), "from_raw_id": 0, "to_raw_id": 2**62, "from_order_key": 0}
+    jobs = [CheckJob(name, scope) for name in BRONZE_ONLY]
+    with write_transaction(engine) as connection:
+        answered = ChecksAlongside(connection, jobs, lines=2**62)
+        with answered:
+            child = answered.child
+            assert {result.status for result in answered.results().values()} == {"pass"}
+            assert child.returncode == 0 and answered.child is None
+        failed = ChecksAlongside(connection, jobs, lines=2**62)
+        with pytest.raises(RuntimeError), failed:
+            child = failed.child
+            raise RuntimeError("a transform step failed")
+        assert child.returncode is not None and failed.child is None
+    engine.dispose()
 
 
 def test_a_small_run_checks_bronze_on_its_own_connection(tmp_path, cli):

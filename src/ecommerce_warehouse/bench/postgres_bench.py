@@ -164,7 +164,7 @@ def measure_size(url: str, lines: int, seed: int, repeat: int, workdir: Path, sa
         with database.write_transaction(engine) as connection:
             # the batch the timed rows belong to (its registry row stays 'loading')
             file_id = database.query_sql(connection, "ingest/register_file", {
-                "run_id": None, "path": str(file_path), "sha256": f"bench:{uuid.uuid4().hex}",
+                "run_id": None, "path": str(file_path),
                 "file_format": file_format(file_path), "loaded_at": database.utc_now(),
                 "source": TRANSACTIONS.name,
             }).scalar_one()

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -143,13 +143,15 @@ class WrapperSchemas:
 
 
 def load_records(connection, source: Source, path: Path, batch: tuple, after_raw_id: int,
-                 on_progress: Callable[[int], None] | None) -> tuple[int, int]:
+                 on_progress: Callable[[int], None] | None,
+                 between_chunks: Callable[[], None] | None = None) -> tuple[int, int]:
     """Write every record of the file to Bronze, in chunks; return (read, rejected).
 
     The records get the raw_ids after ``after_raw_id`` (the caller holds the write lock),
     one each in file order, valid or not. The reject reasons follow by UPDATE once a
     chunk's worth have gathered, and at the end: on PostgreSQL the rows stream through
-    one COPY, which must end before the UPDATE runs.
+    one COPY, which must end before the UPDATE runs. ``between_chunks`` is called after
+    each chunk is written (it may raise to stop the load; it runs no statement).
     """
     contract = source.contract
     judge = contract.judge
@@ -180,6 +182,8 @@ def load_records(connection, source: Source, path: Path, batch: tuple, after_raw
                     rejections.clear()
                 if on_progress:
                     on_progress(read)
+                if between_chunks:
+                    between_chunks()
         schemas.store(insert)
         insert.run(chunk)
     reasons.run(rejections)
@@ -264,89 +268,133 @@ def mark_later_copies(connection, source: Source, after_raw_id: int,
     return duplicates, conflicting
 
 
+class FileDigest:
+    """The SHA-256 of a file, computed on a thread of its own (reading and hashing release
+    the GIL: the second core does the work). A daemon thread: a command stopped by Ctrl-C
+    does not wait for it."""
+
+    def __init__(self, path: Path):
+        self._done = threading.Event()
+        self._value: str | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, args=(path,), name="file-digest", daemon=True).start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._value = file_sha256(path)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by value() in the caller's thread
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def value(self) -> str:
+        """The hex digest, once it is computed (the hashing's error, if it failed)."""
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 class _AlreadyLoaded(Exception):
-    """The file's digest, known only after its records were written, is a loaded file's:
-    raised to roll the file's transaction back."""
+    """The file's bytes are a loaded file's: raised to roll the file's transaction back."""
 
     def __init__(self, known):
         super().__init__(known.file_id)
         self.known = known
 
 
+def _copy_of_loaded(loaded: dict, digest: FileDigest) -> None:
+    """Raise _AlreadyLoaded if the digest is one of the ``loaded`` files' (by sha256)."""
+    known = loaded.get(digest.value())
+    if known is not None:
+        raise _AlreadyLoaded(known)
+
+
 def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None = None,
                 on_progress: Callable[[int], None] | None = None) -> FileResult:
     """Load one file of kind ``source`` in one transaction; a refused file loads nothing and
-    is registered as refused.
+    is registered as refused; a file whose bytes were loaded before loads nothing and is
+    reported as that file.
 
-    The file's SHA-256 is computed on a thread of its own while its records load (reading
-    and hashing release the GIL: the second core does it; the 1M change events' 1.3 GB took
-    0.9 s of CPU before the load could begin). A file whose path was loaded before is most
-    likely the same file again: its digest is awaited first, so an unchanged file is
-    skipped before any record is read. Any other file's digest is compared once its
-    records are written; a copy of a loaded file under a new name is then rolled back and
-    reported as already loaded, as before.
+    The file's SHA-256 is computed on a second thread while its records load
+    (``FileDigest``; the 1M change events' 1.3 GB took 0.9 s of CPU before the load could
+    begin). A file named as a loaded one (the same name, in any folder) is most likely the
+    same file again: its digest is awaited first, so an unchanged file is skipped before
+    any record is read. Any other file is compared as soon as its digest is known: between
+    two chunks of records (against the loaded files' digests, read when the file began),
+    and once more before the file is closed. A copy of a loaded file under a new name is
+    rolled back then, and so is a refusal of one.
     """
     started = time.perf_counter()
     path = Path(path)
     fmt = file_format(path)
     shown_path = str(path)
     statements = source.ingest
-    with ThreadPoolExecutor(1, thread_name_prefix="file-digest") as digests:
-        digest = digests.submit(file_sha256, path)
-        try:
-            with write_transaction(engine) as connection:
-                if query_sql(connection, "ingest/find_loaded_path", {"path": shown_path}).first():
-                    known = query_sql(connection, "ingest/find_loaded_file",
-                                      {"sha256": digest.result()}).first()
-                    if known is not None:
-                        raise _AlreadyLoaded(known)
-                loaded_at = utc_now()
-                file_id = query_sql(connection, "ingest/register_file", {
-                    "run_id": run_id, "path": shown_path, "file_format": fmt,
-                    "loaded_at": loaded_at, "source": source.name,
-                }).scalar_one()
-                last_raw_id = query_sql(connection, statements.last_raw_id).scalar_one()
-                batch = (file_id, shown_path, loaded_at)
-                bulk = is_bulk(source, path, last_raw_id)
-                if bulk:
-                    run_sql(connection, statements.bulk_before)
-                tuning = engines.of(connection).ingest_tuning
-                with tuning(connection, "records"), paused_gc():
-                    try:
-                        read, rejected = load_records(connection, source, path, batch, last_raw_id,
-                                                      on_progress)
-                    except NulCharacterError:
-                        raise nul_refusal(source, path) from None
-                known = query_sql(connection, "ingest/find_loaded_file",
-                                  {"sha256": digest.result()}).first()
-                if known is not None:
-                    raise _AlreadyLoaded(known)
-                if bulk:
-                    run_sql(connection, statements.bulk_after)
-                with tuning(connection, "copies"):
-                    duplicates, conflicting = mark_later_copies(connection, source, last_raw_id, bulk)
-                rejected += conflicting
-                if rejected:
-                    run_sql(connection, statements.copy_rejects, {"after_raw_id": last_raw_id})
-                run_sql(connection, "ingest/close_file", {
-                    "file_id": file_id, "sha256": digest.result(), "records_read": read,
-                    "records_loaded": read - rejected - duplicates,
-                    "duplicates_skipped": duplicates, "records_rejected": rejected,
-                })
-                counts = query_sql(connection, "ingest/file_counts", {"file_id": file_id}).one()
-        except _AlreadyLoaded as exc:
-            return FileResult(shown_path, "already_loaded", source.name,
-                              file_id=exc.known.file_id, records_read=exc.known.records_read,
-                              seconds=time.perf_counter() - started)
-        except InputFileError as exc:
-            with write_transaction(engine) as connection:
-                run_sql(connection, "ingest/record_refused_file", {
-                    "run_id": run_id, "path": shown_path, "sha256": digest.result(),
-                    "file_format": fmt, "error": exc.reason, "loaded_at": utc_now(),
-                    "source": source.name,
-                })
-            return FileResult(shown_path, "refused", source.name, error=str(exc),
-                              seconds=time.perf_counter() - started)
+    digest = FileDigest(path)
+    try:
+        with write_transaction(engine) as connection:
+            # read once, under the write lock: nothing else can load a file meanwhile
+            loaded = {row.sha256: row for row in query_sql(connection, "ingest/loaded_files")}
+            if any(Path(row.path).name == path.name for row in loaded.values()):
+                _copy_of_loaded(loaded, digest)
+
+            def between_chunks() -> None:       # no statement here: PostgreSQL is mid-COPY
+                if digest.done():
+                    _copy_of_loaded(loaded, digest)
+
+            loaded_at = utc_now()
+            file_id = query_sql(connection, "ingest/register_file", {
+                "run_id": run_id, "path": shown_path, "file_format": fmt,
+                "loaded_at": loaded_at, "source": source.name,
+            }).scalar_one()
+            last_raw_id = query_sql(connection, statements.last_raw_id).scalar_one()
+            batch = (file_id, shown_path, loaded_at)
+            bulk = is_bulk(source, path, last_raw_id)
+            if bulk:
+                run_sql(connection, statements.bulk_before)
+            tuning = engines.of(connection).ingest_tuning
+            with tuning(connection, "records"), paused_gc():
+                try:
+                    read, rejected = load_records(connection, source, path, batch, last_raw_id,
+                                                  on_progress, between_chunks)
+                except NulCharacterError:
+                    raise nul_refusal(source, path) from None
+            _copy_of_loaded(loaded, digest)
+            if bulk:
+                run_sql(connection, statements.bulk_after)
+            with tuning(connection, "copies"):
+                duplicates, conflicting = mark_later_copies(connection, source, last_raw_id, bulk)
+            rejected += conflicting
+            if rejected:
+                run_sql(connection, statements.copy_rejects, {"after_raw_id": last_raw_id})
+            run_sql(connection, "ingest/close_file", {
+                "file_id": file_id, "sha256": digest.value(), "records_read": read,
+                "records_loaded": read - rejected - duplicates,
+                "duplicates_skipped": duplicates, "records_rejected": rejected,
+            })
+            counts = query_sql(connection, "ingest/file_counts", {"file_id": file_id}).one()
+    except _AlreadyLoaded as exc:
+        return FileResult(shown_path, "already_loaded", source.name,
+                          file_id=exc.known.file_id, records_read=exc.known.records_read,
+                          seconds=time.perf_counter() - started)
+    except InputFileError as exc:
+        with write_transaction(engine) as connection:
+            # a refused copy of a loaded file is that file, as before
+            known = query_sql(connection, "ingest/find_loaded_file", {"sha256": digest.value()}).first()
+            if known is not None:
+                return FileResult(shown_path, "already_loaded", source.name, file_id=known.file_id,
+                                  records_read=known.records_read,
+                                  seconds=time.perf_counter() - started)
+            run_sql(connection, "ingest/record_refused_file", {
+                "run_id": run_id, "path": shown_path, "sha256": digest.value(),
+                "file_format": fmt, "error": exc.reason, "loaded_at": utc_now(),
+                "source": source.name,
+            })
+        return FileResult(shown_path, "refused", source.name, error=str(exc),
+                          seconds=time.perf_counter() - started)
     return FileResult(
         shown_path, "loaded", source.name, file_id=file_id,
         records_read=counts.records_read, records_loaded=counts.records_loaded,

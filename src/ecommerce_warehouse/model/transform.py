@@ -5,7 +5,7 @@ new Bronze rows runs its transform steps over its range (``(watermark, high wate
 then every check runs on the result, and only if no error check failed do the
 watermarks move and the transaction commit. So the star tables move from one consistent
 state to the next or not at all. Checks a kind declares as reading only Bronze and the
-registry run on a second connection while the steps run (``checks.ChecksAlongside``).
+registry run in a child process while the steps run (``checks.ChecksAlongside``).
 
 This is the only transform path: ``run_pipeline``, ``warehouse transform`` and the
 walkthrough all run it; the walkthrough watches it through a ``TransformHook``, which is

@@ -88,8 +88,8 @@ class Source:
     - ``bronze``: its Bronze table; ``high_water``: SQL giving its newest raw_id.
     - ``schema`` / ``views``: its tables and views, in creation order.
     - ``transform``: its steps, in order; ``checks``: its quality checks, and of those,
-      ``checks_beside`` read only Bronze and the registry (they may run on a second
-      connection while the transform runs).
+      ``checks_beside`` read only Bronze and the registry (they may run in a child
+      process, on a connection of its own, while the transform runs).
     - ``scope``: extra check parameters, each read by a one-value SQL file before the
       transform (e.g. the fact's highest key, after which the run's rows start);
       ``bulk_size`` names the one that is the fact's size: a run at least that big (and
