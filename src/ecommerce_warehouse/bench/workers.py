@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import sqlite3
 import subprocess
 import sys
@@ -100,6 +101,9 @@ def _child_main(connection, worker: str, kwargs: dict) -> None:
 
 def run_in_child(worker: str, timeout: float | None = None, **kwargs) -> dict:
     """Run ``WORKERS[worker](**kwargs)`` in a fresh 'spawn' child; return its result dict."""
+    # the writes of the steps before (a generated file of 1.3 GB, a warehouse's WAL) are
+    # flushed first, so the kernel's write-back of them does not land in this step's time
+    os.sync()
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child_main, args=(sender, worker, kwargs),

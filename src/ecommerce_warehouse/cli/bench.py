@@ -56,9 +56,9 @@ BENCH_HELP = """Time the pipeline on generated data, step by step.
 
 Generates N order lines (one day's file, made with the project's own generator)
 into a fresh temporary folder, then runs generate, ingest and transform on a
-fresh temporary warehouse. Each step runs in a fresh child process and reports
-wall seconds, lines per second and its own peak RSS; the database size is shown
-at the end. The machine (cores, RAM, Python, SQLite, commit) is printed too.
+fresh temporary warehouse. Each step runs in a fresh child process, started once
+the machine's pending writes are flushed (sync), and reports wall seconds, lines
+per second and its own peak RSS; the database size is shown at the end. The machine (cores, RAM, Python, SQLite, commit) is printed too.
 
 Also timed: a small batch of another day into an empty warehouse and into the
 full one, and a rerun with nothing new (--increment 0 skips these).
