@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Self
 
-from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from ecommerce_warehouse import engines, sources, sqlfiles
-from ecommerce_warehouse.db import open_engine, query_sql, run_sql, utc_now
+from ecommerce_warehouse.db import open_read_only, query_sql, run_sql, utc_now
 from ecommerce_warehouse.model import core
 
 SAMPLE_ROWS = 5
@@ -177,8 +176,9 @@ class ChecksAlongside:
 
     The transform holds the warehouse's only write transaction, so nothing can change
     Bronze or the registry until it commits: the child reads exactly the rows the transform
-    reads (it sees committed data, and the transform writes neither table). Its statements
-    are autocommit reads (SQLite's ``BEGIN IMMEDIATE`` would wait for the transform), and
+    reads (it sees committed data, and the transform writes neither table). It reads
+    through the warehouse's read-only engine (``open_read_only``, as ``run_checks`` on
+    any connection), whose reads never wait for the transform's write transaction, and
     it runs only where the engine says a reader and the writer never wait for each other
     (``reads_beside_a_writer``: SQLite in WAL mode on a file, PostgreSQL). Otherwise, for
     a run smaller than ``ALONGSIDE_LINES``, or if anything goes wrong on the way,
@@ -245,32 +245,12 @@ class ChecksAlongside:
 
 
 def run_apart(db: str, jobs: list[CheckJob]) -> dict[str, CheckResult]:
-    """Run the jobs on a new engine of the warehouse ``db`` (in ChecksAlongside's child)."""
-    engine = open_engine(db, create=False)
+    """Run the jobs on a read-only engine of the warehouse ``db`` (in ChecksAlongside's
+    child): its reads never wait for the transform's write transaction."""
+    engine = open_read_only(db)
     try:
-        dialect = engine.dialect
-        connection = engine.raw_connection()
-        try:
-            cursor = connection.driver_connection.cursor()
-            try:
-                found = {}
-                for job in jobs:
-                    name, params = job.name, job.params
-                    (statement,) = sqlfiles.statements(name, dialect.name)
-                    compiled = text(statement).compile(dialect=dialect)
-                    if compiled.positiontup is None:        # a named paramstyle
-                        bound = {key: params[key] for key in compiled.params}
-                    else:
-                        bound = tuple(params[key] for key in compiled.positiontup)
-                    cursor.execute(compiled.string, bound)
-                    columns = [column[0] for column in cursor.description]
-                    found[name] = outcome(name, dialect.name, cursor,
-                                          lambda row, columns=columns: dict(zip(columns, row)))
-                return found
-            finally:
-                cursor.close()
-        finally:
-            connection.close()      # PostgreSQL: its read is rolled back
+        with engine.connect() as connection:
+            return {job.name: result for job, result in zip(jobs, run_checks(connection, jobs))}
     finally:
         engine.dispose()
 
