@@ -9,8 +9,12 @@ instead of a look-up per event: the same verdicts.
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import create_engine
+
 from backends import backend  # noqa: F401  (fixtures)
 from ecommerce_warehouse import sources
+from ecommerce_warehouse.engines import sqlite as sqlite_engine
 from ecommerce_warehouse.load import ingest
 from test_changes import T0, wrapped
 from test_changes_wrapper import compact, lines_of_every_shape, paid
@@ -119,3 +123,26 @@ def test_one_loaded_copy_finds_an_event_loaded_twice_by_either_way(backend, tmp_
             assert sample(ids[2], ids[3]) == []
     finally:
         engine.dispose()
+
+
+def test_the_indexes_of_a_bulk_file_are_built_with_helper_threads_then_none_again(tmp_path):
+    """SQLite's sorter may use the idle core while a bulk file's indexes are built; the
+    connection goes back to its own setting afterwards, error or not, and no other step of
+    the ingest gets helpers."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'w.db'}")
+
+    def threads(connection) -> int:
+        return int(connection.exec_driver_sql("pragma threads").scalar())
+
+    tuning = sqlite_engine.ENGINE.ingest_tuning
+    with engine.connect() as connection:
+        before = threads(connection)
+        with tuning(connection, "indexes"):
+            assert threads(connection) == sqlite_engine.INDEX_SORT_THREADS
+        assert threads(connection) == before
+        for step in ("records", "copies"):
+            with tuning(connection, step):
+                assert threads(connection) == before
+        with pytest.raises(RuntimeError), tuning(connection, "indexes"):
+            raise RuntimeError("the index failed")
+        assert threads(connection) == before

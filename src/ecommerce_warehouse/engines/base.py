@@ -91,8 +91,9 @@ class WarehouseEngine:
         return None
 
     def ingest_tuning(self, connection: Connection, step: str):
-        """Settings for a block of one file's ingest (``step``: 'records', their loading, or
-        'copies', the duplicate check); restored afterwards."""
+        """Settings for a block of one file's ingest (``step``: 'records', their loading;
+        'indexes', a bulk file's indexes built again after them; or 'copies', the duplicate
+        check); restored afterwards."""
         return nullcontext()
 
     def transform_tuning(self, connection: Connection, bulk: bool):

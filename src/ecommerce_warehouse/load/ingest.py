@@ -364,7 +364,8 @@ def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None =
                     raise nul_refusal(source, path) from None
             _copy_of_loaded(loaded, digest)
             if bulk:
-                run_sql(connection, statements.bulk_after)
+                with tuning(connection, "indexes"):
+                    run_sql(connection, statements.bulk_after)
             with tuning(connection, "copies"):
                 duplicates, conflicting = mark_later_copies(connection, source, last_raw_id, bulk)
             rejected += conflicting
