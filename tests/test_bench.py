@@ -162,6 +162,37 @@ def test_change_events_are_timed_against_the_order_lines_of_the_same_run(documen
     assert "per million change events ÷ per million order lines" in text
 
 
+def test_rounds_measure_the_kinds_loads_again_and_give_the_ratio_of_the_medians(tmp_path):
+    """--rounds 3: each kind's day and the order lines' file are loaded three times (fresh
+    warehouses, deleted after their round); every round's ratio and the medians' are shown."""
+    keep = tmp_path / "bench"
+    result = CliRunner().invoke(warehouse, [
+        "bench", "--transactions", "600", "--increment", "0", "--no-duckdb", "--event-days", "0",
+        "--change-days", "0", "--rounds", "3", "--json", "--keep", str(keep)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    (run,) = document["runs"]
+    first = run["steps"]["ingest"]["seconds"] + run["steps"]["transform"]["seconds"]
+    for name, key in (("events", "page_views"), ("changes", "change_events")):
+        day = run[name]
+        rounds = day["rounds"]
+        assert len(rounds) == 3
+        assert rounds[0]["order_lines_seconds"] == pytest.approx(first, abs=1e-3)
+        assert rounds[0]["seconds"] == pytest.approx(day["steps"]["ingest+transform"]["seconds"], abs=1e-3)
+        for one in rounds:
+            assert one["seconds"] > 0 and one["order_lines_seconds"] > 0
+            assert one["ratio_to_order_lines"] == pytest.approx(
+                (one["seconds"] / day[key]) / (one["order_lines_seconds"] / run["lines"]), rel=0.01)
+        middle = sorted(one["seconds"] for one in rounds)[1]
+        assert day["median_seconds_per_million"] == pytest.approx(middle * 1_000_000 / day[key], rel=0.01)
+        middle_orders = sorted(one["order_lines_seconds"] for one in rounds)[1]
+        assert day["median_ratio_to_order_lines"] == pytest.approx(
+            (middle / day[key]) / (middle_orders / run["lines"]), rel=0.01)
+    assert not list((keep / "n600").glob("round*"))      # each round's warehouses are gone
+    text = bench.format_report(document)
+    assert "median of 3 interleaved rounds" in text and "each round:" in text
+
+
 def test_keep_leaves_the_files_and_the_text_report_renders(document):
     keep = document["_keep"]
     assert (keep / f"n{N}" / "warehouse.db").is_file()
@@ -186,7 +217,7 @@ def test_parse_size(text, value):
 
 
 @pytest.mark.parametrize("args", [["--scale", "10,abc"], ["--scale", "100", "--transactions", "10"],
-                                  ["--transactions", "0"], ["--keep"]])
+                                  ["--transactions", "0"], ["--keep"], ["--rounds", "0"]])
 def test_usage_errors(args):
     result = CliRunner().invoke(warehouse, ["bench", *args])
     assert result.exit_code == 2
@@ -195,7 +226,7 @@ def test_usage_errors(args):
 def test_help_names_the_options():
     result = CliRunner().invoke(warehouse, ["bench", "--help"])
     assert result.exit_code == 0
-    for option in ("--transactions", "--scale", "--json", "--compare", "--keep"):
+    for option in ("--transactions", "--scale", "--json", "--compare", "--keep", "--rounds"):
         assert option in result.output
 
 

@@ -14,17 +14,27 @@ process as for order lines (``workers``):
   ``days`` + 1 days, so its file continues the same world: sessions across midnight, late
   page views, orders' later milestones, the day before's replay) and loaded on its own.
 
+With ``--rounds N`` (``more_rounds``) the day's loads are measured N times: after the
+first round, the order lines' file and then each kind's are ingested and transformed again,
+each into a fresh warehouse, round after round, so a slow moment of a shared machine
+lands in one round of each rather than in one side of a ratio. Each kind's ratio is also
+given from the medians of its rounds (the kind's median seconds per million ÷ the order
+lines'), beside every round's own.
+
 Nothing here asserts a speed: the figures go to the report and to docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from statistics import median
 
 from ecommerce_warehouse.bench import workers
+from ecommerce_warehouse.bench.workers import BenchError
 from ecommerce_warehouse.settings import DEFAULT_TRANSACTIONS
 
 DEFAULT_DAYS = 30
@@ -111,6 +121,53 @@ def measure_day(kind: Kind, folder: Path, size: int, order_steps: dict, seed: in
     }
 
 
+def more_rounds(folder: Path, order_paths: list[str], run: dict, kinds: Sequence[Kind], rounds: int,
+                timeout: float | None, say: Say) -> None:
+    """Rounds 2 to ``rounds`` of the day's loads: the order lines' file (``order_paths``), then
+    each kind's day file, ingested and transformed again, each into a fresh warehouse that is
+    deleted after its round. Adds each kind's ``rounds`` and median figures to ``run[kind.name]``
+    (the first round is the one already in ``run``)."""
+    order_lines = run["steps"]["ingest"]["lines"]
+    order_seconds = [run["steps"]["ingest"]["seconds"] + run["steps"]["transform"]["seconds"]]
+    seconds = {kind.name: [run[kind.name]["steps"]["ingest+transform"]["seconds"]] for kind in kinds}
+    for number in range(2, rounds + 1):
+        work = folder / f"round{number}"
+        work.mkdir(parents=True, exist_ok=True)
+        try:
+            say(f"[{order_lines:,}] round {number} of {rounds}: order lines ...")
+            order_seconds.append(_load(work / "warehouse.db", order_paths, order_lines, timeout))
+            for kind in kinds:
+                say(f"[{order_lines:,}] round {number} of {rounds}: {kind.records} ...")
+                paths = sorted(str(path) for path in (folder / f"{kind.name}_raw").iterdir())
+                seconds[kind.name].append(
+                    _load(work / f"{kind.name}.db", paths, run[kind.name][kind.key], timeout))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    for kind in kinds:
+        day = run[kind.name]
+        count = day[kind.key]
+        day["rounds"] = [
+            {"order_lines_seconds": round(orders, 4), "seconds": round(own, 4),
+             "ratio_to_order_lines": round((own / count) / (orders / order_lines), 3)}
+            for orders, own in zip(order_seconds, seconds[kind.name], strict=True)]
+        day["median_seconds_per_million"] = round(median(seconds[kind.name]) * 1_000_000 / count, 3)
+        day["median_order_lines_seconds_per_million"] = round(
+            median(order_seconds) * 1_000_000 / order_lines, 3)
+        day["median_ratio_to_order_lines"] = round(
+            day["median_seconds_per_million"] / day["median_order_lines_seconds_per_million"], 3)
+
+
+def _load(db: Path, paths: list[str], records: int, timeout: float | None) -> float:
+    """Seconds of ingest + transform of ``paths`` into the fresh warehouse ``db``, which must
+    read the ``records`` of the first round."""
+    ingested = workers.run_in_child("ingest", timeout, db=str(db), paths=paths)
+    if ingested["records_read"] != records:
+        raise BenchError(f"round of {db.name}: {ingested['records_read']:,} records read, "
+                         f"{records:,} in the first round")
+    transformed = workers.run_in_child("transform", timeout, db=str(db))
+    return ingested["seconds"] + transformed["seconds"]
+
+
 def measure_increment(kind: Kind, folder: Path, days: int, seed: int, timeout: float | None,
                       say: Say) -> dict:
     """``days`` days of the default shop's records in one warehouse, then the next day's
@@ -153,6 +210,12 @@ def format_day(kind: Kind, day: dict, mb: Callable) -> list[str]:
                    f"{day['ratio_to_order_lines']:.2f}× "
                    f"({day['steps']['ingest+transform']['seconds_per_million']:.1f} s ÷ "
                    f"{day['order_lines_seconds_per_million']:.1f} s)")
+    if "rounds" in day:
+        each = ", ".join(f"{r['ratio_to_order_lines']:.2f}×" for r in day["rounds"])
+        out.append(f"    median of {len(day['rounds'])} interleaved rounds: "
+                   f"{day['median_ratio_to_order_lines']:.2f}× "
+                   f"({day['median_seconds_per_million']:.1f} s ÷ "
+                   f"{day['median_order_lines_seconds_per_million']:.1f} s); each round: {each}")
     return out
 
 

@@ -154,6 +154,7 @@ class BenchOptions:
     changes: bool = True                # change events too (kind_bench)
     change_days: int = kind_bench.DEFAULT_DAYS   # days in the warehouse a change-event day goes into
     export: bool = False                # export each size's warehouse to Parquet (export_bench)
+    rounds: int = 1                     # times the day's loads are measured for the kinds' ratios
 
 
 def run_benchmark(options: BenchOptions, progress: Progress | None = None) -> dict:
@@ -266,6 +267,9 @@ def _measure_size(folder: Path, size: int, options: BenchOptions, say: Progress)
         run["events"] = kind_bench.measure_day(kind_bench.EVENTS, folder, lines, steps, options.seed, timeout, say)
     if options.changes:
         run["changes"] = kind_bench.measure_day(kind_bench.CHANGES, folder, lines, steps, options.seed, timeout, say)
+    kinds = [kind for kind in (kind_bench.EVENTS, kind_bench.CHANGES) if kind.name in run]
+    if options.rounds > 1 and kinds:
+        kind_bench.more_rounds(folder, [path], run, kinds, options.rounds, timeout, say)
     if options.compare:
         run["compare"] = _compare(folder, Path(path), lines, steps["ingest"]["seconds"], timeout, say)
         star = next(p for p in run["compare"]["peers"] if p["name"] == "duckdb-star")

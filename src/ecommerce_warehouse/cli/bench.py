@@ -70,7 +70,10 @@ Page views (--no-events skips them) and change events (--no-changes) are timed
 against the order lines of the same run: a day of about as many records,
 ingest + transform per million as a ratio to the order lines', and the next
 day into a warehouse holding --event-days / --change-days days against an
-empty one.
+empty one. --rounds N measures those loads N times, interleaved (the order
+lines' file, then each kind's, again and again, each into a fresh warehouse),
+and gives each ratio from the medians too, beside every round's: on a shared
+machine one slow moment otherwise decides a ratio.
 
 \b
 --compare also loads the same file the ways a user might instead, and prints
@@ -94,6 +97,7 @@ Examples:
   warehouse bench --transactions 100000
   warehouse bench --scale 10k,100k,1M --compare
   warehouse bench --transactions 1000 --json --keep /tmp/bench
+  warehouse bench --transactions 1M --rounds 3 --no-duckdb --increment 0
 
 \b
 --postgres URL times PostgreSQL instead (the SQLite steps above are not run):
@@ -156,6 +160,10 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "against an empty one.")
 @click.option("--change-days", type=click.IntRange(min=0), default=30, show_default=True, metavar="N",
               help="Days of change events in the warehouse the next day goes into; 0 skips it.")
+@click.option("--rounds", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Measure the order lines' and the other kinds' ingest + transform N times, "
+                   "interleaved, each into a fresh warehouse, and give the kinds' ratios from the "
+                   "medians too.")
 @click.option("--export", "export", is_flag=True,
               help="Also export each size's warehouse to Parquet (`warehouse export`, the [export] "
                    "extra) in a child of its own: seconds and peak RSS, which stays flat as the "
@@ -168,7 +176,7 @@ terminal. Exit status: 0 when every step ran; 1 when one failed.
                    "and dropped).")
 @click.pass_context
 def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increment, events, event_days,
-                  with_duckdb, changes, change_days, export, timeout, postgres_url):
+                  with_duckdb, changes, change_days, rounds, export, timeout, postgres_url):
     if sizes and ctx.get_parameter_source("transactions") is not click.core.ParameterSource.DEFAULT:
         raise click.UsageError("give either --transactions or --scale, not both")
     if postgres_url is not None:
@@ -179,7 +187,7 @@ def bench_command(ctx, transactions, sizes, as_json, compare, keep, seed, increm
     options = sqlite_bench.BenchOptions(
         sizes=tuple(sizes or (transactions,)), seed=seed, compare=compare, increment=increment,
         keep=keep, timeout=timeout or None, events=events, event_days=event_days, export=export,
-        changes=changes, change_days=change_days, duckdb=with_duckdb,
+        changes=changes, change_days=change_days, duckdb=with_duckdb, rounds=rounds,
     )
     _run_and_print(lambda progress: sqlite_bench.run_benchmark(options, progress),
                    sqlite_bench.format_report, as_json)
@@ -198,6 +206,7 @@ def _postgres_bench(ctx, url: str, sizes: tuple[int, ...], seed: int, as_json: b
     options = {"compare": "--compare", "keep": "--keep", "increment": "--increment", "timeout": "--timeout",
                "events": "--events/--no-events", "event_days": "--event-days",
                "changes": "--changes/--no-changes", "change_days": "--change-days", "export": "--export",
+               "rounds": "--rounds",
                "with_duckdb": "--duckdb/--no-duckdb"}
     for name, option in options.items():
         if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
