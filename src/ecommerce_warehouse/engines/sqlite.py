@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -166,34 +166,20 @@ class SQLite(WarehouseEngine):
             return DatabaseError(message)
         return None
 
-    @contextmanager
-    def ingest_tuning(self, connection: Connection, step: str) -> Iterator[None]:
+    def ingest_tuning(self, connection: Connection, step: str):
         """Building a bulk file's indexes ('indexes'): the sorter's helper threads
         (INDEX_SORT_THREADS) for the block, then the connection's own again; other steps
         as they are."""
         if step != "indexes" or not INDEX_SORT_THREADS:
-            yield
-            return
-        before = int(connection.exec_driver_sql("pragma threads").scalar())
-        connection.exec_driver_sql(f"pragma threads = {INDEX_SORT_THREADS:d}")
-        try:
-            yield
-        finally:
-            connection.exec_driver_sql(f"pragma threads = {before:d}")
+            return nullcontext()
+        return _pragma_for_block(connection, "threads", INDEX_SORT_THREADS)
 
-    @contextmanager
-    def transform_tuning(self, connection: Connection, bulk: bool) -> Iterator[None]:
+    def transform_tuning(self, connection: Connection, bulk: bool):
         """A small batch into a big fact: the bigger page cache (INCREMENT_CACHE_KIB) for
         the block, then the connection's own again."""
         if bulk:
-            yield
-            return
-        before = int(connection.exec_driver_sql("pragma cache_size").scalar())
-        connection.exec_driver_sql(f"pragma cache_size = -{INCREMENT_CACHE_KIB:d}")
-        try:
-            yield
-        finally:
-            connection.exec_driver_sql(f"pragma cache_size = {before:d}")
+            return nullcontext()
+        return _pragma_for_block(connection, "cache_size", -INCREMENT_CACHE_KIB)
 
     def reads_beside_a_writer(self, connection: Connection) -> bool:
         """In WAL mode, on a file: a reader never waits for the writer, nor the writer for it."""
@@ -215,6 +201,18 @@ class SQLite(WarehouseEngine):
     def run_query(self, db: str, sql: str, params: Mapping[str, object],
                   limit: int | None) -> tuple[list[str], list[tuple], bool]:
         return sqlite_read.run_query(self._existing_file(db), sql, params, limit)
+
+
+@contextmanager
+def _pragma_for_block(connection: Connection, pragma: str, value: int) -> Iterator[None]:
+    """``pragma`` set to ``value`` for the block, then to the connection's own value again,
+    error or not (a name from this module, never from input; the values are integers)."""
+    before = int(connection.exec_driver_sql(f"pragma {pragma}").scalar())
+    connection.exec_driver_sql(f"pragma {pragma} = {value:d}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"pragma {pragma} = {before:d}")
 
 
 def make_folder(path: Path) -> None:
