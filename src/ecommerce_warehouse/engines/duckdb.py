@@ -123,7 +123,11 @@ class DuckDB(WarehouseEngine):
     def ingest_tuning(self, connection: Connection, step: str) -> Iterator[None]:
         """DuckDB's threads and memory limit for a step of an ingest
         (``duckdb_config.ingest_settings``), then the ones every connection opens with
-        (``settings``) again, error or not."""
+        (``settings``) again, error or not. A bulk file's 'indexes' keep the connection's
+        own (the DuckDB twins declare none to build)."""
+        if step == "indexes":
+            yield
+            return
         _set_threads_and_memory(connection, ingest_settings(step))
         try:
             yield

@@ -65,7 +65,7 @@ INCREMENT_CACHE_KIB = 16_384
 # The helper threads SQLite's sorter may start to build a bulk file's indexes again after
 # its records (one per core beyond the first, at most 3). The records are loaded by then
 # and the file's digest thread is done, so the other core is idle: the change events'
-# index over 1M rows took 1.04-1.38 s alone, 0.70-0.90 s with helpers (measured).
+# index over 1M rows took 1.02-1.38 s alone, 0.70-0.91 s with helpers (measured).
 INDEX_SORT_THREADS = max(0, min(os.cpu_count() or 1, 4) - 1)
 
 
