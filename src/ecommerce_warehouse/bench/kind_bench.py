@@ -130,6 +130,8 @@ def more_rounds(folder: Path, order_paths: list[str], run: dict, kinds: Sequence
     order_lines = run["steps"]["ingest"]["lines"]
     order_seconds = [run["steps"]["ingest"]["seconds"] + run["steps"]["transform"]["seconds"]]
     seconds = {kind.name: [run[kind.name]["steps"]["ingest+transform"]["seconds"]] for kind in kinds}
+    day_files = {kind.name: sorted(str(path) for path in (folder / f"{kind.name}_raw").iterdir())
+                 for kind in kinds}
     for number in range(2, rounds + 1):
         work = folder / f"round{number}"
         work.mkdir(parents=True, exist_ok=True)
@@ -138,9 +140,8 @@ def more_rounds(folder: Path, order_paths: list[str], run: dict, kinds: Sequence
             order_seconds.append(_load(work / "warehouse.db", order_paths, order_lines, timeout))
             for kind in kinds:
                 say(f"[{order_lines:,}] round {number} of {rounds}: {kind.records} ...")
-                paths = sorted(str(path) for path in (folder / f"{kind.name}_raw").iterdir())
-                seconds[kind.name].append(
-                    _load(work / f"{kind.name}.db", paths, run[kind.name][kind.key], timeout))
+                seconds[kind.name].append(_load(work / f"{kind.name}.db", day_files[kind.name],
+                                                run[kind.name][kind.key], timeout))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     for kind in kinds:

@@ -143,15 +143,15 @@ class WrapperSchemas:
 
 
 def load_records(connection, source: Source, path: Path, batch: tuple, after_raw_id: int,
-                 on_progress: Callable[[int], None] | None,
-                 between_chunks: Callable[[], None] | None = None) -> tuple[int, int]:
+                 after_chunk: Callable[[int], None] | None) -> tuple[int, int]:
     """Write every record of the file to Bronze, in chunks; return (read, rejected).
 
     The records get the raw_ids after ``after_raw_id`` (the caller holds the write lock),
     one each in file order, valid or not. The reject reasons follow by UPDATE once a
     chunk's worth have gathered, and at the end: on PostgreSQL the rows stream through
-    one COPY, which must end before the UPDATE runs. ``between_chunks`` is called after
-    each chunk is written (it may raise to stop the load; it runs no statement).
+    one COPY, which must end before the UPDATE runs. ``after_chunk(records read so far)``
+    is called after each chunk is written (it may raise to stop the load; it must run no
+    statement).
     """
     contract = source.contract
     judge = contract.judge
@@ -180,10 +180,8 @@ def load_records(connection, source: Source, path: Path, batch: tuple, after_raw
                     insert.finish()
                     reasons.run(rejections)
                     rejections.clear()
-                if on_progress:
-                    on_progress(read)
-                if between_chunks:
-                    between_chunks()
+                if after_chunk:
+                    after_chunk(read)
         schemas.store(insert)
         insert.run(chunk)
     reasons.run(rejections)
@@ -341,7 +339,9 @@ def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None =
             if any(Path(row.path).name == path.name for row in loaded.values()):
                 _copy_of_loaded(loaded, digest)
 
-            def between_chunks() -> None:       # no statement here: PostgreSQL is mid-COPY
+            def after_chunk(read: int) -> None:     # no statement here: PostgreSQL is mid-COPY
+                if on_progress:
+                    on_progress(read)
                 if digest.done():
                     _copy_of_loaded(loaded, digest)
 
@@ -359,7 +359,7 @@ def ingest_file(engine: Engine, path: Path, source: Source, run_id: int | None =
             with tuning(connection, "records"), paused_gc():
                 try:
                     read, rejected = load_records(connection, source, path, batch, last_raw_id,
-                                                  on_progress, between_chunks)
+                                                  after_chunk)
                 except NulCharacterError:
                     raise nul_refusal(source, path) from None
             _copy_of_loaded(loaded, digest)
